@@ -1,0 +1,32 @@
+import { GraphQLError } from "graphql";
+
+/**
+ * The closed set of error codes clients may rely on. Anything else is an internal error and is
+ * masked in production.
+ */
+export const ErrorCode = {
+  BAD_REQUEST: "BAD_REQUEST",
+  BAD_USER_INPUT: "BAD_USER_INPUT",
+  GRAPHQL_PARSE_FAILED: "GRAPHQL_PARSE_FAILED",
+  GRAPHQL_VALIDATION_FAILED: "GRAPHQL_VALIDATION_FAILED",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  PRODUCT_NOT_FOUND: "PRODUCT_NOT_FOUND",
+  INSUFFICIENT_STOCK: "INSUFFICIENT_STOCK",
+  IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An expected failure with a stable code; `details` lands in extensions for clients to act on. */
+export function codedError(code: ErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...details } });
+}
+
+export const badUserInput = (message: string, details?: Record<string, unknown>) =>
+  codedError(ErrorCode.BAD_USER_INPUT, message, details);

@@ -1,0 +1,30 @@
+import type { GraphQLFormattedError } from "graphql";
+import type { Logger } from "pino";
+import { ErrorCode } from "./errors.ts";
+
+const PUBLIC_CODES = new Set<string>([
+  ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
+  // Apollo Server's own request-level codes are safe to show as they are.
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+]);
+
+/**
+ * Apollo `formatError`: coded errors pass; anything uncoded is logged, and in production replaced by
+ * a generic message that carries only the request id an operator can search the log for.
+ */
+export function errorFormatter(logger: Logger, production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && PUBLIC_CODES.has(code)) return formatted;
+    logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error, path: formatted.path }, "unexpected error in resolver");
+    if (!production) return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    return {
+      message: "Internal server error",
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from "node:crypto";
+import http, { type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import type { Logger } from "pino";
+import { ErrorCode } from "./errors.ts";
+import type { ServiceMetrics } from "./metrics.ts";
+
+/**
+ * The HTTP door every service shares: /graphql through Apollo Server's HTTP API, health routes and
+ * /metrics. Plain node:http keeps the hot path short and gives full control of error responses.
+ */
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, string>;
+}
+
+export interface GraphQLHttpOptions<Ctx extends BaseContext> {
+  apollo: ApolloServer<Ctx>;
+  context: (req: IncomingMessage, requestId: string) => Promise<Ctx>;
+  logger: Logger;
+  maxBodyBytes: number;
+  readiness: () => Promise<Readiness>;
+  metrics?: ServiceMetrics;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.setHeader("content-length", Buffer.byteLength(payload));
+  res.end(payload);
+}
+
+function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) throw new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `Request body exceeds ${limit} bytes.`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `Request body exceeds ${limit} bytes.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseBody(raw: string, contentType: string | undefined): unknown {
+  if (raw.length === 0) return undefined;
+  if (!contentType || !/json/i.test(contentType)) return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, ErrorCode.BAD_REQUEST, "The request body is not valid JSON.");
+  }
+}
+
+function toHeaderMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
+}
+
+export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpOptions<Ctx>): RequestListener {
+  const { apollo, logger, metrics } = options;
+
+  async function serveGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string, search: string) {
+    const body = req.method === "POST" ? parseBody(await readBody(req, options.maxBodyBytes), req.headers["content-type"]) : undefined;
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? "GET", headers: toHeaderMap(req), search, body },
+      context: () => options.context(req, requestId),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string> {
+    const url = req.url ?? "/";
+    const queryStart = url.indexOf("?");
+    const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
+    const search = queryStart === -1 ? "" : url.slice(queryStart);
+    switch (pathname) {
+      case "/graphql":
+        await serveGraphQL(req, res, requestId, search);
+        return "graphql";
+      case "/health":
+      case "/health/ready": {
+        const readiness = await options.readiness().catch((error: Error) => ({ ready: false, checks: { error: error.message } }));
+        sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "unavailable", checks: readiness.checks });
+        return "health";
+      }
+      case "/health/live":
+        sendJson(res, 200, { status: "live" });
+        return "health";
+      case "/metrics":
+        if (!metrics) break;
+        res.setHeader("content-type", metrics.registry.contentType);
+        res.end(await metrics.registry.metrics());
+        return "metrics";
+    }
+    sendJson(res, 404, { errors: [{ message: `No route for ${pathname}`, extensions: { code: "NOT_FOUND" } }] });
+    return "unknown";
+  }
+
+  return (req, res) => {
+    const incomingId = req.headers["x-request-id"];
+    const requestId = typeof incomingId === "string" && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    res.setHeader("x-request-id", requestId);
+    const started = performance.now();
+    route(req, res, requestId)
+      .then((routeName) => {
+        metrics?.httpRequests.inc({ route: routeName, status: String(res.statusCode) });
+        logger.debug({ requestId, method: req.method, url: req.url, status: res.statusCode, ms: +(performance.now() - started).toFixed(2) }, "request");
+      })
+      .catch((error: unknown) => {
+        if (error instanceof HttpError) {
+          if (!res.headersSent) sendGraphQLError(res, error.status, error.code, error.message);
+          metrics?.httpRequests.inc({ route: "graphql", status: String(error.status) });
+          return;
+        }
+        logger.error({ requestId, err: error }, "request failed");
+        if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, `Internal server error (request ${requestId}).`);
+        else res.destroy();
+      });
+  };
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: http.Server;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes the rest. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function listen(handler: RequestListener, port: number, host: string): Promise<RunningServer> {
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, handler);
+  // Longer than the clients' idle timeout, so a pooled connection is never closed under a request.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  const displayHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  return {
+    url: `http://${displayHost}:${actualPort}`,
+    port: actualPort,
+    server,
+    close: (graceMs = 10_000) =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}

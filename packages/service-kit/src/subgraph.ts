@@ -1,0 +1,129 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { ApolloServer, type BaseContext } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
+import type { DocumentNode } from "graphql";
+import type { Logger } from "pino";
+import type { SubgraphConfig } from "./config.ts";
+import { openDatabase, type Database } from "./database.ts";
+import { errorFormatter } from "./graphql-errors.ts";
+import { createHttpHandler, listen, type RunningServer } from "./http.ts";
+import { createLogger } from "./logger.ts";
+import { createServiceMetrics, type ServiceMetrics } from "./metrics.ts";
+import { applyMigrations, migrationsUpToDate } from "./migrations.ts";
+import { enterQueryTally, trackQueries } from "./query-tracking.ts";
+
+/** What a Prisma client must offer the kit: query events (for counting) and a way to disconnect. */
+export interface PrismaLike {
+  $on(event: "query", listener: (event: { query: string; duration: number }) => void): void;
+  $disconnect(): Promise<void>;
+}
+
+export interface RequestInfo {
+  requestId: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** Everything that makes one subgraph what it is; the kit supplies the rest. */
+export interface SubgraphDefinition<P extends PrismaLike, Ctx extends BaseContext> {
+  name: string;
+  defaultPort: number;
+  migrationsDir: string;
+  defaultDataDir: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<Ctx>;
+  /** Builds the service's PrismaClient on the given driver adapter, with query events enabled. */
+  createPrisma(adapter: Database["adapter"]): P;
+  /** Per-request context: fresh DataLoaders every request, so nothing is cached across users. */
+  createContext(prisma: P, request: RequestInfo): Ctx;
+  /** Loads the seed data if the database is empty; returns whether it did. */
+  seed(prisma: P, logger: Logger): Promise<boolean>;
+}
+
+export interface SubgraphDeps {
+  config: SubgraphConfig;
+  /** An already open database (tests pass a throwaway one); otherwise opened from the config. */
+  db?: Database;
+  logger?: Logger;
+}
+
+export interface SubgraphServer<P> {
+  prisma: P;
+  db: Database;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  /** Applies migrations and seeds as the config asks, then listens. */
+  start(): Promise<RunningServer>;
+  stop(): Promise<void>;
+}
+
+export async function createSubgraphServer<P extends PrismaLike, Ctx extends BaseContext>(
+  definition: SubgraphDefinition<P, Ctx>,
+  { config, db: givenDb, logger = createLogger(definition.name, config.logLevel) }: SubgraphDeps,
+): Promise<SubgraphServer<P>> {
+  const db = givenDb ?? (await openDatabase({ url: config.databaseUrl, defaultDataDir: definition.defaultDataDir }));
+  const metrics = createServiceMetrics(definition.name);
+  const prisma = definition.createPrisma(db.adapter);
+  trackQueries(prisma, metrics);
+
+  const apollo = new ApolloServer<Ctx>({
+    schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]),
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: !config.production,
+    formatError: errorFormatter(logger, config.production),
+    // Inline traces (ftv1) only serve Apollo's hosted usage reporting, which we do not use.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    logger,
+  });
+
+  let migrationsApplied = false;
+  const handler = createHttpHandler<Ctx>({
+    apollo,
+    logger,
+    metrics,
+    maxBodyBytes: config.maxBodyBytes,
+    context: async (req, requestId) => {
+      enterQueryTally({ statements: 0 });
+      return definition.createContext(prisma, { requestId, headers: req.headers });
+    },
+    readiness: async () => {
+      const checks: Record<string, string> = {};
+      try {
+        await db.ping();
+        checks.database = "ok";
+        migrationsApplied ||= await migrationsUpToDate(db.transaction, definition.migrationsDir);
+        checks.migrations = migrationsApplied ? "ok" : "pending";
+      } catch (error) {
+        checks.database = `unreachable: ${(error as Error).message}`;
+      }
+      return { ready: checks.database === "ok" && migrationsApplied, checks };
+    },
+  });
+
+  let running: RunningServer | undefined;
+  return {
+    prisma,
+    db,
+    metrics,
+    logger,
+    async start() {
+      if (config.migrateOnStart) {
+        const applied = await applyMigrations(db.transaction, definition.migrationsDir);
+        if (applied.length) logger.info({ applied }, "applied migrations");
+        migrationsApplied = true;
+      }
+      if (config.seedOnStart && (await definition.seed(prisma, logger))) logger.info("loaded seed data");
+      await apollo.start();
+      running = await listen(handler, config.port, config.host);
+      logger.info({ url: `${running.url}/graphql`, database: db.kind, location: db.location }, `${definition.name} subgraph ready`);
+      return running;
+    },
+    async stop() {
+      await running?.close();
+      await apollo.stop().catch(() => undefined);
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+}

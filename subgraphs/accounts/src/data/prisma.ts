@@ -1,0 +1,8 @@
+import type { Database } from "@store/service-kit";
+import { PrismaClient } from "../generated/prisma/client.ts";
+
+export type AccountsPrisma = PrismaClient<"query">;
+
+export function createAccountsPrisma(adapter: Database["adapter"]): AccountsPrisma {
+  return new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+}

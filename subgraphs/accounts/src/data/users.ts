@@ -1,0 +1,30 @@
+import type { PageRequest } from "@store/service-kit";
+import type { User } from "../generated/prisma/client.ts";
+import type { AccountsPrisma } from "./prisma.ts";
+
+export type { User };
+
+/** Users for the given ids, in the same order, null where there is none (DataLoader contract). */
+export async function usersByIds(prisma: AccountsPrisma, ids: readonly string[]): Promise<(User | null)[]> {
+  const rows = await prisma.user.findMany({ where: { id: { in: [...ids] } } });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+/** One page of users ordered by creation time, then id (a stable keyset). */
+export async function listUsers(prisma: AccountsPrisma, page: PageRequest): Promise<User[]> {
+  const after = page.after ? { createdAt: new Date(page.after[0] as string), id: page.after[1] as string } : null;
+  return prisma.user.findMany({
+    where: after
+      ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
+      : undefined,
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: page.take,
+  });
+}
+
+export const userSortValues = (user: User): [string, string] => [user.createdAt.toISOString(), user.id];
+
+export function countUsers(prisma: AccountsPrisma): Promise<number> {
+  return prisma.user.count();
+}

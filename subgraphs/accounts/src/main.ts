@@ -1,0 +1,4 @@
+import { runSubgraphMain } from "@store/service-kit";
+import { accounts } from "./definition.ts";
+
+await runSubgraphMain(accounts);

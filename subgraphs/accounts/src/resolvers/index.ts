@@ -1,0 +1,4 @@
+import { Query } from "./query.ts";
+import { User } from "./user.ts";
+
+export const resolvers = { Query, User };
