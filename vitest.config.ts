@@ -30,6 +30,7 @@ export default defineConfig({
           name: "e2e",
           include: ["tests/**/*.e2e.test.ts"],
           exclude: ["**/node_modules/**"],
+          globalSetup: ["tests/e2e/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 240_000,
           fileParallelism: false,

@@ -1,0 +1,3 @@
+export * from "./ports.ts";
+export * from "./service-process.ts";
+export * from "./stack.ts";

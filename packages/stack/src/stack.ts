@@ -1,0 +1,112 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { composeFromSources, formatMessage, readSupergraphConfig } from "@store/composition";
+import { freePort } from "./ports.ts";
+import { startServiceProcess, waitUntilReady, type LogTarget, type ServiceProcess } from "./service-process.ts";
+
+export interface StackOptions {
+  repoRoot: string;
+  /** "config": the ports in supergraph.yaml and 4000 for the router; "random": free ports (tests). */
+  ports: "config" | "random";
+  routerPort?: number;
+  /** Extra environment for one subgraph (its database URL, say), by name. */
+  subgraphEnv?: Record<string, NodeJS.ProcessEnv>;
+  /** Environment for every process. */
+  env?: NodeJS.ProcessEnv;
+  routerArgs?: string[];
+  supergraphOut: string;
+  logs: LogTarget;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningStack {
+  routerUrl: string;
+  subgraphUrls: Record<string, string>;
+  processes: Map<string, ServiceProcess>;
+  /** Stops the router first, then the subgraphs, each gracefully. */
+  stop(): Promise<void>;
+  /** Restarts one process with the same settings (used by failure tests). */
+  restart(name: string): Promise<void>;
+}
+
+export class StackError extends Error {}
+
+/** Composes supergraph.yaml with the ports chosen, starts every subgraph, waits for them, then the router. */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const config = await readSupergraphConfig(path.join(options.repoRoot, "supergraph.yaml"));
+  const ports = new Map<string, number>();
+  for (const subgraph of config.subgraphs) {
+    ports.set(subgraph.name, options.ports === "random" ? await freePort() : Number(new URL(subgraph.routingUrl).port));
+  }
+  const subgraphUrls = Object.fromEntries(config.subgraphs.map((s) => [s.name, `http://127.0.0.1:${ports.get(s.name)}/graphql`]));
+
+  const composed = await composeFromSources(config.subgraphs, subgraphUrls);
+  if (!composed.ok) throw new StackError(`Composition failed:\n${composed.errors.map(formatMessage).join("\n")}`);
+  await writeFile(options.supergraphOut, composed.supergraphSdl);
+
+  // Each subgraph learns its neighbours' URLs (orders calls inventory, reviews calls accounts...).
+  const neighbourEnv: NodeJS.ProcessEnv = {};
+  for (const caller of config.subgraphs) {
+    for (const callee of config.subgraphs) {
+      if (caller !== callee) neighbourEnv[`${caller.name.toUpperCase()}_${callee.name.toUpperCase()}_URL`] = subgraphUrls[callee.name];
+    }
+  }
+
+  const processes = new Map<string, ServiceProcess>();
+  const launchers = new Map<string, () => ServiceProcess>();
+  const stopAll = async () => {
+    const router = processes.get("router");
+    await router?.stop();
+    await Promise.all([...processes.values()].filter((p) => p !== router).map((p) => p.stop()));
+  };
+  const timeout = options.readyTimeoutMs ?? 180_000;
+
+  try {
+    await Promise.all(
+      config.subgraphs.map(async (subgraph) => {
+        const launch = () =>
+          startServiceProcess({
+            name: subgraph.name,
+            entry: path.join(options.repoRoot, "subgraphs", subgraph.name, "src", "main.ts"),
+            cwd: options.repoRoot,
+            env: { ...process.env, ...neighbourEnv, ...options.env, ...options.subgraphEnv?.[subgraph.name], PORT: String(ports.get(subgraph.name)) },
+            logs: options.logs,
+          });
+        launchers.set(subgraph.name, launch);
+        const service = launch();
+        processes.set(subgraph.name, service);
+        await waitUntilReady(`http://127.0.0.1:${ports.get(subgraph.name)}/health/ready`, service, timeout);
+      }),
+    );
+    const routerPort = options.routerPort ?? (options.ports === "random" ? await freePort() : 4000);
+    const launchRouter = () =>
+      startServiceProcess({
+        name: "router",
+        entry: path.join(options.repoRoot, "router", "src", "main.ts"),
+        args: ["--supergraph", options.supergraphOut, "--port", String(routerPort), ...(options.routerArgs ?? [])],
+        cwd: options.repoRoot,
+        env: { ...process.env, ...options.env },
+        logs: options.logs,
+      });
+    launchers.set("router", launchRouter);
+    const router = launchRouter();
+    processes.set("router", router);
+    await waitUntilReady(`http://127.0.0.1:${routerPort}/health/ready`, router, timeout);
+    return {
+      routerUrl: `http://localhost:${routerPort}/graphql`,
+      subgraphUrls,
+      processes,
+      stop: stopAll,
+      async restart(name) {
+        await processes.get(name)?.stop();
+        const service = launchers.get(name)!();
+        processes.set(name, service);
+        const port = name === "router" ? routerPort : ports.get(name);
+        await waitUntilReady(`http://127.0.0.1:${port}/health/ready`, service, timeout);
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

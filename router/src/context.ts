@@ -1,0 +1,5 @@
+import type { BaseContext } from "@apollo/server";
+
+export interface RouterContext extends BaseContext {
+  requestId: string;
+}

@@ -1,0 +1,70 @@
+import { readFile } from "node:fs/promises";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import { createHttpHandler, createLogger, createServiceMetrics, errorFormatter, listen, type Logger, type RunningServer } from "@store/service-kit";
+import type { RouterConfig } from "./config.ts";
+import type { RouterContext } from "./context.ts";
+import { createGateway } from "./gateway.ts";
+
+export class SupergraphLoadError extends Error {
+  constructor(path: string, reason: string) {
+    super(`Cannot load the supergraph from ${path}: ${reason}`);
+    this.name = "SupergraphLoadError";
+  }
+}
+
+export interface Router {
+  start(): Promise<RunningServer>;
+  stop(): Promise<void>;
+  logger: Logger;
+}
+
+/** Builds the router from its config without side effects; main.ts and tests start here. */
+export function createRouter(config: RouterConfig, logger: Logger = createLogger("router", config.logLevel)): Router {
+  const production = config.mode === "production";
+  const metrics = createServiceMetrics("router");
+  let apollo: ApolloServer<RouterContext> | undefined;
+  let closePools: (() => Promise<unknown>) | undefined;
+  let running: RunningServer | undefined;
+
+  return {
+    logger,
+    async start() {
+      const sdl = await readFile(config.supergraph.path, "utf8").catch((error: NodeJS.ErrnoException) => {
+        throw new SupergraphLoadError(config.supergraph.path, error.code === "ENOENT" ? "no such file (run `npm run compose` first)" : error.message);
+      });
+      const built = createGateway(config, sdl, logger);
+      closePools = built.closePools;
+      apollo = new ApolloServer<RouterContext>({
+        gateway: built.gateway,
+        introspection: config.introspection,
+        includeStacktraceInErrorResponses: !production,
+        formatError: errorFormatter(logger, production),
+        logger,
+        plugins: [config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled()],
+      });
+      try {
+        await apollo.start();
+      } catch (error) {
+        throw new SupergraphLoadError(config.supergraph.path, (error as Error).message);
+      }
+      const handler = createHttpHandler<RouterContext>({
+        apollo,
+        logger,
+        metrics,
+        maxBodyBytes: config.server.maxBodyBytes,
+        context: async (_req, requestId) => ({ requestId }),
+        readiness: async () => ({ ready: true, checks: { supergraph: "loaded" } }),
+      });
+      running = await listen(handler, config.server.port, config.server.host);
+      logger.info({ url: `${running.url}/graphql`, supergraph: config.supergraph.path, mode: config.mode }, "router ready");
+      return running;
+    },
+    async stop() {
+      await running?.close(config.server.shutdownGraceMs);
+      await apollo?.stop().catch(() => undefined);
+      await closePools?.();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import type { TestProject } from "vitest/node";
+import { startTestStack, type TestStack } from "../support/test-stack.ts";
+
+let stack: TestStack | undefined;
+
+/** One stack for all end-to-end files: starting five seeded services per file would dominate the run. */
+export async function setup(project: TestProject) {
+  stack = await startTestStack();
+  project.provide("routerUrl", stack.routerUrl);
+  project.provide("subgraphUrls", stack.subgraphUrls);
+}
+
+export async function teardown() {
+  await stack?.teardown();
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    routerUrl: string;
+    subgraphUrls: Record<string, string>;
+  }
+}
