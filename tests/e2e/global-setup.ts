@@ -8,6 +8,7 @@ export async function setup(project: TestProject) {
   stack = await startTestStack();
   project.provide("routerUrl", stack.routerUrl);
   project.provide("subgraphUrls", stack.subgraphUrls);
+  project.provide("supergraphPath", stack.supergraphPath);
 }
 
 export async function teardown() {
@@ -18,5 +19,6 @@ declare module "vitest" {
   export interface ProvidedContext {
     routerUrl: string;
     subgraphUrls: Record<string, string>;
+    supergraphPath: string;
   }
 }

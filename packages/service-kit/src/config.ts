@@ -35,16 +35,20 @@ export const booleanFlag = z
 export function subgraphConfigSchema(name: string, defaultPort: number) {
   const dbVar = `${name.toUpperCase()}_DATABASE_URL`;
   return z
-    .object({
-      PORT: portSchema.default(defaultPort),
-      HOST: z.string().min(1).default("127.0.0.1"),
-      NODE_ENV: nodeEnvSchema.default("development"),
-      LOG_LEVEL: logLevelSchema.default("info"),
-      [dbVar]: z.string().optional(),
-      MIGRATE_ON_START: booleanFlag.optional(),
-      SEED_ON_START: booleanFlag.optional(),
-      MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
-    })
+    .preprocess(
+      // The service's own database variable, picked out so other services' URLs are never read.
+      (env) => ({ ...(env as Record<string, unknown>), DATABASE_URL: (env as Record<string, unknown> | undefined)?.[dbVar] }),
+      z.object({
+        PORT: portSchema.default(defaultPort),
+        HOST: z.string().min(1).default("127.0.0.1"),
+        NODE_ENV: nodeEnvSchema.default("development"),
+        LOG_LEVEL: logLevelSchema.default("info"),
+        DATABASE_URL: z.string().optional(),
+        MIGRATE_ON_START: booleanFlag.optional(),
+        SEED_ON_START: booleanFlag.optional(),
+        MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+      }),
+    )
     .transform((env) => {
       const production = env.NODE_ENV === "production";
       return {
@@ -54,7 +58,8 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
         nodeEnv: env.NODE_ENV,
         production,
         logLevel: env.LOG_LEVEL,
-        databaseUrl: (env as Record<string, string | undefined>)[dbVar],
+        /** From <NAME>_DATABASE_URL: postgres://… for PostgreSQL; unset, file:<dir> or memory:// for PGlite. */
+        databaseUrl: env.DATABASE_URL,
         // Development applies migrations and seeds an empty database; production uses `db:deploy`.
         migrateOnStart: env.MIGRATE_ON_START ?? !production,
         seedOnStart: env.SEED_ON_START ?? !production,

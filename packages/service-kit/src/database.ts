@@ -7,6 +7,12 @@ import pg from "pg";
 import type { TransactionRunner } from "./migrations.ts";
 
 /**
+ * A Prisma driver adapter factory (PGlite or pg). Typed loosely on purpose: the PGlite adapter and the
+ * generated client see two type identities (CJS and ESM) of the same runtime contract.
+ */
+export type DriverAdapterFactory = any;
+
+/**
  * One service's database: embedded PGlite by default, PostgreSQL when the service's URL says so.
  * The same schema and migrations serve both.
  */
@@ -15,7 +21,7 @@ export interface Database {
   /** Where the data lives, safe to log (no password). */
   location: string;
   /** Driver adapter factory handed to the service's PrismaClient. */
-  adapter: PrismaPGlite | PrismaPg;
+  adapter: DriverAdapterFactory;
   /** Runs work in one transaction on a connection outside Prisma (migrations). */
   transaction: TransactionRunner;
   /** Resolves when the database answers a trivial query. */

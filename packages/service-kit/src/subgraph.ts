@@ -2,7 +2,6 @@ import type { IncomingHttpHeaders } from "node:http";
 import { ApolloServer, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
-import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import type { DocumentNode } from "graphql";
 import type { Logger } from "pino";
 import type { SubgraphConfig } from "./config.ts";
@@ -32,7 +31,8 @@ export interface SubgraphDefinition<P extends PrismaLike, Ctx extends BaseContex
   migrationsDir: string;
   defaultDataDir: string;
   typeDefs: DocumentNode;
-  resolvers: GraphQLResolverMap<Ctx>;
+  /** Resolvers by type name, then field name (the shape @apollo/subgraph takes). */
+  resolvers: Record<string, unknown>;
   /** Builds the service's PrismaClient on the given driver adapter, with query events enabled. */
   createPrisma(adapter: Database["adapter"]): P;
   /** Per-request context: fresh DataLoaders every request, so nothing is cached across users. */
@@ -68,7 +68,7 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
   trackQueries(prisma, metrics);
 
   const apollo = new ApolloServer<Ctx>({
-    schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]),
+    schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never }]),
     introspection: !config.production,
     includeStacktraceInErrorResponses: !config.production,
     formatError: errorFormatter(logger, config.production),

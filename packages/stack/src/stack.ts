@@ -21,6 +21,8 @@ export interface StackOptions {
 
 export interface RunningStack {
   routerUrl: string;
+  /** The composed supergraph the router serves (routing URLs point at this stack's ports). */
+  supergraphPath: string;
   subgraphUrls: Record<string, string>;
   processes: Map<string, ServiceProcess>;
   /** Stops the router first, then the subgraphs, each gracefully. */
@@ -94,6 +96,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await waitUntilReady(`http://127.0.0.1:${routerPort}/health/ready`, router, timeout);
     return {
       routerUrl: `http://localhost:${routerPort}/graphql`,
+      supergraphPath: options.supergraphOut,
       subgraphUrls,
       processes,
       stop: stopAll,

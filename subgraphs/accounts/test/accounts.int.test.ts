@@ -25,9 +25,9 @@ describe("accounts subgraph", () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const { body } = await postGraphQL(url, `query ($after: String) { users(first: 75, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const { body }: { body: any } = await postGraphQL(url, `query ($after: String) { users(first: 75, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after });
       expect(body.errors).toBeUndefined();
-      const users = body.data.users;
+      const users: any = body.data.users;
       expect(users.totalCount).toBe(200);
       for (const edge of users.edges) seen.add(edge.node.id);
       after = users.pageInfo.hasNextPage ? users.pageInfo.endCursor : null;
