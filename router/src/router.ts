@@ -39,6 +39,8 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       apollo = new ApolloServer<RouterContext>({
         gateway: built.gateway,
         introspection: config.introspection,
+        // main.ts owns the signals, so shutdown runs once and in order.
+        stopOnTerminationSignals: false,
         includeStacktraceInErrorResponses: !production,
         formatError: errorFormatter(logger, production),
         logger,

@@ -70,6 +70,8 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
   const apollo = new ApolloServer<Ctx>({
     schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never }]),
     introspection: !config.production,
+    // runSubgraphMain owns the signals; Apollo stopping itself too would race our shutdown.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !config.production,
     formatError: errorFormatter(logger, config.production),
     // Inline traces (ftv1) only serve Apollo's hosted usage reporting, which we do not use.
