@@ -28,6 +28,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     router.logger.info({ signal }, "shutting down");
+    setTimeout(() => process.exit(1), 30_000); // never outlive a stuck stop
     await router.stop();
     process.exit(0);
   });

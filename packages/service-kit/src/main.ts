@@ -57,6 +57,11 @@ export async function runSubgraphMain<P extends PrismaLike, Ctx extends BaseCont
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    // A stop that hangs (a stuck connection, say) must not keep the process alive forever.
+    setTimeout(() => {
+      logger.error("shutdown did not finish in 15 s; exiting anyway");
+      process.exit(1);
+    }, 15_000);
     await server.stop();
     process.exit(0);
   };

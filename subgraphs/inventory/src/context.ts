@@ -1,0 +1,13 @@
+import type { RequestInfo } from "@store/service-kit";
+import type { InventoryPrisma } from "./data/prisma.ts";
+import { createLoaders, type Loaders } from "./loaders.ts";
+
+export interface InventoryContext {
+  requestId: string;
+  prisma: InventoryPrisma;
+  loaders: Loaders;
+}
+
+export function createContext(prisma: InventoryPrisma, request: RequestInfo): InventoryContext {
+  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma) };
+}

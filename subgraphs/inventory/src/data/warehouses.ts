@@ -1,0 +1,16 @@
+import type { Warehouse } from "../generated/prisma/client.ts";
+import type { InventoryPrisma } from "./prisma.ts";
+
+export type { Warehouse };
+
+/** Warehouses for the given ids, in the same order, null where there is none (DataLoader contract). */
+export async function warehousesByIds(prisma: InventoryPrisma, ids: readonly string[]): Promise<(Warehouse | null)[]> {
+  const rows = await prisma.warehouse.findMany({ where: { id: { in: [...ids] } } });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+/** Every warehouse, ordered by code. */
+export function listWarehouses(prisma: InventoryPrisma): Promise<Warehouse[]> {
+  return prisma.warehouse.findMany({ orderBy: { code: "asc" } });
+}
