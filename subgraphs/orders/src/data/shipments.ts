@@ -1,0 +1,27 @@
+import type { Shipment, TrackingEvent } from "../generated/prisma/client.ts";
+import { groupBy } from "./orders.ts";
+import type { OrdersPrisma } from "./prisma.ts";
+
+export type { Shipment, TrackingEvent };
+
+/** The shipment of each order, in id order, null where an order has none. */
+export async function shipmentsByOrderIds(prisma: OrdersPrisma, orderIds: readonly string[]): Promise<(Shipment | null)[]> {
+  const rows = await prisma.shipment.findMany({ where: { orderId: { in: [...orderIds] } } });
+  const byOrder = new Map(rows.map((row) => [row.orderId, row]));
+  return orderIds.map((id) => byOrder.get(id) ?? null);
+}
+
+export async function shipmentsByTrackingNumbers(prisma: OrdersPrisma, numbers: readonly string[]): Promise<(Shipment | null)[]> {
+  const rows = await prisma.shipment.findMany({ where: { trackingNumber: { in: [...numbers] } } });
+  const byNumber = new Map(rows.map((row) => [row.trackingNumber, row]));
+  return numbers.map((number) => byNumber.get(number) ?? null);
+}
+
+/** Tracking events of each shipment, oldest first. */
+export async function eventsByShipmentIds(prisma: OrdersPrisma, shipmentIds: readonly string[]): Promise<TrackingEvent[][]> {
+  const rows = await prisma.trackingEvent.findMany({
+    where: { shipmentId: { in: [...shipmentIds] } },
+    orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+  });
+  return groupBy(shipmentIds, rows, (row) => row.shipmentId);
+}

@@ -1,0 +1,25 @@
+import { badUserInput, pageRequest, toConnection } from "@store/service-kit";
+import type { OrdersContext } from "../context.ts";
+import { orderSortValues } from "../data/orders.ts";
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Orders knows a user only by id (accounts owns the rest). */
+interface UserRef {
+  id: string;
+}
+
+export const User = {
+  __resolveReference: (reference: UserRef): UserRef => ({ id: reference.id }),
+  orders: async (user: UserRef, args: { first?: number | null; after?: string | null }, ctx: OrdersContext) => {
+    const page = pageRequest(args, { arity: 2, defaultSize: 10, maxSize: 50 });
+    if (page.after) {
+      const [createdAt, id] = page.after;
+      if (typeof createdAt !== "string" || !ISO_INSTANT.test(createdAt) || typeof id !== "string") {
+        throw badUserInput("The `after` cursor is not one this API issued.", { argument: "after" });
+      }
+    }
+    const rows = await ctx.loaders.ordersByUserId(page).load(user.id);
+    return { ...toConnection(rows, page, orderSortValues), totalCount: () => ctx.loaders.orderCountByUserId.load(user.id) };
+  },
+};
