@@ -1,7 +1,8 @@
 /** A GraphQL client for end-to-end tests: real HTTP, the raw status and body for assertions. */
 export interface GraphQLResult<T = any> {
   status: number;
-  data?: T;
+  /** null when execution failed at a non-null root field; undefined when it never started. */
+  data?: T | null;
   errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }>;
   headers: Headers;
 }
@@ -13,14 +14,16 @@ export async function graphql<T = any>(url: string, query: string, variables?: R
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: T; errors?: GraphQLResult["errors"] };
-  return { status: response.status, data: body.data ?? undefined, errors: body.errors, headers: response.headers };
+  return { status: response.status, data: body.data, errors: body.errors, headers: response.headers };
 }
 
-/** Reads one counter from a service's Prometheus /metrics page. */
+/** Reads a counter from a service's Prometheus /metrics page, summed over all its label sets. */
 export async function readCounter(graphqlUrl: string, metric: string): Promise<number> {
   const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, "/metrics"))).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `));
-  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
+  return text
+    .split("\n")
+    .filter((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
 }
 
 /** Prisma reports statements a little after the response; give it a moment before reading. */
