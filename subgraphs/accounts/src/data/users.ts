@@ -1,4 +1,4 @@
-import type { PageRequest } from "@store/service-kit";
+import { alignToKeys, type PageRequest } from "@store/service-kit";
 import type { User } from "../generated/prisma/client.ts";
 import type { AccountsPrisma } from "./prisma.ts";
 
@@ -7,8 +7,7 @@ export type { User };
 /** Users for the given ids, in the same order, null where there is none (DataLoader contract). */
 export async function usersByIds(prisma: AccountsPrisma, ids: readonly string[]): Promise<(User | null)[]> {
   const rows = await prisma.user.findMany({ where: { id: { in: [...ids] } } });
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id) ?? null);
+  return alignToKeys(ids, rows, (row) => row.id);
 }
 
 /** One page of users ordered by creation time, then id (a stable keyset). */

@@ -1,3 +1,4 @@
+import { alignToKeys } from "@store/service-kit";
 import type { Warehouse } from "../generated/prisma/client.ts";
 import type { InventoryPrisma } from "./prisma.ts";
 
@@ -6,8 +7,7 @@ export type { Warehouse };
 /** Warehouses for the given ids, in the same order, null where there is none (DataLoader contract). */
 export async function warehousesByIds(prisma: InventoryPrisma, ids: readonly string[]): Promise<(Warehouse | null)[]> {
   const rows = await prisma.warehouse.findMany({ where: { id: { in: [...ids] } } });
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id) ?? null);
+  return alignToKeys(ids, rows, (row) => row.id);
 }
 
 /** Every warehouse, ordered by code. */

@@ -1,4 +1,4 @@
-import type { PageRequest } from "@store/service-kit";
+import { alignToKeys, type PageRequest } from "@store/service-kit";
 import { Prisma, type Order, type OrderLine, type OrderStatus } from "../generated/prisma/client.ts";
 import type { OrdersPrisma } from "./prisma.ts";
 
@@ -7,8 +7,7 @@ export type { Order, OrderLine, OrderStatus };
 /** Orders for the given ids, in the same order, null where there is none (DataLoader contract). */
 export async function ordersByIds(prisma: OrdersPrisma, ids: readonly string[]): Promise<(Order | null)[]> {
   const rows = await prisma.order.findMany({ where: { id: { in: [...ids] } } });
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id) ?? null);
+  return alignToKeys(ids, rows, (row) => row.id);
 }
 
 /** Lines of each order (entry order), one list per id, in id order. */

@@ -1,3 +1,4 @@
+import { alignToKeys } from "@store/service-kit";
 import type { Shipment, TrackingEvent } from "../generated/prisma/client.ts";
 import { groupBy } from "./orders.ts";
 import type { OrdersPrisma } from "./prisma.ts";
@@ -7,14 +8,12 @@ export type { Shipment, TrackingEvent };
 /** The shipment of each order, in id order, null where an order has none. */
 export async function shipmentsByOrderIds(prisma: OrdersPrisma, orderIds: readonly string[]): Promise<(Shipment | null)[]> {
   const rows = await prisma.shipment.findMany({ where: { orderId: { in: [...orderIds] } } });
-  const byOrder = new Map(rows.map((row) => [row.orderId, row]));
-  return orderIds.map((id) => byOrder.get(id) ?? null);
+  return alignToKeys(orderIds, rows, (row) => row.orderId);
 }
 
 export async function shipmentsByTrackingNumbers(prisma: OrdersPrisma, numbers: readonly string[]): Promise<(Shipment | null)[]> {
   const rows = await prisma.shipment.findMany({ where: { trackingNumber: { in: [...numbers] } } });
-  const byNumber = new Map(rows.map((row) => [row.trackingNumber, row]));
-  return numbers.map((number) => byNumber.get(number) ?? null);
+  return alignToKeys(numbers, rows, (row) => row.trackingNumber);
 }
 
 /** Tracking events of each shipment, oldest first. */

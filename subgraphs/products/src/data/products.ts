@@ -1,3 +1,4 @@
+import { alignToKeys } from "@store/service-kit";
 import type { Prisma, Product } from "../generated/prisma/client.ts";
 import type { ProductSearch } from "../product-filter.ts";
 import type { ProductsPrisma } from "./prisma.ts";
@@ -7,15 +8,13 @@ export type { Product };
 /** Products for the given ids, in the same order, null where there is none (DataLoader contract). */
 export async function productsByIds(prisma: ProductsPrisma, ids: readonly string[]): Promise<(Product | null)[]> {
   const rows = await prisma.product.findMany({ where: { id: { in: [...ids] } } });
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id) ?? null);
+  return alignToKeys(ids, rows, (row) => row.id);
 }
 
 /** Products for the given SKUs, in the same order, null where there is none. */
 export async function productsBySkus(prisma: ProductsPrisma, skus: readonly string[]): Promise<(Product | null)[]> {
   const rows = await prisma.product.findMany({ where: { sku: { in: [...skus] } } });
-  const bySku = new Map(rows.map((row) => [row.sku, row]));
-  return skus.map((sku) => bySku.get(sku) ?? null);
+  return alignToKeys(skus, rows, (row) => row.sku);
 }
 
 /** Escapes LIKE wildcards so that user text matches literally (Prisma's `contains` does not). */

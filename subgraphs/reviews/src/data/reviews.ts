@@ -1,4 +1,4 @@
-import { badUserInput, type PageRequest } from "@store/service-kit";
+import { badUserInput, type PageRequest, alignToKeys } from "@store/service-kit";
 import { Prisma, type Review } from "../generated/prisma/client.ts";
 import type { ReviewsPrisma } from "./prisma.ts";
 
@@ -30,8 +30,7 @@ export function reviewKeyset(after: PageRequest["after"]): ReviewKeyset | null {
 /** Reviews for the given ids, in the same order, null where there is none (DataLoader contract). */
 export async function reviewsByIds(prisma: ReviewsPrisma, ids: readonly string[]): Promise<(Review | null)[]> {
   const rows = await prisma.review.findMany({ where: { id: { in: [...ids] } } });
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id) ?? null);
+  return alignToKeys(ids, rows, (row) => row.id);
 }
 
 const PARENT_COLUMNS: Record<ReviewParentColumn, Prisma.Sql> = {
