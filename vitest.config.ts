@@ -12,14 +12,14 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["{packages,subgraphs,router}/*/test/**/*.test.ts", "router/test/**/*.test.ts", "tests/**/*.test.ts"],
+          include: ["{packages,subgraphs,services,router}/*/test/**/*.test.ts", "router/test/**/*.test.ts", "tests/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/*.e2e.test.ts", "**/node_modules/**"],
         },
       },
       {
         test: {
           name: "int",
-          include: ["{packages,subgraphs,router}/**/test/**/*.int.test.ts", "tests/**/*.int.test.ts"],
+          include: ["{packages,subgraphs,services,router}/**/test/**/*.int.test.ts", "tests/**/*.int.test.ts"],
           exclude: ["**/node_modules/**"],
           testTimeout: 60_000,
           hookTimeout: 120_000,

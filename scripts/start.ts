@@ -26,7 +26,13 @@ try {
 }
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
-console.log(`\n  Supergraph ready in ${seconds}s: ${stack.routerUrl}  (open it in a browser for Apollo Sandbox)\n  Press Ctrl-C to stop.\n`);
+// The router's own default: the explorer is on in development unless ROUTER_EXPLORER says otherwise.
+const explorerOn = process.env.ROUTER_EXPLORER ? /^(true|1)$/.test(process.env.ROUTER_EXPLORER) : process.env.NODE_ENV !== "production";
+console.log(
+  `\n  Supergraph ready in ${seconds}s: ${stack.routerUrl}  (open it in a browser for Apollo Sandbox)` +
+    (explorerOn ? `\n  Explorer with example operations, works offline: ${stack.routerUrl.replace(/\/graphql$/, "/explorer")}` : "") +
+    `\n  Press Ctrl-C to stop.\n`,
+);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

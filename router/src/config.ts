@@ -8,12 +8,38 @@ import { ConfigError, logLevelSchema } from "@store/service-kit";
  * The router's configuration: defaults < config file (YAML) < environment < command-line flags.
  * Unknown keys are rejected so that a typo never silently does nothing.
  */
+/** Retries of failed subgraph fetches: queries only (never mutations), transient failures only. */
+const retryFields = {
+  /** Attempts in all, the first one included (1: no retry). */
+  maxAttempts: z.number().int().min(1).max(10),
+  /** Cap of the first backoff in milliseconds; it doubles per retry, and the delay is random below it (full jitter). */
+  initialDelayMs: z.number().int().nonnegative(),
+  /** Largest backoff in milliseconds. */
+  maxDelayMs: z.number().int().nonnegative(),
+};
+
+/** A circuit breaker per subgraph: fail fast while it is down, one probe per `openMs`. */
+const circuitBreakerFields = {
+  enabled: z.boolean(),
+  /** Opens after this many failed fetches in a row. */
+  consecutiveFailures: z.number().int().positive(),
+  /** ...or when more than this share (between 0 and 1) of the last `failureRateWindow` fetches failed. */
+  failureRate: z.number().gt(0).lt(1),
+  failureRateWindow: z.number().int().positive(),
+  /** Milliseconds the circuit stays open before one probe fetch is let through. */
+  openMs: z.number().int().positive(),
+};
+
 const subgraphOverride = z
   .object({
     /** Replaces the routing URL the supergraph names for this subgraph. */
     url: z.string().url().optional(),
-    /** Milliseconds a fetch to this subgraph may take before it fails. */
+    /** Milliseconds a fetch to this subgraph may take, retries included, before it fails. */
     timeoutMs: z.number().int().positive().optional(),
+    /** Overrides traffic.retry for this subgraph, key by key. */
+    retry: z.object(retryFields).partial().strict().optional(),
+    /** Overrides traffic.circuitBreaker for this subgraph, key by key. */
+    circuitBreaker: z.object(circuitBreakerFields).partial().strict().optional(),
   })
   .strict();
 
@@ -42,20 +68,72 @@ export const routerConfigSchema = z
       .prefault({}),
     /** Defaults to the mode: on in development, off in production. */
     introspection: z.boolean().optional(),
-    landingPage: z.boolean().optional(),
+    /**
+     * What GET /graphql shows a browser: "sandbox" (Apollo Sandbox, loaded from Apollo's CDN),
+     * "explorer" (a redirect to the offline /explorer) or false. true means "sandbox".
+     * Defaults to the mode: "sandbox" in development, false in production.
+     */
+    landingPage: z.union([z.boolean(), z.enum(["sandbox", "explorer"])]).optional(),
+    /** The offline GraphQL explorer at /explorer (GraphiQL with the store's example operations). */
+    explorer: z
+      .object({
+        /** Defaults to the mode: on in development, off in production. */
+        enabled: z.boolean().optional(),
+        /** Credentials the "Use demo user" button signs in with, once the graph has a login mutation (development only). */
+        demoUser: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict().optional(),
+      })
+      .strict()
+      .prefault({}),
     traffic: z
       .object({
+        /** Milliseconds one subgraph fetch may take, retries included. */
         subgraphTimeoutMs: z.number().int().positive().default(10_000),
         /** Keep-alive connections kept open to each subgraph. */
         maxConnectionsPerSubgraph: z.number().int().positive().default(128),
+        retry: z
+          .object({
+            maxAttempts: retryFields.maxAttempts.default(3),
+            initialDelayMs: retryFields.initialDelayMs.default(50),
+            maxDelayMs: retryFields.maxDelayMs.default(500),
+          })
+          .strict()
+          .prefault({}),
+        circuitBreaker: z
+          .object({
+            enabled: circuitBreakerFields.enabled.default(true),
+            consecutiveFailures: circuitBreakerFields.consecutiveFailures.default(5),
+            failureRate: circuitBreakerFields.failureRate.default(0.5),
+            failureRateWindow: circuitBreakerFields.failureRateWindow.default(20),
+            openMs: circuitBreakerFields.openMs.default(2_000),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
     subgraphs: z.record(z.string(), subgraphOverride).default({}),
+    /** OpenTelemetry traces over OTLP/HTTP; off while `endpoint` is unset. */
+    tracing: z
+      .object({
+        /** Base URL of an OTLP/HTTP collector (http://localhost:4318); /v1/traces is appended. */
+        endpoint: z.url({ protocol: /^https?$/ }).optional(),
+        /** Share of new traces kept, 0..1; a request whose caller sampled its trace is always traced. */
+        sampleRatio: z.number().min(0).max(1).default(1),
+        /** Milliseconds between two exports of finished spans. */
+        scheduleDelayMs: z.number().int().positive().default(5000),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
-export type RouterConfig = z.output<typeof routerConfigSchema> & { introspection: boolean; landingPage: boolean };
+export type LandingPage = "sandbox" | "explorer" | false;
+
+export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer"> & {
+  introspection: boolean;
+  landingPage: LandingPage;
+  explorer: Omit<z.output<typeof routerConfigSchema>["explorer"], "enabled"> & { enabled: boolean };
+};
 
 export interface RouterConfigSources {
   /** Parsed command-line flags. */
@@ -77,6 +155,10 @@ function setPath(target: Json, dotted: string, value: unknown): void {
 /** Env and flags arrive as strings; numbers are converted here so the schema can report bad ones. */
 function numeric(raw: string): number | string {
   return /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+}
+
+function decimal(raw: string): number | string {
+  return /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw;
 }
 
 function booleanish(raw: string): boolean | string {
@@ -105,6 +187,12 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   if (env.PORT) override("server.port", numeric(env.PORT), "env PORT");
   if (env.SUPERGRAPH_PATH) override("supergraph.path", env.SUPERGRAPH_PATH, "env SUPERGRAPH_PATH");
   if (env.ROUTER_INTROSPECTION) override("introspection", booleanish(env.ROUTER_INTROSPECTION), "env ROUTER_INTROSPECTION");
+  if (env.ROUTER_EXPLORER) override("explorer.enabled", booleanish(env.ROUTER_EXPLORER), "env ROUTER_EXPLORER");
+  if (env.ROUTER_LANDING_PAGE) override("landingPage", booleanish(env.ROUTER_LANDING_PAGE), "env ROUTER_LANDING_PAGE");
+  // The standard OpenTelemetry variables, so one setting reaches the router and every subgraph.
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) override("tracing.endpoint", env.OTEL_EXPORTER_OTLP_ENDPOINT, "env OTEL_EXPORTER_OTLP_ENDPOINT");
+  if (env.OTEL_TRACES_SAMPLER_ARG) override("tracing.sampleRatio", decimal(env.OTEL_TRACES_SAMPLER_ARG), "env OTEL_TRACES_SAMPLER_ARG");
+  if (env.OTEL_BSP_SCHEDULE_DELAY) override("tracing.scheduleDelayMs", numeric(env.OTEL_BSP_SCHEDULE_DELAY), "env OTEL_BSP_SCHEDULE_DELAY");
   for (const [key, value] of Object.entries(env)) {
     const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
     if (match && value) override(`subgraphs.${match[1]!.toLowerCase()}.url`, value, `env ${key}`);
@@ -123,10 +211,17 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   }
   const config = result.data;
   const production = config.mode === "production";
+  const landingPage: LandingPage = config.landingPage === true ? "sandbox" : (config.landingPage ?? (production ? false : "sandbox"));
+  const explorerEnabled = config.explorer.enabled ?? !production;
+  if (landingPage === "explorer" && !explorerEnabled) {
+    const from = origin.get("explorer.enabled") ?? origin.get("landingPage") ?? (configPath ? `config file ${configPath}` : "defaults");
+    throw new ConfigError([`landingPage: "explorer" needs the explorer on (set explorer.enabled: true or ROUTER_EXPLORER=true) (from ${from})`], "router");
+  }
   return {
     ...config,
     supergraph: { path: path.resolve(cwd, config.supergraph.path) },
     introspection: config.introspection ?? !production,
-    landingPage: config.landingPage ?? !production,
+    landingPage,
+    explorer: { ...config.explorer, enabled: explorerEnabled },
   };
 }

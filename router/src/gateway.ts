@@ -1,27 +1,40 @@
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { GraphQLError } from "graphql";
-import { ErrorCode, type Logger } from "@store/service-kit";
+import { Kind } from "graphql";
+import type { Logger } from "@store/service-kit";
+import type { BreakerState } from "./circuit-breaker.ts";
 import type { RouterConfig } from "./config.ts";
 import type { RouterContext } from "./context.ts";
+import { answerFailuresWithErrors } from "./failure-response.ts";
+import { createFetchPolicy, type FetchPolicy } from "./fetch-policy.ts";
+import { countingPlanCache, observeFetches, type RouterMetrics } from "./metrics.ts";
 import { createSubgraphFetcher } from "./subgraph-fetcher.ts";
+import { sendSubgraphRequest } from "./subgraph-request.ts";
 
-/** Sends each subgraph request with the client's request id, so logs line up across services. */
+/**
+ * Calls one subgraph for the query plan: the client's request id on every fetch (so logs line up
+ * across services), and the subgraph's fetch policy (deadline, retries of queries, circuit breaker)
+ * around each HTTP attempt. Failures leave as SubgraphFailure; answerFailuresWithErrors turns them
+ * into errors with paths.
+ */
 class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
-  constructor(readonly subgraphName: string, options: ConstructorParameters<typeof RemoteGraphQLDataSource<RouterContext>>[0]) {
+  constructor(
+    readonly subgraphName: string,
+    readonly policy: FetchPolicy,
+    options: ConstructorParameters<typeof RemoteGraphQLDataSource<RouterContext>>[0],
+  ) {
     super(options);
   }
 
-  /** A subgraph that cannot be reached gets a coded error naming it, instead of "fetch failed". */
   override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
-    try {
-      return await super.process(options);
-    } catch (error) {
-      if (error instanceof GraphQLError) throw error;
-      const reason = (error as Error).name === "TimeoutError" ? "it did not answer in time" : "it could not be reached";
-      throw new GraphQLError(`The ${this.subgraphName} subgraph is unavailable: ${reason}.`, {
-        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, serviceName: this.subgraphName },
-      });
-    }
+    const { request } = options;
+    const headers = new Headers(request.http?.headers as HeadersInit | undefined);
+    headers.set("content-type", "application/json");
+    request.http = { method: "POST", url: this.url, headers: headers as never };
+    await this.willSendRequest(options);
+    const sent = Object.fromEntries(headers);
+    return this.policy.run(isQuery(options), (signal) =>
+      sendSubgraphRequest({ subgraph: this.subgraphName, url: this.url, fetcher: this.fetcher, request, headers: sent, signal }),
+    );
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
@@ -29,20 +42,51 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
   }
 }
 
-export function createGateway(config: RouterConfig, supergraphSdl: string, logger: Logger) {
+/**
+ * Only queries may be retried. The plan's document says which kind a fetch is when the planner keeps
+ * one; by default it sends only the text, which starts with `query`, `mutation` or `{`.
+ */
+function isQuery(options: GraphQLDataSourceProcessOptions<RouterContext>): boolean {
+  const document = "document" in options ? options.document : undefined;
+  const operation = document?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (operation?.kind === Kind.OPERATION_DEFINITION) return operation.operation === "query";
+  return /^\s*(\{|query\b)/.test(options.request.query ?? "");
+}
+
+export function createGateway(config: RouterConfig, supergraphSdl: string, logger: Logger, metrics?: RouterMetrics) {
   const pools: Array<{ close(): Promise<void> }> = [];
+  const breakers = new Map<string, FetchPolicy["breaker"]>();
+  // @apollo/gateway otherwise sends data-collection metrics to Apollo (and probes cloud metadata
+  // hosts) from every router; nothing leaves the machine unless an operator opts back in.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= "true";
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
+    ...(metrics && { queryPlannerConfig: { cache: countingPlanCache(metrics) } }),
     buildService: ({ name, url }) => {
       const override = config.subgraphs[name];
-      const pool = createSubgraphFetcher({
-        timeoutMs: override?.timeoutMs ?? config.traffic.subgraphTimeoutMs,
-        connections: config.traffic.maxConnectionsPerSubgraph,
-      });
+      const timeoutMs = override?.timeoutMs ?? config.traffic.subgraphTimeoutMs;
+      const pool = createSubgraphFetcher({ timeoutMs, connections: config.traffic.maxConnectionsPerSubgraph });
       pools.push(pool);
-      return new SubgraphDataSource(name, { url: override?.url ?? url, fetcher: pool.fetcher });
+      const policy = createFetchPolicy({
+        subgraph: name,
+        timeoutMs,
+        retry: { ...config.traffic.retry, ...override?.retry },
+        breaker: { ...config.traffic.circuitBreaker, ...override?.circuitBreaker },
+      });
+      breakers.set(name, policy.breaker);
+      policy.breaker.onStateChange((state) => logger[state === "closed" ? "info" : "warn"]({ subgraph: name, circuit: state }, `${name} circuit ${state}`));
+      const source = new SubgraphDataSource(name, policy, { url: override?.url ?? url, fetcher: pool.fetcher });
+      // Outermost, so the fetch metrics still count a failure as failed.
+      return answerFailuresWithErrors(metrics ? observeFetches(source, name, metrics) : source, (failure) => {
+        if (failure.kind !== "circuit-open") logger.warn({ subgraph: name, reason: failure.kind, detail: failure.detail }, "subgraph fetch failed");
+      });
     },
   });
-  return { gateway, closePools: () => Promise.all(pools.map((p) => p.close())) };
+  return {
+    gateway,
+    closePools: () => Promise.all(pools.map((p) => p.close())),
+    /** Each subgraph's circuit state, for the readiness report (informative: it never fails readiness). */
+    circuits: (): Record<string, BreakerState> => Object.fromEntries([...breakers].map(([name, breaker]) => [name, breaker.state])),
+  };
 }

@@ -3,16 +3,23 @@
  * Serves any composed supergraph file. Exits 2 with every problem listed when config is bad.
  */
 import { parseArgs } from "node:util";
-import { ConfigError } from "@store/service-kit";
+import { ConfigError, createLogger, startTracing, type Tracing } from "@store/service-kit";
 import { loadRouterConfig } from "./config.ts";
 import { SupergraphLoadError, createRouter } from "./router.ts";
 
 let router;
+let shutdownGraceMs = 10_000;
+let tracing: Tracing | undefined;
 try {
   const { values } = parseArgs({
     options: { supergraph: { type: "string" }, port: { type: "string" }, config: { type: "string" } },
   });
-  router = createRouter(loadRouterConfig({ flags: values }));
+  const config = loadRouterConfig({ flags: values });
+  shutdownGraceMs = config.server.shutdownGraceMs;
+  const logger = createLogger("router", config.logLevel);
+  // Before the gateway exists, so its spans and the first request are traced.
+  tracing = await startTracing("router", config.tracing, logger);
+  router = createRouter(config, logger);
   await router.start();
 } catch (error) {
   if (error instanceof ConfigError || error instanceof SupergraphLoadError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
@@ -28,8 +35,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     router.logger.info({ signal }, "shutting down");
-    setTimeout(() => process.exit(1), 30_000); // never outlive a stuck stop
+    // Never outlive a stuck stop: the grace period, then a little for the pools and exporters.
+    setTimeout(() => process.exit(1), shutdownGraceMs + 5_000);
     await router.stop();
+    await tracing?.shutdown();
     process.exit(0);
   });
 }

@@ -2,10 +2,12 @@ import { readFile } from "node:fs/promises";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import { createHttpHandler, createLogger, createServiceMetrics, errorFormatter, listen, type Logger, type RunningServer } from "@store/service-kit";
+import { createHttpHandler, createLogger, createServiceMetrics, errorFormatter, listen, observationPlugin, type Logger, type RunningServer } from "@store/service-kit";
 import type { RouterConfig } from "./config.ts";
 import type { RouterContext } from "./context.ts";
 import { createGateway } from "./gateway.ts";
+import { EXPLORER_PATH, createExplorerHandler, explorerPageConfig, loadExplorerFiles, logExplorerState, withExplorer } from "./explorer.ts";
+import { createRouterMetrics } from "./metrics.ts";
 
 export class SupergraphLoadError extends Error {
   constructor(path: string, reason: string) {
@@ -24,6 +26,7 @@ export interface Router {
 export function createRouter(config: RouterConfig, logger: Logger = createLogger("router", config.logLevel)): Router {
   const production = config.mode === "production";
   const metrics = createServiceMetrics("router");
+  const routerMetrics = createRouterMetrics(metrics);
   let apollo: ApolloServer<RouterContext> | undefined;
   let closePools: (() => Promise<unknown>) | undefined;
   let running: RunningServer | undefined;
@@ -34,7 +37,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       const sdl = await readFile(config.supergraph.path, "utf8").catch((error: NodeJS.ErrnoException) => {
         throw new SupergraphLoadError(config.supergraph.path, error.code === "ENOENT" ? "no such file (run `npm run compose` first)" : error.message);
       });
-      const built = createGateway(config, sdl, logger);
+      const built = createGateway(config, sdl, logger, routerMetrics);
       closePools = built.closePools;
       apollo = new ApolloServer<RouterContext>({
         gateway: built.gateway,
@@ -44,7 +47,10 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         includeStacktraceInErrorResponses: !production,
         formatError: errorFormatter(logger, production),
         logger,
-        plugins: [config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled()],
+        plugins: [
+          config.landingPage === "sandbox" ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+          observationPlugin<RouterContext>({ executeSpan: false }),
+        ],
       });
       try {
         await apollo.start();
@@ -57,9 +63,19 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         metrics,
         maxBodyBytes: config.server.maxBodyBytes,
         context: async (_req, requestId) => ({ requestId }),
-        readiness: async () => ({ ready: true, checks: { supergraph: "loaded" } }),
+        // Serving means the supergraph loaded. Circuit states inform, but never fail readiness:
+        // the router still answers (with partial data) while a subgraph is down.
+        readiness: async () => ({
+          ready: true,
+          checks: { supergraph: "loaded", ...Object.fromEntries(Object.entries(built.circuits()).map(([name, state]) => [`circuit:${name}`, state])) },
+        }),
       });
-      running = await listen(handler, config.server.port, config.server.host);
+      const explorerFiles = config.explorer.enabled ? loadExplorerFiles() : undefined;
+      const served = config.explorer.enabled
+        ? withExplorer(handler, createExplorerHandler(explorerFiles, explorerPageConfig(config)), { redirectGraphQLPage: config.landingPage === "explorer" })
+        : handler;
+      running = await listen(served, config.server.port, config.server.host);
+      if (config.explorer.enabled) logExplorerState(logger, explorerFiles, `${running.url}${EXPLORER_PATH}`);
       logger.info({ url: `${running.url}/graphql`, supergraph: config.supergraph.path, mode: config.mode }, "router ready");
       return running;
     },

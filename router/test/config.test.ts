@@ -25,13 +25,13 @@ function problemsOf(fn: () => unknown): string[] {
 describe("router config", () => {
   it("defaults to development on port 4000 with introspection and the landing page on", () => {
     const config = loadRouterConfig({ env: {}, cwd: dir });
-    expect(config).toMatchObject({ mode: "development", introspection: true, landingPage: true, server: { port: 4000 } });
+    expect(config).toMatchObject({ mode: "development", introspection: true, landingPage: "sandbox", explorer: { enabled: true }, server: { port: 4000 } });
     expect(config.supergraph.path).toBe(path.join(dir, "supergraph.graphql"));
   });
 
   it("turns introspection and the landing page off in production", () => {
     const config = loadRouterConfig({ env: { NODE_ENV: "production" }, cwd: dir });
-    expect(config).toMatchObject({ mode: "production", introspection: false, landingPage: false });
+    expect(config).toMatchObject({ mode: "production", introspection: false, landingPage: false, explorer: { enabled: false } });
   });
 
   it("layers file < env < flags", () => {
@@ -67,5 +67,37 @@ describe("router config", () => {
   it("reports an unreadable config file clearly", () => {
     const problems = problemsOf(() => loadRouterConfig({ flags: { config: "missing.yaml" }, env: {}, cwd: dir }));
     expect(problems[0]).toMatch(/missing\.yaml/);
+  });
+
+  it("leaves tracing off until an OTLP endpoint is set, in the file or the standard OTEL_ variables", () => {
+    expect(loadRouterConfig({ env: {}, cwd: dir }).tracing).toEqual({ sampleRatio: 1, scheduleDelayMs: 5000 });
+    const configPath = file("tracing.yaml", "tracing:\n  endpoint: http://collector:4318\n  sampleRatio: 0.5\n");
+    expect(loadRouterConfig({ flags: { config: configPath }, env: {}, cwd: dir }).tracing).toMatchObject({ endpoint: "http://collector:4318", sampleRatio: 0.5 });
+    const fromEnv = loadRouterConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel:4318", OTEL_TRACES_SAMPLER_ARG: "0.1", OTEL_BSP_SCHEDULE_DELAY: "250" }, cwd: dir });
+    expect(fromEnv.tracing).toEqual({ endpoint: "http://otel:4318", sampleRatio: 0.1, scheduleDelayMs: 250 });
+    const problems = problemsOf(() => loadRouterConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: "otel:4318", OTEL_TRACES_SAMPLER_ARG: "1.5" }, cwd: dir }));
+    expect(problems.join("\n")).toMatch(/tracing.endpoint.*env OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(problems.join("\n")).toMatch(/tracing.sampleRatio.*env OTEL_TRACES_SAMPLER_ARG/);
+  });
+
+  it("chooses the landing page and the explorer, accepting the old boolean landingPage", () => {
+    const load = (yaml: string, env: NodeJS.ProcessEnv = {}) => loadRouterConfig({ flags: { config: file("explorer.yaml", yaml) }, env, cwd: dir });
+    expect(load("landingPage: true\n")).toMatchObject({ landingPage: "sandbox" });
+    expect(load("landingPage: false\n")).toMatchObject({ landingPage: false, explorer: { enabled: true } });
+    expect(load("landingPage: explorer\n")).toMatchObject({ landingPage: "explorer" });
+    expect(load("mode: production\nexplorer:\n  enabled: true\n")).toMatchObject({ landingPage: false, explorer: { enabled: true } });
+    expect(load("", { NODE_ENV: "production", ROUTER_EXPLORER: "true", ROUTER_LANDING_PAGE: "explorer" })).toMatchObject({ landingPage: "explorer", explorer: { enabled: true } });
+    expect(load("", { ROUTER_EXPLORER: "false", ROUTER_LANDING_PAGE: "false" })).toMatchObject({ landingPage: false, explorer: { enabled: false } });
+    expect(load("explorer:\n  demoUser: { username: ada, password: pw }\n").explorer.demoUser).toEqual({ username: "ada", password: "pw" });
+  });
+
+  it("refuses an explorer landing page with the explorer off, and unknown choices", () => {
+    expect(problemsOf(() => loadRouterConfig({ env: { NODE_ENV: "production", ROUTER_LANDING_PAGE: "explorer" }, cwd: dir })).join("\n")).toMatch(
+      /landingPage: "explorer" needs the explorer on/,
+    );
+    const problems = problemsOf(() => loadRouterConfig({ flags: { config: file("bad-explorer.yaml", "landingPage: graphiql\nexplorer:\n  enabled: yes-please\n  colour: red\n") }, env: {}, cwd: dir }));
+    expect(problems.join("\n")).toMatch(/landingPage/);
+    expect(problems.join("\n")).toMatch(/explorer\.enabled/);
+    expect(problems.join("\n")).toMatch(/colour/);
   });
 });

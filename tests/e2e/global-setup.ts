@@ -1,10 +1,13 @@
 import type { TestProject } from "vitest/node";
+import { buildExplorer, explorerBuildIsStale } from "../../router/explorer/build.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
 let stack: TestStack | undefined;
 
 /** One stack for all end-to-end files: starting five seeded services per file would dominate the run. */
 export async function setup(project: TestProject) {
+  // The router serves the explorer's last build: an edited example or page is rebuilt first.
+  if (explorerBuildIsStale()) await buildExplorer();
   stack = await startTestStack();
   project.provide("routerUrl", stack.routerUrl);
   project.provide("subgraphUrls", stack.subgraphUrls);

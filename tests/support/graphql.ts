@@ -17,12 +17,17 @@ export async function graphql<T = any>(url: string, query: string, variables?: R
   return { status: response.status, data: body.data, errors: body.errors, headers: response.headers };
 }
 
-/** Reads a counter from a service's Prometheus /metrics page, summed over all its label sets. */
-export async function readCounter(graphqlUrl: string, metric: string): Promise<number> {
+/**
+ * Reads a counter from a service's Prometheus /metrics page, summed over all its label sets, or over
+ * those carrying every label in `labels`.
+ */
+export async function readCounter(graphqlUrl: string, metric: string, labels: Record<string, string> = {}): Promise<number> {
   const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, "/metrics"))).text();
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
   return text
     .split("\n")
     .filter((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `))
+    .filter((l) => wanted.every((pair) => l.slice(0, l.lastIndexOf(" ")).match(/\{(.*)\}/)?.[1]?.split(",").includes(pair)))
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
 }
 

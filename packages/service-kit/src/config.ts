@@ -29,6 +29,21 @@ export const booleanFlag = z
   .transform((value) => value === true || value === "true" || value === "1");
 
 /**
+ * Tracing settings under their standard OpenTelemetry variable names, for every service.
+ * OTEL_EXPORTER_OTLP_ENDPOINT unset means tracing off.
+ */
+const unsetIfEmpty = <S extends z.ZodType>(schema: S) => z.preprocess((value) => (value === "" ? undefined : value), schema);
+
+export const tracingEnvSchema = {
+  /** Base URL of an OTLP/HTTP collector (http://localhost:4318); /v1/traces is appended. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: unsetIfEmpty(z.url({ protocol: /^https?$/ }).optional()),
+  /** Share of traces started here that are kept, 0..1 (default 1). */
+  OTEL_TRACES_SAMPLER_ARG: unsetIfEmpty(z.coerce.number().min(0).max(1).default(1)),
+  /** Milliseconds between exports (default 5000). */
+  OTEL_BSP_SCHEDULE_DELAY: unsetIfEmpty(z.coerce.number().int().positive().default(5000)),
+};
+
+/**
  * Settings every subgraph shares, read from the environment. `name` decides the env prefix of the
  * database URL (ACCOUNTS_DATABASE_URL for "accounts").
  */
@@ -47,6 +62,8 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
         MIGRATE_ON_START: booleanFlag.optional(),
         SEED_ON_START: booleanFlag.optional(),
         MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+        SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+        ...tracingEnvSchema,
       }),
     )
     .transform((env) => {
@@ -64,6 +81,10 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
         migrateOnStart: env.MIGRATE_ON_START ?? !production,
         seedOnStart: env.SEED_ON_START ?? !production,
         maxBodyBytes: env.MAX_BODY_BYTES,
+        /** Milliseconds in-flight requests get to finish after SIGTERM before connections are cut. */
+        shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+        /** OTLP/HTTP export of traces; see tracing.ts. */
+        tracing: { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: env.OTEL_TRACES_SAMPLER_ARG, scheduleDelayMs: env.OTEL_BSP_SCHEDULE_DELAY },
       };
     });
 }

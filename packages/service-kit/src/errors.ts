@@ -18,6 +18,8 @@ export const ErrorCode = {
   INSUFFICIENT_STOCK: "INSUFFICIENT_STOCK",
   IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  /** A subgraph answered the router with something that is not a GraphQL response (an HTML error page, say). */
+  SUBGRAPH_INVALID_RESPONSE: "SUBGRAPH_INVALID_RESPONSE",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
 

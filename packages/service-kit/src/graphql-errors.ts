@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
+import { isDatabaseUnavailable } from "./database-errors.ts";
 import { ErrorCode } from "./errors.ts";
 
 const PUBLIC_CODES = new Set<string>([
@@ -11,13 +12,24 @@ const PUBLIC_CODES = new Set<string>([
 ]);
 
 /**
- * Apollo `formatError`: coded errors pass; anything uncoded is logged, and in production replaced by
- * a generic message that carries only the request id an operator can search the log for.
+ * Apollo `formatError`: coded errors pass; an unreachable database becomes SERVICE_UNAVAILABLE;
+ * anything else uncoded is logged, and in production replaced by a generic message that carries only
+ * the request id an operator can search the log for.
  */
 export function errorFormatter(logger: Logger, production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (typeof code === "string" && PUBLIC_CODES.has(code)) return formatted;
+    // The database being down is an outage to wait out, not a bug: a coded, retryable error.
+    if (isDatabaseUnavailable(error)) {
+      logger.warn({ path: formatted.path, reason: (error as { originalError?: Error })?.originalError?.message?.split("\n").at(-1) }, "database unavailable");
+      return {
+        message: "The service's database is unavailable; try again shortly.",
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+      };
+    }
     logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error, path: formatted.path }, "unexpected error in resolver");
     if (!production) return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
     return {

@@ -4,7 +4,9 @@ import type { AddressInfo } from "node:net";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { Logger } from "pino";
 import { ErrorCode } from "./errors.ts";
+import { drainOnClose } from "./graceful-close.ts";
 import type { ServiceMetrics } from "./metrics.ts";
+import { observeRequest } from "./request-observation.ts";
 
 /**
  * The HTTP door every service shares: /graphql through Apollo Server's HTTP API, health routes and
@@ -23,6 +25,8 @@ export interface GraphQLHttpOptions<Ctx extends BaseContext> {
   maxBodyBytes: number;
   readiness: () => Promise<Readiness>;
   metrics?: ServiceMetrics;
+  /** Level of the one line logged per GraphQL request (default info). */
+  requestLogLevel?: "info" | "debug";
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -127,22 +131,25 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
     const incomingId = req.headers["x-request-id"];
     const requestId = typeof incomingId === "string" && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     res.setHeader("x-request-id", requestId);
-    const started = performance.now();
-    route(req, res, requestId)
-      .then((routeName) => {
-        metrics?.httpRequests.inc({ route: routeName, status: String(res.statusCode) });
-        logger.debug({ requestId, method: req.method, url: req.url, status: res.statusCode, ms: +(performance.now() - started).toFixed(2) }, "request");
-      })
-      .catch((error: unknown) => {
+    const url = req.url ?? "/";
+    const pathname = url.includes("?") ? url.slice(0, url.indexOf("?")) : url;
+    // observeRequest counts, logs and traces the request once it is answered.
+    void observeRequest(req, res, requestId, pathname, { logger, metrics, requestLogLevel: options.requestLogLevel ?? "info" }, async (record) => {
+      try {
+        return await route(req, res, requestId);
+      } catch (error) {
         if (error instanceof HttpError) {
+          record.errorCodes.push(error.code);
           if (!res.headersSent) sendGraphQLError(res, error.status, error.code, error.message);
-          metrics?.httpRequests.inc({ route: "graphql", status: String(error.status) });
-          return;
+          return "graphql";
         }
-        logger.error({ requestId, err: error }, "request failed");
+        record.errorCodes.push(ErrorCode.INTERNAL_SERVER_ERROR);
+        logger.error({ err: error }, "request failed");
         if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, `Internal server error (request ${requestId}).`);
         else res.destroy();
-      });
+        return "graphql";
+      }
+    });
   };
 }
 
@@ -150,12 +157,14 @@ export interface RunningServer {
   url: string;
   port: number;
   server: http.Server;
-  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes the rest. */
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), drains keep-alive sockets (graceful-close.ts), then cuts the rest. */
   close(graceMs?: number): Promise<void>;
 }
 
 export async function listen(handler: RequestListener, port: number, host: string): Promise<RunningServer> {
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, handler);
+  const server = http.createServer({ keepAliveTimeout: 65_000 });
+  const drain = drainOnClose(server, handler);
+  server.on("request", drain.handler);
   // Longer than the clients' idle timeout, so a pooled connection is never closed under a request.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -171,15 +180,6 @@ export async function listen(handler: RequestListener, port: number, host: strin
     url: `http://${displayHost}:${actualPort}`,
     port: actualPort,
     server,
-    close: (graceMs = 10_000) =>
-      new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), graceMs);
-        force.unref();
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        server.closeIdleConnections();
-      }),
+    close: (graceMs = 10_000) => drain.close(graceMs),
   };
 }

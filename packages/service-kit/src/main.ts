@@ -4,6 +4,7 @@ import { openDatabase } from "./database.ts";
 import { createLogger } from "./logger.ts";
 import { applyMigrations } from "./migrations.ts";
 import { createSubgraphServer, type PrismaLike, type SubgraphDefinition } from "./subgraph.ts";
+import { startTracing } from "./tracing.ts";
 
 /**
  * The command line of every subgraph: `serve` (default), `migrate` (production deploys) and `seed`.
@@ -50,6 +51,8 @@ export async function runSubgraphMain<P extends PrismaLike, Ctx extends BaseCont
     process.exit(2);
   }
 
+  // Before the server exists, so its first request is already traced.
+  const tracing = await startTracing(definition.name, config.tracing, logger);
   const server = await createSubgraphServer(definition, { config, logger });
   await server.start();
   let stopping = false;
@@ -58,11 +61,13 @@ export async function runSubgraphMain<P extends PrismaLike, Ctx extends BaseCont
     stopping = true;
     logger.info({ signal }, "shutting down");
     // A stop that hangs (a stuck connection, say) must not keep the process alive forever.
+    const limitMs = config.shutdownGraceMs + 5_000;
     setTimeout(() => {
-      logger.error("shutdown did not finish in 15 s; exiting anyway");
+      logger.error({ limitMs }, "shutdown did not finish in time; exiting anyway");
       process.exit(1);
-    }, 15_000);
+    }, limitMs);
     await server.stop();
+    await tracing.shutdown();
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));

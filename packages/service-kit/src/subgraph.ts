@@ -11,7 +11,18 @@ import { createHttpHandler, listen, type RunningServer } from "./http.ts";
 import { createLogger } from "./logger.ts";
 import { createServiceMetrics, type ServiceMetrics } from "./metrics.ts";
 import { applyMigrations, migrationsUpToDate } from "./migrations.ts";
+import { observationPlugin } from "./observation-plugin.ts";
 import { enterQueryTally, trackQueries } from "./query-tracking.ts";
+
+const READINESS_TIMEOUT_MS = 2_000;
+
+function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** What a Prisma client must offer the kit: query events (for counting) and a way to disconnect. */
 export interface PrismaLike {
@@ -75,7 +86,11 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     includeStacktraceInErrorResponses: !config.production,
     formatError: errorFormatter(logger, config.production),
     // Inline traces (ftv1) only serve Apollo's hosted usage reporting, which we do not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      observationPlugin<Ctx>({ executeSpan: true }),
+      ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
     logger,
   });
 
@@ -84,6 +99,9 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     apollo,
     logger,
     metrics,
+    // The router logs each client request at info with the same request id; a subgraph's own line
+    // per fetch (several per client request) would triple the volume, so it waits for LOG_LEVEL=debug.
+    requestLogLevel: "debug",
     maxBodyBytes: config.maxBodyBytes,
     context: async (req, requestId) => {
       enterQueryTally({ statements: 0 });
@@ -92,9 +110,10 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     readiness: async () => {
       const checks: Record<string, string> = {};
       try {
-        await db.ping();
+        // A probe must answer quickly even when the database hangs instead of refusing.
+        await withinMs(db.ping(), READINESS_TIMEOUT_MS);
         checks.database = "ok";
-        migrationsApplied ||= await migrationsUpToDate(db.transaction, definition.migrationsDir);
+        migrationsApplied ||= await withinMs(migrationsUpToDate(db.transaction, definition.migrationsDir), READINESS_TIMEOUT_MS);
         checks.migrations = migrationsApplied ? "ok" : "pending";
       } catch (error) {
         checks.database = `unreachable: ${(error as Error).message}`;
@@ -122,7 +141,7 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
       return running;
     },
     async stop() {
-      await running?.close();
+      await running?.close(config.shutdownGraceMs);
       await apollo.stop().catch(() => undefined);
       await prisma.$disconnect();
       await db.close();

@@ -18,6 +18,12 @@ describe("subgraph config", () => {
     expect(loadSubgraphConfig("orders", 4005, { SEED_ON_START: "false" }).seedOnStart).toBe(false);
   });
 
+  it("gives in-flight requests a shutdown grace period, 10 s unless SHUTDOWN_GRACE_MS says otherwise", () => {
+    expect(loadSubgraphConfig("orders", 4005, {}).shutdownGraceMs).toBe(10_000);
+    expect(loadSubgraphConfig("orders", 4005, { SHUTDOWN_GRACE_MS: "2500" }).shutdownGraceMs).toBe(2500);
+    expect(() => loadSubgraphConfig("orders", 4005, { SHUTDOWN_GRACE_MS: "-1" })).toThrow(/SHUTDOWN_GRACE_MS/);
+  });
+
   it("lists every invalid value", () => {
     try {
       loadSubgraphConfig("orders", 4005, { PORT: "99999", NODE_ENV: "staging", SEED_ON_START: "maybe" });

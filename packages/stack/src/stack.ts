@@ -17,6 +17,8 @@ export interface StackOptions {
   supergraphOut: string;
   logs: LogTarget;
   readyTimeoutMs?: number;
+  /** false: subgraphs only (the benchmark starts the gateways it compares itself). */
+  withRouter?: boolean;
 }
 
 export interface RunningStack {
@@ -91,9 +93,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         logs: options.logs,
       });
     launchers.set("router", launchRouter);
-    const router = launchRouter();
-    processes.set("router", router);
-    await waitUntilReady(`http://127.0.0.1:${routerPort}/health/ready`, router, timeout);
+    if (options.withRouter !== false) {
+      const router = launchRouter();
+      processes.set("router", router);
+      await waitUntilReady(`http://127.0.0.1:${routerPort}/health/ready`, router, timeout);
+    }
     return {
       routerUrl: `http://localhost:${routerPort}/graphql`,
       supergraphPath: options.supergraphOut,

@@ -1,0 +1,75 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "@store/stack";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, "..", "..");
+
+export type GatewayName = "stock" | "ours";
+
+export interface GatewayProcess {
+  name: GatewayName;
+  url: string;
+  pid: number;
+  /** Peak resident memory so far (VmHWM), in MiB. */
+  peakMemoryMiB(): number;
+  stop(): Promise<void>;
+}
+
+const hasTaskset = spawnSync("taskset", ["--version"]).status === 0;
+
+/** Runs `node` pinned to one core (core 0) when taskset exists, so the gateway gets a core to itself. */
+function spawnPinned(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const command = hasTaskset ? "taskset" : process.execPath;
+  const argv = hasTaskset ? ["-c", "0", process.execPath, ...args] : args;
+  return spawn(command, argv, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+}
+
+async function waitForGraphQL(url: string, child: ChildProcess, name: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => (stderr += chunk));
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} gateway exited (${child.exitCode}): ${stderr.slice(-2000)}`);
+    try {
+      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ __typename }"}' });
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${name} gateway did not answer at ${url}: ${stderr.slice(-2000)}`);
+}
+
+export async function startGateway(name: GatewayName, supergraphPath: string): Promise<GatewayProcess> {
+  const port = await freePort();
+  // Apollo's data collection would call out of this machine; both gateways run without it.
+  const env: NodeJS.ProcessEnv = { NODE_ENV: "production", LOG_LEVEL: "warn", APOLLO_TELEMETRY_DISABLED: "true" };
+  const child =
+    name === "stock"
+      ? spawnPinned(["--import", "tsx", path.join(here, "stock-gateway.ts"), supergraphPath, String(port)], env)
+      : spawnPinned(["--import", "tsx", path.join(repoRoot, "router", "src", "main.ts"), "--supergraph", supergraphPath, "--port", String(port)],
+          { ...env, HOST: "127.0.0.1" });
+  const url = name === "stock" ? `http://127.0.0.1:${port}/` : `http://127.0.0.1:${port}/graphql`;
+  await waitForGraphQL(url, child, name);
+  return {
+    name,
+    url,
+    pid: child.pid!,
+    peakMemoryMiB() {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      return +(kb / 1024).toFixed(1);
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      }),
+  };
+}

@@ -1,0 +1,48 @@
+import autocannon from "autocannon";
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  /** Builds the n-th request body; each also gets a distinct nonce so no two requests are identical. */
+  body: (sequence: number) => { query: string; variables?: Record<string, unknown>; operationName?: string };
+  connections: number;
+  durationSeconds: number;
+}
+
+/** Fixed-concurrency load (autocannon): `connections` clients each sending the next request as soon as one returns. */
+export async function runLoad({ url, body: bodyFor, connections, durationSeconds }: LoadOptions): Promise<LoadResult> {
+  let sequence = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration: durationSeconds,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    requests: [
+      {
+        setupRequest: (request) => {
+          const body = bodyFor(sequence);
+          sequence++;
+          // An unused extra variable makes every request body distinct without changing its result.
+          return { ...request, body: JSON.stringify({ ...body, variables: { ...body.variables, nonce: sequence } }) };
+        },
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}

@@ -1,0 +1,42 @@
+import type { LoadResult } from "./load.ts";
+
+export interface GatewayFigures {
+  gateway: string;
+  rounds: LoadResult[];
+  medianRps: number;
+  medianP50Ms: number;
+  medianP99Ms: number;
+  peakMemoryMiB: number;
+  /** Subgraph HTTP requests per client operation. */
+  fetchesPerOperation: number;
+  failedRequests: number;
+}
+
+export interface WorkloadReport {
+  workload: string;
+  description: string;
+  gateways: GatewayFigures[];
+  notes: string[];
+}
+
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+export function toMarkdown(reports: WorkloadReport[], settings: string): string {
+  const lines = [`# Gateway benchmark`, "", settings, ""];
+  for (const report of reports) {
+    const stock = report.gateways.find((g) => g.gateway === "stock");
+    lines.push(`## ${report.workload}`, "", report.description, "");
+    lines.push("| gateway | req/s (median) | vs stock | p50 ms | p99 ms | peak RSS MiB | subgraph fetches / op | failed |");
+    lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (const g of report.gateways) {
+      const ratio = stock ? (g.medianRps / stock.medianRps).toFixed(2) + "x" : "";
+      lines.push(`| ${g.gateway} | ${g.medianRps.toFixed(0)} | ${ratio} | ${g.medianP50Ms} | ${g.medianP99Ms} | ${g.peakMemoryMiB} | ${g.fetchesPerOperation.toFixed(1)} | ${g.failedRequests} |`);
+    }
+    lines.push("", ...report.notes.map((n) => `- ${n}`), "");
+  }
+  return lines.join("\n");
+}

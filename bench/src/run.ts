@@ -1,0 +1,210 @@
+/**
+ * `npm run bench [-- --workload 1|2|all --rounds 3 --duration 10 --connections 50 --smoke]`
+ *
+ * Puts our router and stock @apollo/gateway side by side: the gateway under test pinned to core 0,
+ * the load generator and the subgraphs on core 1, alternating rounds so machine drift cancels.
+ * Before timing, every gateway's answers must equal stock's and carry no errors.
+ * Writes bench/results/<time>.md and .json.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { isDeepStrictEqual, parseArgs } from "node:util";
+import { composeSubgraphs } from "@store/composition";
+import { startStack } from "@store/stack";
+import { startGateway, type GatewayName, type GatewayProcess } from "./gateways.ts";
+import { runLoad, type LoadResult } from "./load.ts";
+import { median, toMarkdown, type GatewayFigures, type WorkloadReport } from "./report.ts";
+import { HEAVY_QUERY } from "./workload1/schema.ts";
+import { startWorkload1Subgraphs } from "./workload1/subgraphs.ts";
+import { storeOperations } from "./workload2/operations.ts";
+
+const { values } = parseArgs({
+  options: {
+    workload: { type: "string", default: "all" },
+    rounds: { type: "string", default: "3" },
+    duration: { type: "string", default: "10" },
+    warmup: { type: "string", default: "3" },
+    connections: { type: "string", default: "50" },
+    smoke: { type: "boolean", default: false },
+  },
+});
+const smoke = values.smoke!;
+const settings = {
+  rounds: smoke ? 1 : Number(values.rounds),
+  duration: smoke ? 1 : Number(values.duration),
+  warmup: smoke ? 1 : Number(values.warmup),
+  connections: smoke ? 10 : Number(values.connections),
+};
+const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
+const workDir = mkdtempSync(path.join(os.tmpdir(), "bench-"));
+const GATEWAYS: GatewayName[] = ["stock", "ours"];
+
+type Body = { query: string; variables?: Record<string, unknown>; operationName?: string };
+
+async function post(url: string, body: Body): Promise<any> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return response.json();
+}
+
+/** Every query must answer exactly like stock, with no errors; mutations must simply succeed. */
+async function verify(gateways: GatewayProcess[], bodies: Array<{ body: Body; mutation: boolean; name: string }>) {
+  const [stock, ...others] = gateways;
+  for (const { body, mutation, name } of bodies) {
+    const expected = await post(stock!.url, body);
+    if (expected.errors) throw new Error(`stock answered "${name}" with errors: ${JSON.stringify(expected.errors).slice(0, 500)}`);
+    for (const gateway of others) {
+      const actual = await post(gateway.url, mutation ? { ...body, variables: { ...body.variables, key: `${body.variables?.key}-${gateway.name}` } } : body);
+      if (actual.errors) throw new Error(`${gateway.name} answered "${name}" with errors: ${JSON.stringify(actual.errors).slice(0, 500)}`);
+      if (!mutation && !isDeepStrictEqual(actual, expected)) throw new Error(`${gateway.name} answered "${name}" differently from stock`);
+    }
+  }
+}
+
+async function measure(
+  gateways: GatewayProcess[],
+  bodyFor: (n: number) => Body,
+  countFetches: () => Promise<number>,
+  sampleBodies: Body[],
+): Promise<GatewayFigures[]> {
+  const results = new Map<string, LoadResult[]>(gateways.map((g) => [g.name, []]));
+  const fetchesPerOp = new Map<string, number>();
+  // Counted before any load: a gateway keeps working off abandoned requests after a load run ends.
+  for (const gateway of gateways) {
+    const before = await countFetches();
+    for (const body of sampleBodies) await post(gateway.url, body);
+    fetchesPerOp.set(gateway.name, ((await countFetches()) - before) / sampleBodies.length);
+  }
+  for (const gateway of gateways) {
+    await runLoad({ url: gateway.url, body: bodyFor, connections: settings.connections, durationSeconds: settings.warmup });
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // let it drain before the next one starts
+  }
+  for (let round = 0; round < settings.rounds; round++) {
+    const order = round % 2 === 0 ? gateways : [...gateways].reverse();
+    for (const gateway of order) {
+      const result = await runLoad({ url: gateway.url, body: bodyFor, connections: settings.connections, durationSeconds: settings.duration });
+      results.get(gateway.name)!.push(result);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      console.log(`  round ${round + 1} ${gateway.name.padEnd(5)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`);
+    }
+  }
+  return gateways.map((gateway) => {
+    const rounds = results.get(gateway.name)!;
+    return {
+      gateway: gateway.name,
+      rounds,
+      medianRps: median(rounds.map((r) => r.requestsPerSecond)),
+      medianP50Ms: median(rounds.map((r) => r.p50Ms)),
+      medianP99Ms: median(rounds.map((r) => r.p99Ms)),
+      peakMemoryMiB: gateway.peakMemoryMiB(),
+      fetchesPerOperation: fetchesPerOp.get(gateway.name)!,
+      failedRequests: rounds.reduce((n, r) => n + r.non2xx + r.errors, 0),
+    };
+  });
+}
+
+async function withGateways<T>(supergraphPath: string, work: (gateways: GatewayProcess[]) => Promise<T>): Promise<T> {
+  const gateways: GatewayProcess[] = [];
+  try {
+    for (const name of GATEWAYS) gateways.push(await startGateway(name, supergraphPath));
+    return await work(gateways);
+  } finally {
+    await Promise.all(gateways.map((g) => g.stop()));
+  }
+}
+
+async function workload1(): Promise<WorkloadReport> {
+  console.log("Workload 1: public federation benchmark schema, in-memory subgraphs, heavy nested query");
+  const subgraphs = await startWorkload1Subgraphs();
+  try {
+    const composed = composeSubgraphs(Object.keys(subgraphs.urls).map((name) => ({ name, url: subgraphs.urls[name]!, sdl: subgraphs.sdl[name]! })));
+    if (!composed.ok) throw new Error(composed.errors.map((e) => e.message).join("\n"));
+    const supergraphPath = path.join(workDir, "workload1.graphql");
+    writeFileSync(supergraphPath, composed.supergraphSdl);
+    const body = { query: HEAVY_QUERY, operationName: "TestQuery" };
+    const countFetches = async () => Object.values(subgraphs.fetches).reduce((a, b) => a + b, 0);
+    return await withGateways(supergraphPath, async (gateways) => {
+      await verify(gateways, [{ body, mutation: false, name: "TestQuery" }]);
+      return {
+        workload: "Workload 1: federation benchmark (4 in-memory subgraphs)",
+        description: "The public gateway benchmark's accounts/inventory/products/reviews schemas and its heavy nested query; every request body distinct.",
+        gateways: await measure(gateways, () => body, countFetches, [body]),
+        notes: [],
+      };
+    });
+  } finally {
+    await subgraphs.stop();
+  }
+}
+
+async function readMetric(url: string, metric: string): Promise<number> {
+  const text = await (await fetch(url.replace(/\/graphql$/, "/metrics"))).text();
+  return text.split("\n").filter((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `))
+    .reduce((sum, l) => sum + (l.includes('route="graphql"') || !l.includes("route=") ? Number(l.slice(l.lastIndexOf(" ") + 1)) : 0), 0);
+}
+
+async function workload2(): Promise<WorkloadReport> {
+  console.log("Workload 2: the store graph on its real databases (PGlite), frontend operation mix");
+  const seedEnv = smoke ? { SEED_USERS: "200", SEED_PRODUCTS: "1000", SEED_REVIEWS: "1000", SEED_ORDERS: "300" } : {};
+  const stack = await startStack({
+    repoRoot,
+    ports: "random",
+    withRouter: false,
+    subgraphEnv: Object.fromEntries(["accounts", "products", "inventory", "reviews", "orders"].map((n) => [n, { [`${n.toUpperCase()}_DATABASE_URL`]: `file:${path.join(workDir, n)}` }])),
+    env: { NODE_ENV: "production", MIGRATE_ON_START: "true", SEED_ON_START: "true", LOG_LEVEL: "warn", ...seedEnv },
+    supergraphOut: path.join(workDir, "workload2.graphql"),
+    logs: { kind: "directory", dir: path.join(workDir, "logs") },
+  });
+  try {
+    const subgraphUrls = Object.values(stack.subgraphUrls);
+    const countFetches = async () => (await Promise.all(subgraphUrls.map((u) => readMetric(u, "http_requests_total")))).reduce((a, b) => a + b, 0);
+    const statements = async () => Object.fromEntries(await Promise.all(Object.entries(stack.subgraphUrls).map(async ([n, u]) => [n, await readMetric(u, "db_queries_total")])));
+    const mix = (n: number) => storeOperations[n % storeOperations.length]!.body(Math.floor(n / storeOperations.length));
+    return await withGateways(stack.supergraphPath, async (gateways) => {
+      await verify(gateways, storeOperations.map((op, i) => ({ body: op.body(i + 11), mutation: op.mutation, name: op.name })));
+      // SQL statements per operation, at two sizes of the same list: they must not grow with it.
+      const notes: string[] = [];
+      for (const op of storeOperations.filter((o) => !o.mutation)) {
+        const before = await statements();
+        await post(gateways[1]!.url, op.body(5));
+        await new Promise((r) => setTimeout(r, 50));
+        const after = await statements();
+        const perSubgraph = Object.entries(after).map(([n, v]) => [n, (v as number) - (before[n] as number)]).filter(([, v]) => v);
+        notes.push(`${op.name}: SQL statements per operation ${perSubgraph.map(([n, v]) => `${n} ${v}`).join(", ")}`);
+      }
+      const sizes: number[] = [];
+      for (const first of [10, 100]) {
+        const before = await statements();
+        await post(gateways[1]!.url, { query: `{ products(first: ${first}) { edges { node { name inStock averageRating reviews(first: 3) { edges { node { author { name } } } } } } } }` });
+        await new Promise((r) => setTimeout(r, 50));
+        const after = await statements();
+        sizes.push(Object.keys(after).reduce((n, k) => n + (after[k] as number) - (before[k] as number), 0));
+      }
+      notes.push(`products(first: 10) vs (first: 100) with stock, ratings, reviews and authors: ${sizes[0]} vs ${sizes[1]} SQL statements in all subgraphs`);
+      const figures = await measure(gateways, mix, countFetches, storeOperations.filter((o) => !o.mutation).map((o, i) => o.body(i)));
+      return {
+        workload: "Workload 2: store graph on PGlite",
+        description: "Product page, search, order history with tracking and checkout, round-robin; real subgraphs on PGlite, each its own process.",
+        gateways: figures,
+        notes,
+      };
+    });
+  } finally {
+    await stack.stop();
+  }
+}
+
+const reports: WorkloadReport[] = [];
+if (values.workload === "1" || values.workload === "all") reports.push(await workload1());
+if (values.workload === "2" || values.workload === "all") reports.push(await workload2());
+
+const settingsLine = `${new Date().toISOString()} · ${os.cpus().length} cores · ${settings.connections} connections · ${settings.rounds} rounds × ${settings.duration} s after ${settings.warmup} s warm-up${smoke ? " · SMOKE (figures not meaningful)" : ""}`;
+const markdown = toMarkdown(reports, settingsLine);
+console.log(`\n${markdown}`);
+const resultsDir = path.join(repoRoot, "bench", "results");
+mkdirSync(resultsDir, { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+writeFileSync(path.join(resultsDir, `${stamp}${smoke ? "-smoke" : ""}.md`), markdown);
+writeFileSync(path.join(resultsDir, `${stamp}${smoke ? "-smoke" : ""}.json`), JSON.stringify({ settings, reports }, null, 2));
+const failed = reports.some((r) => r.gateways.some((g) => g.failedRequests > 0 || g.medianRps === 0));
+process.exit(failed ? 1 : 0);

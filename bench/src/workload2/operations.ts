@@ -1,0 +1,60 @@
+/**
+ * The store operations a frontend sends most: product page, search, a user's orders with tracking,
+ * and checkout. Each takes a sequence number so the load varies the ids it asks for.
+ */
+export interface BenchOperation {
+  name: string;
+  mutation: boolean;
+  body(sequence: number): { query: string; variables: Record<string, unknown>; operationName: string };
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+
+export const storeOperations: BenchOperation[] = [
+  {
+    name: "product page",
+    mutation: false,
+    body: (n) => ({
+      operationName: "ProductPage",
+      query: `query ProductPage($sku: String!) { product(sku: $sku) {
+        id name description price { formatted } category { name }
+        inStock shippingEstimate { formatted } stock { quantity warehouse { code } }
+        averageRating reviewCount reviews(first: 5) { edges { node { rating title author { username } } } } } }`,
+      variables: { sku: `SKU-${pad((n % 1000) + 1, 5)}` },
+    }),
+  },
+  {
+    name: "search",
+    mutation: false,
+    body: (n) => ({
+      operationName: "Search",
+      query: `query Search($filter: ProductFilter, $first: Int) { products(filter: $filter, first: $first) {
+        totalCount edges { node { id name price { formatted } inStock averageRating } } pageInfo { hasNextPage endCursor } } }`,
+      variables: { first: 20, filter: { categorySlug: ["coffee", "audio", "books", "garden"][n % 4], maxPriceCents: 30000 } },
+    }),
+  },
+  {
+    name: "orders with tracking",
+    mutation: false,
+    body: (n) => ({
+      operationName: "OrderHistory",
+      query: `query OrderHistory($id: ID!) { user(id: $id) { username orders(first: 5) { totalCount edges { node {
+        id status total { formatted } lines { quantity product { name } }
+        shipment { trackingNumber status events { status occurredAt } } } } } } }`,
+      variables: { id: `usr_${pad((n % 200) + 1, 4)}` },
+    }),
+  },
+  {
+    name: "checkout",
+    mutation: true,
+    body: (n) => ({
+      operationName: "Checkout",
+      query: `mutation Checkout($input: PlaceOrderInput!, $key: String!) { placeOrder(input: $input, idempotencyKey: $key) {
+        id total { formatted } shipment { trackingNumber } } }`,
+      variables: {
+        input: { userId: `usr_${pad((n % 200) + 1, 4)}`, lines: [{ productId: `prd_${pad(((n * 7) % 1000) + 1, 4)}`, quantity: 1 }] },
+        key: `bench-${process.pid}-${Date.now().toString(36)}-${n}`,
+      },
+    }),
+  },
+];

@@ -1,0 +1,225 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { userInfo } from "node:os";
+import path from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { SupergraphConfigError, composeFromSources, readSupergraphConfig } from "@store/composition";
+import { CliError, createRegistryClient, type CheckReport } from "./client.ts";
+import { ExitCode } from "./exit-codes.ts";
+import { formatCheck, formatCompositionMessage, formatDiff, formatList } from "./format.ts";
+
+/**
+ * `supergraph <command>`: check, publish, compose, list, diff. Returns the exit code instead of
+ * exiting, so tests run it in-process with captured output.
+ */
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+const DEFAULT_REGISTRY = "http://127.0.0.1:4010";
+
+const USAGE = `Usage: supergraph <command> [options]
+
+Commands:
+  check <subgraph> --schema <file>     compose with the registry's graph and report breaking changes
+                                       judged against the operations clients sent recently
+  publish <subgraph> --schema <file>   check, then record the new version and supergraph
+  compose [--config supergraph.yaml]   compose locally (no registry); --out <file> or stdout
+  list                                 the subgraphs, their owners and current versions
+  diff [<from>] [<to>]                 API changes between two supergraph versions
+                                       (default: the latest and the one before)
+
+Options:
+  --registry <url>     registry URL (env SUPERGRAPH_REGISTRY_URL, default ${DEFAULT_REGISTRY})
+  --token <token>      team token (env SUPERGRAPH_TOKEN)
+  --json               print one JSON document on stdout instead of text
+  --routing-url <url>  check/publish: where the router reaches the subgraph (needed for a new one)
+  --strict             check: every schema-breaking change fails, used or not
+  --window-hours <n>   check: hours of usage to judge against (default: the registry's)
+  --author <text>      publish: who is publishing, recorded with the version (default: $USER)
+  --timeout <seconds>  how long to wait for the registry (default 30)
+
+Exit codes: 0 ok, 1 check failed (composition or breaking), 2 usage or config error,
+3 registry unreachable or busy.`;
+
+const common = {
+  registry: { type: "string" },
+  token: { type: "string" },
+  json: { type: "boolean", default: false },
+  timeout: { type: "string" },
+  help: { type: "boolean", short: "h", default: false },
+} as const satisfies ParseArgsConfig["options"];
+
+const commands = {
+  check: { ...common, schema: { type: "string" }, "routing-url": { type: "string" }, strict: { type: "boolean", default: false }, "window-hours": { type: "string" } },
+  publish: { ...common, schema: { type: "string" }, "routing-url": { type: "string" }, author: { type: "string" } },
+  compose: { json: common.json, help: common.help, config: { type: "string", default: "supergraph.yaml" }, out: { type: "string" } },
+  list: common,
+  diff: { ...common, from: { type: "string" }, to: { type: "string" } },
+} as const satisfies Record<string, ParseArgsConfig["options"]>;
+
+type Command = keyof typeof commands;
+
+function usageError(message: string): CliError {
+  return new CliError(ExitCode.USAGE, "USAGE", `${message}\nRun \`supergraph --help\` for usage.`);
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw usageError(`${flag} must be a positive integer, not "${value}".`);
+  return Number(value);
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  let json = rest.includes("--json");
+  const emit = (value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  const say = (text: string) => io.stdout(`${text}\n`);
+  try {
+    if (!command || command === "--help" || command === "-h" || command === "help") {
+      say(USAGE);
+      return command ? ExitCode.OK : ExitCode.USAGE;
+    }
+    if (!(command in commands)) throw usageError(`Unknown command "${command}".`);
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: commands[command as Command], allowPositionals: true, strict: true });
+    } catch (error) {
+      throw usageError((error as Error).message);
+    }
+    const values = parsed.values as Record<string, string | boolean | undefined>;
+    const positionals = parsed.positionals;
+    json = values.json === true;
+    if (values.help) {
+      say(USAGE);
+      return ExitCode.OK;
+    }
+    switch (command as Command) {
+      case "compose":
+        return await compose(values, positionals, io, { json, emit, say });
+      default:
+        return await remote(command as Exclude<Command, "compose">, values, positionals, io, { json, emit, say });
+    }
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    if (json) emit(error.body ?? { error: { code: error.code, message: error.message } });
+    // A rejected publish carries its check report: show it as a check would.
+    const report = (error.body as { check?: CheckReport } | undefined)?.check;
+    if (!json && report) say(formatCheck(report, "publish"));
+    io.stderr(`${error.code === "USAGE" ? "" : `${error.code}: `}${error.message}\n`);
+    return error.exitCode;
+  }
+}
+
+interface Output {
+  json: boolean;
+  emit(value: unknown): void;
+  say(text: string): void;
+}
+
+async function compose(values: Record<string, string | boolean | undefined>, positionals: string[], io: Io, out: Output): Promise<number> {
+  if (positionals.length) throw usageError(`compose takes no arguments (got "${positionals.join(" ")}").`);
+  const configPath = path.resolve(io.cwd, values.config as string);
+  let config;
+  try {
+    config = await readSupergraphConfig(configPath);
+  } catch (error) {
+    if (error instanceof SupergraphConfigError) throw new CliError(ExitCode.USAGE, "CONFIG_INVALID", error.message);
+    throw error;
+  }
+  const result = await composeFromSources(config.subgraphs);
+  const outFile = values.out ? path.resolve(io.cwd, values.out as string) : undefined;
+  if (result.ok && outFile) await writeFile(outFile, result.supergraphSdl);
+  if (out.json) {
+    out.emit({
+      ok: result.ok,
+      subgraphs: config.subgraphs.map((s) => s.name),
+      errors: result.ok ? [] : result.errors,
+      hints: result.hints,
+      ...(result.ok && (outFile ? { out: outFile } : { supergraphSdl: result.supergraphSdl })),
+    });
+  } else if (!result.ok) {
+    io.stderr(`${result.errors.map(formatCompositionMessage).join("\n")}\n\n✗ Composition failed with ${result.errors.length} error(s)${outFile ? `; ${values.out} was not written` : ""}.\n`);
+  } else {
+    if (outFile) say(`✓ Composed ${config.subgraphs.length} subgraphs (${config.subgraphs.map((s) => s.name).join(", ")}) into ${values.out}.`);
+    else io.stdout(result.supergraphSdl.endsWith("\n") ? result.supergraphSdl : `${result.supergraphSdl}\n`);
+  }
+  return result.ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
+
+  function say(text: string) {
+    // With the SDL on stdout, messages go to stderr so the SDL can be piped.
+    if (outFile) out.say(text);
+    else io.stderr(`${text}\n`);
+  }
+}
+
+async function remote(command: Exclude<Command, "compose">, values: Record<string, string | boolean | undefined>, positionals: string[], io: Io, out: Output): Promise<number> {
+  const registryUrl = (values.registry as string | undefined) ?? io.env.SUPERGRAPH_REGISTRY_URL ?? DEFAULT_REGISTRY;
+  if (!/^https?:\/\/[^/]/.test(registryUrl)) throw usageError(`--registry must be an http(s) URL, not "${registryUrl}".`);
+  const token = (values.token as string | undefined) ?? io.env.SUPERGRAPH_TOKEN;
+  if (!token) throw usageError("No registry token: pass --token or set SUPERGRAPH_TOKEN.");
+  const timeoutSeconds = positiveInt(values.timeout as string | undefined, "--timeout") ?? 30;
+  const client = createRegistryClient({ url: registryUrl, token, timeoutMs: timeoutSeconds * 1000 });
+
+  if (command === "list") {
+    if (positionals.length) throw usageError("list takes no arguments.");
+    const [{ body: list }, { body: versions }] = await Promise.all([client.subgraphs(), client.supergraphVersions(1)]);
+    if (out.json) out.emit({ subgraphs: list.subgraphs, supergraph: versions.versions[0] ?? null });
+    else out.say(formatList(list.subgraphs, versions.versions[0]));
+    return ExitCode.OK;
+  }
+
+  if (command === "diff") {
+    if (positionals.length > 2) throw usageError("diff takes at most two versions: diff <from> <to>.");
+    const from = positiveInt((values.from as string | undefined) ?? positionals[0], "from");
+    const to = positiveInt((values.to as string | undefined) ?? positionals[1], "to");
+    const { body } = await client.diff(from, to);
+    if (out.json) out.emit(body.diff);
+    else out.say(formatDiff(body.diff));
+    return ExitCode.OK;
+  }
+
+  // check and publish
+  const [subgraph, ...extra] = positionals;
+  if (!subgraph || extra.length) throw usageError(`${command} takes one subgraph name: supergraph ${command} <subgraph> --schema <file>.`);
+  if (!values.schema) throw usageError(`${command} needs --schema <file>.`);
+  const schemaPath = path.resolve(io.cwd, values.schema as string);
+  const sdl = await readFile(schemaPath, "utf8").catch((error: NodeJS.ErrnoException) => {
+    throw new CliError(ExitCode.USAGE, "SCHEMA_FILE_UNREADABLE", `Cannot read ${values.schema}: ${error.code ?? error.message}.`);
+  });
+  const routingUrl = values["routing-url"] as string | undefined;
+
+  if (command === "check") {
+    const { body } = await client.check(subgraph, {
+      sdl,
+      ...(routingUrl && { routingUrl }),
+      ...(values.strict === true && { strict: true }),
+      ...(values["window-hours"] !== undefined && { usageWindowHours: positiveInt(values["window-hours"] as string, "--window-hours") }),
+    });
+    if (out.json) out.emit(body.check);
+    else out.say(formatCheck(body.check, "check"));
+    return body.check.ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
+  }
+
+  const author = (values.author as string | undefined) ?? io.env.SUPERGRAPH_AUTHOR ?? safeUserName();
+  const { body } = await client.publish(subgraph, { sdl, ...(routingUrl && { routingUrl }), ...(author && { author }) });
+  if (out.json) out.emit(body);
+  else if (body.status === "unchanged") {
+    out.say(`= subgraph "${subgraph}" is unchanged (version ${body.subgraphVersion}, supergraph version ${body.supergraphVersion}); nothing was published.`);
+  } else {
+    out.say(formatCheck(body.check, "publish"));
+    out.say(`\n✓ Published subgraph "${subgraph}" version ${body.subgraphVersion}: supergraph version ${body.supergraphVersion}.`);
+  }
+  return ExitCode.OK;
+}
+
+function safeUserName(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,133 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Span } from "@opentelemetry/api";
+import type { Logger } from "pino";
+import type { ServiceMetrics } from "./metrics.ts";
+import { tracer, tracingEnabled } from "./tracing.ts";
+
+/**
+ * What one HTTP request did, filled in as it runs (the GraphQL plugin adds the operation and the
+ * outcome) and reported once at its end: a metric sample, one log line, the server span's attributes.
+ * It lives in async-local storage, so every log line written while serving the request carries its id.
+ */
+export interface RequestRecord {
+  requestId: string;
+  /** performance.now() when the request arrived. */
+  startedAt: number;
+  /** Set once Apollo Server took the request as a GraphQL operation (the landing page is not one). */
+  graphql: boolean;
+  /** The operation's name, "anonymous" when it has none; unset when it was never parsed. */
+  operationName?: string;
+  operationType?: string;
+  /** extensions.code of every error in the response, in order. */
+  errorCodes: string[];
+  /** Whether the response carried data (a partial result) next to its errors. */
+  hasData: boolean;
+}
+
+export type Outcome = "ok" | "partial" | "error";
+
+const records = new AsyncLocalStorage<RequestRecord>();
+
+export function currentRequest(): RequestRecord | undefined {
+  return records.getStore();
+}
+
+export function outcomeOf(record: Pick<RequestRecord, "errorCodes" | "hasData">): Outcome {
+  if (record.errorCodes.length === 0) return "ok";
+  return record.hasData ? "partial" : "error";
+}
+
+export interface ObservationOptions {
+  logger: Logger;
+  metrics?: ServiceMetrics;
+  /** Level of the one line logged per GraphQL request. */
+  requestLogLevel: "info" | "debug";
+}
+
+/**
+ * Runs `serve` (which answers the request and returns its route name) inside the request's record
+ * and, when tracing is on, a server span continuing the caller's W3C trace context. Never rejects.
+ */
+export async function observeRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  pathname: string,
+  options: ObservationOptions,
+  serve: (record: RequestRecord) => Promise<string>,
+): Promise<void> {
+  const record: RequestRecord = { requestId, startedAt: performance.now(), graphql: false, errorCodes: [], hasData: false };
+  const method = req.method ?? "GET";
+  const run = async (span?: Span) => {
+    let route = "unknown";
+    try {
+      route = await serve(record);
+    } finally {
+      try {
+        report(record, route, method, pathname, res.statusCode, options, span);
+      } catch (error) {
+        options.logger.error({ err: error }, "could not report a request");
+      }
+    }
+  };
+  // Health probes and metric scrapes stay out of traces: they would bury the requests that matter.
+  const traced = tracingEnabled() && pathname === "/graphql";
+  try {
+    await records.run(record, async () => {
+      if (!traced) return run();
+      const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+      const span = tracer.startSpan(
+        `${method} ${pathname}`,
+        { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "url.path": pathname, "http.route": pathname } },
+        parent,
+      );
+      return context.with(trace.setSpan(parent, span), () => run(span));
+    });
+  } catch (error) {
+    // `serve` answers its own errors; anything reaching here is a bug, and must not end the process.
+    options.logger.error({ err: error, requestId }, "request handling failed");
+    if (!res.headersSent) res.writeHead(500).end();
+    else res.destroy();
+  }
+}
+
+function report(record: RequestRecord, route: string, method: string, pathname: string, status: number, options: ObservationOptions, span?: Span): void {
+  const seconds = (performance.now() - record.startedAt) / 1000;
+  const durationMs = +(seconds * 1000).toFixed(2);
+  const { metrics, logger } = options;
+  metrics?.httpRequests.inc({ route, status: String(status) });
+  if (!(route === "graphql" && (record.graphql || record.errorCodes.length > 0))) {
+    logger.debug({ method, path: pathname, status, durationMs }, "request");
+    span?.setAttribute("http.response.status_code", status);
+    span?.end();
+    return;
+  }
+  const outcome = outcomeOf(record);
+  const operationName = record.operationName ?? "unknown";
+  if (metrics) {
+    const labels = { operation: metrics.operationLabel(operationName), outcome };
+    metrics.graphqlRequests.inc(labels);
+    metrics.graphqlRequestDuration.observe(labels, seconds);
+    for (const code of record.errorCodes) metrics.graphqlErrors.inc({ code: metrics.errorCodeLabel(code) });
+  }
+  logger[options.requestLogLevel](
+    {
+      operation: operationName,
+      operationType: record.operationType,
+      outcome,
+      ...(record.errorCodes.length > 0 && { errorCodes: [...new Set(record.errorCodes)] }),
+      status,
+      durationMs,
+    },
+    "graphql request",
+  );
+  if (span) {
+    span.setAttribute("http.response.status_code", status);
+    span.setAttribute("graphql.outcome", outcome);
+    if (record.operationName) span.setAttribute("graphql.operation.name", record.operationName);
+    if (record.operationType) span.setAttribute("graphql.operation.type", record.operationType);
+    if (status >= 500 || outcome === "error") span.setStatus({ code: SpanStatusCode.ERROR, message: [...new Set(record.errorCodes)].join(",") });
+    span.end();
+  }
+}

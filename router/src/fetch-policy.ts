@@ -1,0 +1,47 @@
+import { CircuitOpenError, createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from "./circuit-breaker.ts";
+import { withRetries, type RetryOptions } from "./retry-policy.ts";
+import { SubgraphFailure } from "./subgraph-failure.ts";
+
+/**
+ * How one subgraph is called: a deadline for the whole fetch (retries included, so the router never
+ * waits past the subgraph's timeout), retries of transient failures for queries only, and the
+ * subgraph's circuit breaker around every attempt.
+ */
+export interface FetchPolicyOptions {
+  subgraph: string;
+  /** Milliseconds the whole fetch may take, every attempt and backoff included. */
+  timeoutMs: number;
+  retry: RetryOptions;
+  breaker: CircuitBreakerOptions;
+}
+
+export interface FetchPolicy {
+  /**
+   * Runs one fetch. `idempotent` is true for queries: only those are retried, since a mutation that
+   * failed on the way back may already have been applied. Failures reach the caller as SubgraphFailure.
+   */
+  run<T>(idempotent: boolean, attempt: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  breaker: CircuitBreaker;
+}
+
+export function createFetchPolicy(options: FetchPolicyOptions): FetchPolicy {
+  const { subgraph } = options;
+  // A circuit-open answer is the breaker's own doing, not news about the subgraph.
+  const breaker = createCircuitBreaker(options.breaker, (error) => error instanceof SubgraphFailure && error.kind !== "circuit-open");
+  return {
+    breaker,
+    run(idempotent, attempt) {
+      const signal = AbortSignal.timeout(options.timeoutMs);
+      const guarded = () =>
+        breaker.execute(() => attempt(signal)).catch((error: unknown) => {
+          if (error instanceof CircuitOpenError) throw new SubgraphFailure(subgraph, "circuit-open", error.message);
+          throw error;
+        });
+      return withRetries(guarded, {
+        ...options.retry,
+        deadline: Date.now() + options.timeoutMs,
+        shouldRetry: (error) => idempotent && error instanceof SubgraphFailure && error.transient,
+      });
+    },
+  };
+}

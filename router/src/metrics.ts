@@ -1,0 +1,75 @@
+import type { GatewayConfig } from "@apollo/gateway";
+import { InMemoryLRUCache, type KeyValueCache } from "@apollo/utils.keyvaluecache";
+import { Counter, Histogram } from "prom-client";
+import { LATENCY_BUCKETS, type ServiceMetrics } from "@store/service-kit";
+
+/**
+ * The router's own series, on the service registry next to the request metrics every service has:
+ * per-subgraph fetch latency and failures, and query plan cache hits.
+ */
+export function createRouterMetrics(service: ServiceMetrics) {
+  const registers = [service.registry];
+  return {
+    subgraphFetchDuration: new Histogram({
+      name: "subgraph_fetch_duration_seconds",
+      help: "Time of one fetch from a subgraph as the query plan sees it, by subgraph and outcome (ok, errors: answered with GraphQL errors, failed: no usable answer)",
+      labelNames: ["subgraph", "outcome"],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    subgraphFetchErrors: new Counter({
+      name: "subgraph_fetch_errors_total",
+      help: "Subgraph fetches that did not succeed, by subgraph and kind (errors, failed)",
+      labelNames: ["subgraph", "kind"],
+      registers,
+    }),
+    queryPlanCache: new Counter({
+      name: "query_plan_cache_lookups_total",
+      help: "Query plan cache lookups by result (hit, miss: the operation was planned)",
+      labelNames: ["result"],
+      registers,
+    }),
+  };
+}
+
+export type RouterMetrics = ReturnType<typeof createRouterMetrics>;
+
+type QueryPlanCache = NonNullable<NonNullable<GatewayConfig["queryPlannerConfig"]>["cache"]>;
+type CachedPlan = QueryPlanCache extends KeyValueCache<infer V> ? V : never;
+
+/** Sized like @apollo/gateway's own default plan store (30 MiB of JSON), and counting its lookups. */
+export function countingPlanCache(metrics: RouterMetrics, maxBytes = 30 * 2 ** 20): QueryPlanCache {
+  const store = new InMemoryLRUCache<CachedPlan>({ maxSize: maxBytes, sizeCalculation: (plan) => Buffer.byteLength(JSON.stringify(plan)) || 1 });
+  return {
+    async get(key) {
+      const plan = await store.get(key);
+      metrics.queryPlanCache.inc({ result: plan ? "hit" : "miss" });
+      return plan;
+    },
+    set: (key, value, options) => store.set(key, value, options),
+    delete: (key) => store.delete(key),
+    clear: () => store.clear(),
+  };
+}
+
+interface FetchingSource {
+  process(options: never): Promise<{ errors?: readonly unknown[] | null }>;
+}
+
+/** Times every fetch a data source makes for the query plan (retries included) and counts failures. */
+export function observeFetches<S extends FetchingSource>(source: S, subgraph: string, metrics: RouterMetrics): S {
+  const process = source.process.bind(source) as S["process"];
+  source.process = (async (options: Parameters<S["process"]>[0]) => {
+    const started = performance.now();
+    let outcome = "failed";
+    try {
+      const response = await process(options);
+      outcome = response.errors?.length ? "errors" : "ok";
+      return response;
+    } finally {
+      metrics.subgraphFetchDuration.observe({ subgraph, outcome }, (performance.now() - started) / 1000);
+      if (outcome !== "ok") metrics.subgraphFetchErrors.inc({ subgraph, kind: outcome });
+    }
+  }) as S["process"];
+  return source;
+}

@@ -1,0 +1,70 @@
+import type { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
+import { SubgraphFailure, TRANSIENT_STATUSES } from "./subgraph-failure.ts";
+
+export type SubgraphRequest = GraphQLDataSourceProcessOptions["request"];
+export type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource["process"]>>;
+type Fetcher = RemoteGraphQLDataSource["fetcher"];
+
+export interface SubgraphCall {
+  subgraph: string;
+  url: string;
+  fetcher: Fetcher;
+  request: SubgraphRequest;
+  headers: Record<string, string>;
+  signal: AbortSignal;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * One HTTP attempt at a subgraph. Anything that is not a GraphQL response becomes a SubgraphFailure
+ * saying what went wrong in words safe for a client (the subgraph's own body is never echoed).
+ * A 4xx carrying a GraphQL body (the subgraph rejected the operation) passes through as an answer.
+ */
+export async function sendSubgraphRequest({ subgraph, url, fetcher, request, headers, signal }: SubgraphCall): Promise<SubgraphResponse> {
+  const { query, variables, operationName, extensions } = request;
+  const fail = (kind: "unreachable" | "timeout" | "http-status" | "invalid-response", detail: string, transient = false) =>
+    new SubgraphFailure(subgraph, kind, detail, transient);
+  let status: number;
+  let text: string;
+  try {
+    const response = await fetcher(url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ query, variables, operationName, extensions }),
+      signal,
+    } as Parameters<Fetcher>[1]);
+    status = response.status;
+    text = await response.text();
+  } catch (error) {
+    if (signal.aborted || (error as Error).name === "TimeoutError") throw fail("timeout", "it did not answer in time");
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    throw fail("unreachable", `it could not be reached${cause ? ` (${cause})` : ""}`, true);
+  }
+  if (status >= 500) throw fail("http-status", `it answered HTTP ${status}`, TRANSIENT_STATUSES.has(status));
+
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw fail("invalid-response", `HTTP ${status} with a body that is not JSON`);
+  }
+  if (!isObject(body) || (body.errors === undefined && body.data === undefined)) {
+    throw fail("invalid-response", `HTTP ${status} with JSON that has neither data nor errors`);
+  }
+  const { data, errors } = body;
+  if ((errors !== undefined && !Array.isArray(errors)) || (data !== undefined && data !== null && !isObject(data))) {
+    throw fail("invalid-response", `HTTP ${status} with malformed data or errors`);
+  }
+  if (status >= 400 && !errors?.length) throw fail("invalid-response", `HTTP ${status} without GraphQL errors`);
+
+  // An entity fetch must answer one entry per representation, or the gateway cannot place them.
+  const representations = variables?.representations;
+  if (Array.isArray(representations) && isObject(data)) {
+    const entities = data._entities;
+    if (!Array.isArray(entities) || entities.length !== representations.length) {
+      throw fail("invalid-response", `expected ${representations.length} entities in _entities`);
+    }
+  }
+  return body as SubgraphResponse;
+}

@@ -1,0 +1,3 @@
+import { defineServiceConfig } from "../../prisma/define-service-config.ts";
+
+export default defineServiceConfig("registry");

@@ -1,0 +1,321 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { z } from "zod";
+import type { Logger, Readiness } from "@store/service-kit";
+import { authenticate, requireRouter } from "./auth.ts";
+import type { Principal, RegistryConfig } from "./config.ts";
+import { RegistryError } from "./errors.ts";
+import type { RegistryMetrics } from "./metrics.ts";
+import type { Registry } from "./registry.ts";
+
+/**
+ * The registry's REST/JSON API on node:http. Every /v1 route needs a bearer token; errors are
+ * `{ "error": { "code", "message" }, ...details }` with the status the code implies.
+ */
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const NAME = /^[a-z][a-z0-9_-]*$/;
+/** `Type`, `Type.field`, `Type.field(arg:)`, `Enum.VALUE`, `@directive`. */
+const COORDINATE = /^(@[_A-Za-z][_0-9A-Za-z]*|[_A-Za-z][_0-9A-Za-z]*(\.[_A-Za-z][_0-9A-Za-z]*(\([_A-Za-z][_0-9A-Za-z]*:\))?)?)$/;
+
+const routingUrl = z.url({ protocol: /^https?$/, error: "routingUrl must be an http(s) URL" });
+const sdl = z.string().min(1, "sdl must not be empty");
+
+const checkBody = z
+  .object({
+    sdl,
+    routingUrl: routingUrl.optional(),
+    /** Every schema-breaking change counts, used or not. */
+    strict: z.boolean().optional(),
+    usageWindowHours: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const publishBody = z
+  .object({
+    sdl,
+    routingUrl: routingUrl.optional(),
+    author: z.string().max(200).optional(),
+  })
+  .strict();
+
+const usageBody = z
+  .object({
+    reports: z
+      .array(
+        z
+          .object({
+            operationName: z.string().min(1).max(200).optional(),
+            clientName: z.string().min(1).max(100).optional(),
+            clientVersion: z.string().max(100).optional(),
+            /** The schema coordinates the operation used. */
+            coordinates: z.array(z.string().max(300).regex(COORDINATE, "not a schema coordinate (Type.field, Type.field(arg:), Enum.VALUE)")).min(1).max(5000),
+            /** Requests of this operation and client the report stands for. */
+            count: z.number().int().positive().max(1_000_000_000),
+            timestamp: z.iso.datetime({ offset: true }).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(10_000),
+  })
+  .strict();
+
+function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
+  throw new RegistryError("BAD_USER_INPUT", `Invalid request body: ${problems.slice(0, 10).join("; ")}`, { problems });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.statusCode = status;
+  for (const [key, value] of Object.entries(headers)) res.setHeader(key, value);
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.setHeader("content-length", Buffer.byteLength(payload));
+  res.end(payload);
+}
+
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  if (!/json/i.test(req.headers["content-type"] ?? "")) throw new RegistryError("BAD_REQUEST", "Send a JSON body with content-type: application/json.");
+  if (Number(req.headers["content-length"] ?? 0) > limit) throw new RegistryError("PAYLOAD_TOO_LARGE", `Request body exceeds ${limit} bytes.`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new RegistryError("PAYLOAD_TOO_LARGE", `Request body exceeds ${limit} bytes.`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new RegistryError("BAD_REQUEST", "The request body is not valid JSON.");
+  }
+}
+
+function positiveInt(value: string | null | undefined, name: string): number | undefined {
+  if (value === null || value === undefined || value === "") return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new RegistryError("BAD_USER_INPUT", `${name} must be a positive integer.`);
+  return Number(value);
+}
+
+function subgraphName(raw: string): string {
+  const name = decodeURIComponent(raw);
+  if (!NAME.test(name)) throw new RegistryError("BAD_USER_INPUT", `"${name}" is not a subgraph name (lower-case letters, digits, - and _).`);
+  return name;
+}
+
+/** The hashes an If-None-Match header names; "*" matches any. */
+function etagsOf(header: string | undefined): string[] {
+  if (!header) return [];
+  return header.split(",").map((t) => t.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1")).filter(Boolean);
+}
+
+export interface RegistryHttpOptions {
+  registry: Registry;
+  config: RegistryConfig;
+  logger: Logger;
+  metrics: RegistryMetrics;
+  readiness(): Promise<Readiness>;
+  /** Aborted on shutdown, so long-polls answer at once instead of holding the server open. */
+  shutdown: AbortSignal;
+}
+
+type Handler = (ctx: { req: IncomingMessage; res: ServerResponse; params: string[]; query: URLSearchParams; principal: Principal }) => Promise<void>;
+
+interface Route {
+  method: "GET" | "POST";
+  pattern: RegExp;
+  name: string;
+  handler: Handler;
+}
+
+export function createRegistryHandler(options: RegistryHttpOptions): RequestListener {
+  const { registry, config, logger, metrics } = options;
+
+  const routes: Route[] = [
+    {
+      method: "GET",
+      pattern: /^\/v1\/subgraphs$/,
+      name: "subgraphs",
+      handler: async ({ res }) => sendJson(res, 200, { subgraphs: await registry.listSubgraphs() }),
+    },
+    {
+      method: "GET",
+      pattern: /^\/v1\/subgraphs\/([^/]+)$/,
+      name: "subgraph",
+      handler: async ({ res, params }) => sendJson(res, 200, { subgraph: await registry.subgraph(subgraphName(params[0]!)) }),
+    },
+    {
+      method: "GET",
+      pattern: /^\/v1\/subgraphs\/([^/]+)\/versions\/([^/]+)$/,
+      name: "subgraph_version",
+      handler: async ({ res, params }) =>
+        sendJson(res, 200, { version: await registry.subgraphVersion(subgraphName(params[0]!), positiveInt(params[1], "version")!) }),
+    },
+    {
+      method: "POST",
+      pattern: /^\/v1\/subgraphs\/([^/]+)\/check$/,
+      name: "check",
+      handler: async ({ req, res, params }) => {
+        const name = subgraphName(params[0]!);
+        const body = parseBody(checkBody, await readJson(req, config.maxBodyBytes));
+        sendJson(res, 200, { check: await registry.check(name, body) });
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/v1\/subgraphs\/([^/]+)\/publish$/,
+      name: "publish",
+      handler: async ({ req, res, params, principal }) => {
+        const name = subgraphName(params[0]!);
+        const body = parseBody(publishBody, await readJson(req, config.maxBodyBytes));
+        const result = await registry.publish(principal, name, body);
+        sendJson(res, result.status === "published" ? 201 : 200, result);
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/v1\/supergraph$/,
+      name: "supergraph",
+      handler: serveSupergraph,
+    },
+    {
+      method: "GET",
+      pattern: /^\/v1\/supergraph\/versions$/,
+      name: "supergraph_versions",
+      handler: async ({ res, query }) => {
+        const limit = Math.min(positiveInt(query.get("limit"), "limit") ?? 50, 500);
+        sendJson(res, 200, { versions: await registry.listSupergraphVersions(limit) });
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/v1\/supergraph\/versions\/([^/]+)$/,
+      name: "supergraph_version",
+      handler: async ({ res, params }) => sendJson(res, 200, { supergraph: await registry.supergraphVersion(positiveInt(params[0], "version")!) }),
+    },
+    {
+      method: "GET",
+      pattern: /^\/v1\/diff$/,
+      name: "diff",
+      handler: async ({ res, query }) =>
+        sendJson(res, 200, { diff: await registry.diff(positiveInt(query.get("from"), "from"), positiveInt(query.get("to"), "to")) }),
+    },
+    {
+      method: "POST",
+      pattern: /^\/v1\/usage$/,
+      name: "usage",
+      handler: async ({ req, res, principal }) => {
+        requireRouter(principal);
+        const body = parseBody(usageBody, await readJson(req, config.maxBodyBytes));
+        const rows = await registry.recordUsage(
+          body.reports.map((r) => ({
+            operationName: r.operationName ?? "(anonymous)",
+            clientName: r.clientName ?? "(unknown)",
+            clientVersion: r.clientVersion ?? "",
+            coordinates: r.coordinates,
+            count: r.count,
+            timestamp: r.timestamp ? new Date(r.timestamp) : new Date(),
+          })),
+        );
+        sendJson(res, 202, { accepted: body.reports.length, rows });
+      },
+    },
+  ];
+
+  /**
+   * The current supergraph with an ETag (its sha256). With If-None-Match naming it: 304, or with
+   * `?wait=N` the answer waits up to N seconds for a new version (long-poll).
+   */
+  async function serveSupergraph({ req, res, query }: Parameters<Handler>[0]) {
+    const wait = positiveInt(query.get("wait"), "wait");
+    if (wait !== undefined && wait > config.longPollMaxSeconds) {
+      throw new RegistryError("BAD_USER_INPUT", `wait must be at most ${config.longPollMaxSeconds} seconds.`);
+    }
+    const known = etagsOf(req.headers["if-none-match"]);
+    let latest = await registry.latestSupergraph();
+    const isKnown = (hash: string) => known.includes(hash) || known.includes("*");
+    if ((!latest || isKnown(latest.sdlHash)) && wait) {
+      const gone = new AbortController();
+      res.once("close", () => gone.abort());
+      const changed = await registry.waitForChange(latest?.sdlHash ?? "", wait * 1000, AbortSignal.any([gone.signal, options.shutdown]));
+      if (changed) latest = await registry.latestSupergraph();
+    }
+    if (!latest) throw new RegistryError("NOT_FOUND", "The registry has no supergraph yet: publish a subgraph or run `registry import`.");
+    const headers = { etag: `"${latest.sdlHash}"`, "x-supergraph-version": String(latest.version), "cache-control": "no-cache" };
+    if (isKnown(latest.sdlHash)) {
+      res.statusCode = 304;
+      for (const [key, value] of Object.entries(headers)) res.setHeader(key, value);
+      res.end();
+      return;
+    }
+    const { sdl, sdlHash, ...rest } = latest;
+    sendJson(res, 200, { supergraph: { ...rest, hash: sdlHash, sdl } }, headers);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, matched: { name: string }): Promise<string> {
+    const url = new URL(req.url ?? "/", "http://registry.invalid");
+    const pathname = url.pathname;
+    switch (pathname) {
+      case "/health":
+      case "/health/ready": {
+        const readiness = await options.readiness().catch((error: Error) => ({ ready: false, checks: { error: error.message } }));
+        sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "unavailable", checks: readiness.checks });
+        return "health";
+      }
+      case "/health/live":
+        sendJson(res, 200, { status: "live" });
+        return "health";
+      case "/metrics":
+        res.setHeader("content-type", metrics.registry.contentType);
+        res.end(await metrics.registry.metrics());
+        return "metrics";
+    }
+    const matching = routes.filter((r) => r.pattern.test(pathname));
+    if (matching.length === 0) throw new RegistryError("NOT_FOUND", `No route for ${pathname}.`);
+    const match = matching.find((r) => r.method === req.method);
+    if (!match) {
+      res.setHeader("allow", [...new Set(matching.map((r) => r.method))].join(", "));
+      sendJson(res, 405, { error: { code: "BAD_REQUEST", message: `${req.method} is not allowed on ${pathname}.` } });
+      return matching[0]!.name;
+    }
+    matched.name = match.name;
+    const principal = authenticate(config, req.headers);
+    const params = match.pattern.exec(pathname)!.slice(1);
+    await match.handler({ req, res, params, query: url.searchParams, principal });
+    return match.name;
+  }
+
+  return (req, res) => {
+    const incoming = req.headers["x-request-id"];
+    const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader("x-request-id", requestId);
+    const started = performance.now();
+    const pathname = (req.url ?? "/").split("?")[0]!;
+    let errorCode: string | undefined;
+    // The route's name labels the request's metric even when it fails.
+    const matched = { name: "unknown" };
+    void route(req, res, matched)
+      .catch((error: unknown) => {
+        if (error instanceof RegistryError) {
+          errorCode = error.code;
+          if (!res.headersSent) sendJson(res, error.status, { error: { code: error.code, message: error.message }, ...error.details });
+          return matched.name;
+        }
+        errorCode = "INTERNAL_SERVER_ERROR";
+        logger.error({ err: error, requestId, path: pathname }, "request failed");
+        const message = config.production ? `Internal server error (request ${requestId}).` : `Internal server error (request ${requestId}): ${(error as Error).message}`;
+        if (!res.headersSent) sendJson(res, 500, { error: { code: "INTERNAL_SERVER_ERROR", message } });
+        else res.destroy();
+        return matched.name;
+      })
+      .then((name) => {
+        metrics.httpRequests.inc({ route: name, status: String(res.statusCode) });
+        // Health probes and scrapes would drown the API lines.
+        const level = name === "health" || name === "metrics" ? "debug" : "info";
+        logger[level]({ requestId, method: req.method, path: pathname, status: res.statusCode, code: errorCode, durationMs: +(performance.now() - started).toFixed(1) }, "request");
+      });
+  };
+}

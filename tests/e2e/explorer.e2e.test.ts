@@ -1,0 +1,121 @@
+/**
+ * The explorer in a real browser (Debian's chromium through playwright-core): it must work with
+ * no network beyond the router, open on the store's examples, and run one across subgraphs.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { generateStore } from "@store/seed-data";
+import { loadExampleOperations } from "../../router/explorer/operations.ts";
+import { graphql } from "../support/graphql.ts";
+import { repoRoot } from "../support/test-stack.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const routerUrl = inject("routerUrl");
+const explorerUrl = routerUrl.replace(/\/graphql$/, "/explorer");
+const examples = loadExampleOperations();
+const productPage = examples.find((example) => example.id === "product-page")!;
+
+const isLoopback = (url: string) => {
+  const { protocol, hostname } = new URL(url);
+  return protocol === "data:" || protocol === "blob:" || ["localhost", "127.0.0.1", "[::1]"].includes(hostname);
+};
+
+/** The variables or headers editor, whichever tab is showing. */
+const TOOL_EDITOR = ".graphiql-editor-tool .graphiql-editor:not(.hidden)";
+
+/** The text Monaco shows for an editor (it renders spaces as no-break spaces). */
+const shownText = (page: Page, selector: string) =>
+  page.locator(`${selector} .view-lines`).first().evaluate((el) => (el as HTMLElement).innerText.replace(/\u00a0/g, " "));
+
+describe("the explorer in a browser", () => {
+  let userDataDir: string;
+  let context: BrowserContext;
+  const blocked: string[] = [];
+  const requested: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`No browser at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    userDataDir = mkdtempSync(path.join(os.tmpdir(), "explorer-chromium-"));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1600, height: 1000 },
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    });
+    // Offline means offline: anything headed beyond this machine is recorded and refused.
+    await context.route("**/*", (route) => {
+      const url = route.request().url();
+      if (isLoopback(url)) return route.continue();
+      blocked.push(url);
+      return route.abort("blockedbyclient");
+    });
+    context.on("request", (request) => requested.push(request.url()));
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it("runs the product page example across products, inventory and reviews and shows the data", async () => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const consoleErrors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
+    page.on("pageerror", (error) => consoleErrors.push(error.message));
+
+    await page.goto(explorerUrl);
+    const list = page.locator("[data-example]");
+    await list.first().waitFor();
+    expect(await list.evaluateAll((buttons) => buttons.map((b) => b.getAttribute("data-example")))).toEqual(examples.map((e) => e.id));
+    expect(await page.locator('[data-example="product-page"]').innerText()).toMatch(/Product page[\s\S]*products · inventory · reviews/);
+
+    await page.locator('[data-example="product-page"]').click();
+    await page.waitForFunction(() => document.querySelector(".graphiql-query-editor .view-lines")?.textContent?.includes("ProductPage"));
+    expect(await shownText(page, TOOL_EDITOR)).toContain(`"sku": "${JSON.parse(productPage.variables).sku}"`);
+
+    await page.locator(".graphiql-execute-button").click();
+    await page.waitForFunction(() => /"data"/.test(document.querySelector(".result-window .view-lines")?.textContent?.replace(/\u00a0/g, " ") ?? ""), undefined, { timeout: 30_000 });
+    const result = await shownText(page, ".result-window");
+
+    const store = generateStore();
+    const product = store.products.find((p) => p.sku === JSON.parse(productPage.variables).sku)!;
+    const inStock = store.stockLevels.some((level) => level.productId === product.id && level.quantity > 0);
+    const reviewCount = store.reviews.filter((review) => review.productId === product.id).length;
+    expect(result).not.toContain('"errors"');
+    expect(result).toContain(`"name": "${product.name}"`); // products
+    expect(result).toContain(`"inStock": ${inStock}`); // inventory
+    expect(result).toContain(`"reviewCount": ${reviewCount}`); // reviews
+
+    // The headers editor offers the bearer token placeholder; with no login mutation there is no demo button.
+    await page.getByRole("button", { name: "Headers" }).click();
+    await page.waitForFunction((selector) => document.querySelector(`${selector} .view-lines`)?.textContent?.includes("Authorization"), TOOL_EDITOR);
+    expect(await shownText(page, TOOL_EDITOR)).toContain('"Authorization": "Bearer <token>"');
+    expect(await page.locator(".store-demo-user").count()).toBe(0);
+    await page.getByRole("button", { name: "Variables" }).click();
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+    mkdirSync(path.join(repoRoot, "test-results"), { recursive: true });
+    await page.screenshot({ path: path.join(repoRoot, "test-results", "explorer.png") });
+
+    expect(blocked).toEqual([]);
+    expect(requested.filter((url) => !isLoopback(url))).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+// Queries only: the end-to-end files share one seeded stack whose data other files assert on, so
+// the two writing examples (checkout, review) are checked against the schema in explorer-examples.test.ts.
+describe("every example query, as the explorer sends it", () => {
+  for (const example of examples.filter((e) => e.kind === "query")) {
+    it(`${example.title} answers with data and no errors`, async () => {
+      const result = await graphql(routerUrl, example.query, example.variables ? JSON.parse(example.variables) : undefined);
+      expect(result.errors).toBeUndefined();
+      expect(Object.values(result.data ?? {}).every((value) => value !== null)).toBe(true);
+    });
+  }
+});
