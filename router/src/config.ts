@@ -61,8 +61,27 @@ export const routerConfigSchema = z
       .prefault({}),
     supergraph: z
       .object({
-        /** The composed supergraph SDL file to serve (any supergraph, not only ours). */
-        path: z.string().min(1).default("supergraph.graphql"),
+        /** The composed supergraph SDL file to serve (any supergraph, not only ours); default supergraph.graphql. */
+        path: z.string().min(1).optional(),
+        /** Or the schema registry: the router follows its supergraph (long-poll) and keeps the last good one on disk. */
+        registry: z
+          .object({
+            url: z.url({ protocol: /^https?$/ }),
+            /** Seconds one long-poll waits for a new supergraph (the registry's cap is 60 by default). */
+            pollTimeoutSeconds: z.number().int().min(1).max(300).default(30),
+            /** The last good supergraph, so a restart works while the registry is down. */
+            cacheFile: z.string().min(1).default(".data/router/supergraph.graphql"),
+            /** Field usage reports to the registry, batched off the request path. */
+            usage: z
+              .object({
+                enabled: z.boolean().default(true),
+                flushIntervalMs: z.number().int().positive().default(10_000),
+              })
+              .strict()
+              .prefault({}),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -129,7 +148,15 @@ export const routerConfigSchema = z
 
 export type LandingPage = "sandbox" | "explorer" | false;
 
-export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer"> & {
+type RegistrySourceFields = NonNullable<z.output<typeof routerConfigSchema>["supergraph"]["registry"]>;
+
+/** The registry as supergraph source; the token comes from env ROUTER_REGISTRY_TOKEN only. */
+export type RegistrySourceConfig = RegistrySourceFields & { token: string };
+
+export type SupergraphSourceConfig = { path: string; registry?: undefined } | { path?: undefined; registry: RegistrySourceConfig };
+
+export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph"> & {
+  supergraph: SupergraphSourceConfig;
   introspection: boolean;
   landingPage: LandingPage;
   explorer: Omit<z.output<typeof routerConfigSchema>["explorer"], "enabled"> & { enabled: boolean };
@@ -186,6 +213,7 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   if (env.HOST) override("server.host", env.HOST, "env HOST");
   if (env.PORT) override("server.port", numeric(env.PORT), "env PORT");
   if (env.SUPERGRAPH_PATH) override("supergraph.path", env.SUPERGRAPH_PATH, "env SUPERGRAPH_PATH");
+  if (env.SUPERGRAPH_REGISTRY_URL) override("supergraph.registry.url", env.SUPERGRAPH_REGISTRY_URL, "env SUPERGRAPH_REGISTRY_URL");
   if (env.ROUTER_INTROSPECTION) override("introspection", booleanish(env.ROUTER_INTROSPECTION), "env ROUTER_INTROSPECTION");
   if (env.ROUTER_EXPLORER) override("explorer.enabled", booleanish(env.ROUTER_EXPLORER), "env ROUTER_EXPLORER");
   if (env.ROUTER_LANDING_PAGE) override("landingPage", booleanish(env.ROUTER_LANDING_PAGE), "env ROUTER_LANDING_PAGE");
@@ -217,9 +245,25 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
     const from = origin.get("explorer.enabled") ?? origin.get("landingPage") ?? (configPath ? `config file ${configPath}` : "defaults");
     throw new ConfigError([`landingPage: "explorer" needs the explorer on (set explorer.enabled: true or ROUTER_EXPLORER=true) (from ${from})`], "router");
   }
+  const source = config.supergraph;
+  const from = (key: string) => origin.get(key) ?? (configPath ? `config file ${configPath}` : "defaults");
+  if (source.path !== undefined && source.registry) {
+    throw new ConfigError(
+      [`supergraph: set either path (${from("supergraph.path")}) or registry (${from("supergraph.registry.url")}), not both`],
+      "router",
+    );
+  }
+  let supergraph: SupergraphSourceConfig;
+  if (source.registry) {
+    const token = env.ROUTER_REGISTRY_TOKEN;
+    if (!token) throw new ConfigError(["supergraph.registry: needs the router token in env ROUTER_REGISTRY_TOKEN (never in the config file)"], "router");
+    supergraph = { registry: { ...source.registry, cacheFile: path.resolve(cwd, source.registry.cacheFile), token } };
+  } else {
+    supergraph = { path: path.resolve(cwd, source.path ?? "supergraph.graphql") };
+  }
   return {
     ...config,
-    supergraph: { path: path.resolve(cwd, config.supergraph.path) },
+    supergraph,
     introspection: config.introspection ?? !production,
     landingPage,
     explorer: { ...config.explorer, enabled: explorerEnabled },

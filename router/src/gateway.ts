@@ -1,4 +1,4 @@
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions, type SupergraphSdlHook } from "@apollo/gateway";
 import { Kind } from "graphql";
 import type { Logger } from "@store/service-kit";
 import type { BreakerState } from "./circuit-breaker.ts";
@@ -53,9 +53,11 @@ function isQuery(options: GraphQLDataSourceProcessOptions<RouterContext>): boole
   return /^\s*(\{|query\b)/.test(options.request.query ?? "");
 }
 
-export function createGateway(config: RouterConfig, supergraphSdl: string, logger: Logger, metrics?: RouterMetrics) {
+/** `supergraphSdl`: a fixed SDL (file mode) or a hook that follows the registry. */
+export function createGateway(config: RouterConfig, supergraphSdl: string | SupergraphSdlHook, logger: Logger, metrics?: RouterMetrics) {
   const pools: Array<{ close(): Promise<void> }> = [];
   const breakers = new Map<string, FetchPolicy["breaker"]>();
+  const services = new Map<string, SubgraphDataSource>();
   // @apollo/gateway otherwise sends data-collection metrics to Apollo (and probes cloud metadata
   // hosts) from every router; nothing leaves the machine unless an operator opts back in.
   process.env.APOLLO_TELEMETRY_DISABLED ??= "true";
@@ -64,25 +66,35 @@ export function createGateway(config: RouterConfig, supergraphSdl: string, logge
     logger,
     ...(metrics && { queryPlannerConfig: { cache: countingPlanCache(metrics) } }),
     buildService: ({ name, url }) => {
-      const override = config.subgraphs[name];
-      const timeoutMs = override?.timeoutMs ?? config.traffic.subgraphTimeoutMs;
-      const pool = createSubgraphFetcher({ timeoutMs, connections: config.traffic.maxConnectionsPerSubgraph });
-      pools.push(pool);
-      const policy = createFetchPolicy({
-        subgraph: name,
-        timeoutMs,
-        retry: { ...config.traffic.retry, ...override?.retry },
-        breaker: { ...config.traffic.circuitBreaker, ...override?.circuitBreaker },
-      });
-      breakers.set(name, policy.breaker);
-      policy.breaker.onStateChange((state) => logger[state === "closed" ? "info" : "warn"]({ subgraph: name, circuit: state }, `${name} circuit ${state}`));
-      const source = new SubgraphDataSource(name, policy, { url: override?.url ?? url, fetcher: pool.fetcher });
-      // Outermost, so the fetch metrics still count a failure as failed.
-      return answerFailuresWithErrors(metrics ? observeFetches(source, name, metrics) : source, (failure) => {
-        if (failure.kind !== "circuit-open") logger.warn({ subgraph: name, reason: failure.kind, detail: failure.detail }, "subgraph fetch failed");
-      });
+      // A registry update rebuilds every service: reuse the one already built for the same URL,
+      // so pools and circuit states survive a supergraph swap.
+      const key = `${name}\n${url ?? ""}`;
+      let service = services.get(key);
+      if (!service) services.set(key, (service = buildSubgraphService(name, url)));
+      return service;
     },
   });
+
+  function buildSubgraphService(name: string, url: string | undefined) {
+    const override = config.subgraphs[name];
+    const timeoutMs = override?.timeoutMs ?? config.traffic.subgraphTimeoutMs;
+    const pool = createSubgraphFetcher({ timeoutMs, connections: config.traffic.maxConnectionsPerSubgraph });
+    pools.push(pool);
+    const policy = createFetchPolicy({
+      subgraph: name,
+      timeoutMs,
+      retry: { ...config.traffic.retry, ...override?.retry },
+      breaker: { ...config.traffic.circuitBreaker, ...override?.circuitBreaker },
+    });
+    breakers.set(name, policy.breaker);
+    policy.breaker.onStateChange((state) => logger[state === "closed" ? "info" : "warn"]({ subgraph: name, circuit: state }, `${name} circuit ${state}`));
+    const source = new SubgraphDataSource(name, policy, { url: override?.url ?? url, fetcher: pool.fetcher });
+    // Outermost, so the fetch metrics still count a failure as failed.
+    return answerFailuresWithErrors(metrics ? observeFetches(source, name, metrics) : source, (failure) => {
+      if (failure.kind !== "circuit-open") logger.warn({ subgraph: name, reason: failure.kind, detail: failure.detail }, "subgraph fetch failed");
+    });
+  }
+
   return {
     gateway,
     closePools: () => Promise.all(pools.map((p) => p.close())),

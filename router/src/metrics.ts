@@ -1,6 +1,6 @@
 import type { GatewayConfig } from "@apollo/gateway";
 import { InMemoryLRUCache, type KeyValueCache } from "@apollo/utils.keyvaluecache";
-import { Counter, Histogram } from "prom-client";
+import { Counter, Gauge, Histogram } from "prom-client";
 import { LATENCY_BUCKETS, type ServiceMetrics } from "@store/service-kit";
 
 /**
@@ -21,6 +21,22 @@ export function createRouterMetrics(service: ServiceMetrics) {
       name: "subgraph_fetch_errors_total",
       help: "Subgraph fetches that did not succeed, by subgraph and kind (errors, failed)",
       labelNames: ["subgraph", "kind"],
+      registers,
+    }),
+    supergraphUpdateFailures: new Counter({
+      name: "supergraph_update_failures_total",
+      help: "New supergraphs from the registry the router could not load (it kept serving the last good one)",
+      registers,
+    }),
+    supergraphVersion: new Gauge({
+      name: "supergraph_version_info",
+      help: "1 for the supergraph version being served (the registry's version number, or cache when loaded from the cache file)",
+      labelNames: ["version"],
+      registers,
+    }),
+    usageReportFailures: new Counter({
+      name: "usage_report_failures_total",
+      help: "Batches of field usage the registry did not accept (dropped)",
       registers,
     }),
     queryPlanCache: new Counter({

@@ -8,6 +8,8 @@ import type { RouterContext } from "./context.ts";
 import { createGateway } from "./gateway.ts";
 import { EXPLORER_PATH, createExplorerHandler, explorerPageConfig, loadExplorerFiles, logExplorerState, withExplorer } from "./explorer.ts";
 import { createRouterMetrics } from "./metrics.ts";
+import { RegistrySourceError, registrySupergraph } from "./registry-source.ts";
+import { createUsageReporter } from "./usage-report.ts";
 
 export class SupergraphLoadError extends Error {
   constructor(path: string, reason: string) {
@@ -30,13 +32,19 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
   let apollo: ApolloServer<RouterContext> | undefined;
   let closePools: (() => Promise<unknown>) | undefined;
   let running: RunningServer | undefined;
+  let usage: ReturnType<typeof createUsageReporter> | undefined;
 
   return {
     logger,
     async start() {
-      const sdl = await readFile(config.supergraph.path, "utf8").catch((error: NodeJS.ErrnoException) => {
-        throw new SupergraphLoadError(config.supergraph.path, error.code === "ENOENT" ? "no such file (run `npm run compose` first)" : error.message);
-      });
+      const { path: file, registry } = config.supergraph;
+      const sourceName = registry ? `the registry at ${new URL(registry.url).origin}` : file!;
+      const sdl = registry
+        ? registrySupergraph({ config: registry, logger, metrics: routerMetrics })
+        : await readFile(file!, "utf8").catch((error: NodeJS.ErrnoException) => {
+            throw new SupergraphLoadError(file!, error.code === "ENOENT" ? "no such file (run `npm run compose` first)" : error.message);
+          });
+      usage = registry?.usage.enabled ? createUsageReporter({ config: registry, logger, metrics: routerMetrics }) : undefined;
       const built = createGateway(config, sdl, logger, routerMetrics);
       closePools = built.closePools;
       apollo = new ApolloServer<RouterContext>({
@@ -50,12 +58,13 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         plugins: [
           config.landingPage === "sandbox" ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
           observationPlugin<RouterContext>({ executeSpan: false }),
+          ...(usage ? [usage.plugin] : []),
         ],
       });
       try {
         await apollo.start();
       } catch (error) {
-        throw new SupergraphLoadError(config.supergraph.path, (error as Error).message);
+        throw new SupergraphLoadError(sourceName, error instanceof RegistrySourceError ? error.message : (error as Error).message);
       }
       const handler = createHttpHandler<RouterContext>({
         apollo,
@@ -76,13 +85,14 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         : handler;
       running = await listen(served, config.server.port, config.server.host);
       if (config.explorer.enabled) logExplorerState(logger, explorerFiles, `${running.url}${EXPLORER_PATH}`);
-      logger.info({ url: `${running.url}/graphql`, supergraph: config.supergraph.path, mode: config.mode }, "router ready");
+      logger.info({ url: `${running.url}/graphql`, supergraph: registry ? new URL(registry.url).origin : file, mode: config.mode }, "router ready");
       return running;
     },
     async stop() {
       await running?.close(config.server.shutdownGraceMs);
       await apollo?.stop().catch(() => undefined);
       await closePools?.();
+      await usage?.close();
     },
   };
 }

@@ -100,4 +100,29 @@ describe("router config", () => {
     expect(problems.join("\n")).toMatch(/explorer\.enabled/);
     expect(problems.join("\n")).toMatch(/colour/);
   });
+
+  describe("registry as the supergraph source", () => {
+    it("takes the URL from env, the token from env ROUTER_REGISTRY_TOKEN only, and defaults the rest", () => {
+      const config = loadRouterConfig({ env: { SUPERGRAPH_REGISTRY_URL: "http://127.0.0.1:4010", ROUTER_REGISTRY_TOKEN: "secret-token" }, cwd: dir });
+      expect(config.supergraph.path).toBeUndefined();
+      expect(config.supergraph.registry).toEqual({
+        url: "http://127.0.0.1:4010",
+        token: "secret-token",
+        pollTimeoutSeconds: 30,
+        cacheFile: path.join(dir, ".data/router/supergraph.graphql"),
+        usage: { enabled: true, flushIntervalMs: 10_000 },
+      });
+    });
+
+    it("rejects a path and a registry together, a missing token, and a token in the file", () => {
+      const registryFile = file("registry.yaml", "supergraph:\n  path: x.graphql\n  registry:\n    url: http://127.0.0.1:4010\n");
+      const both = problemsOf(() => loadRouterConfig({ flags: { config: registryFile }, env: { ROUTER_REGISTRY_TOKEN: "t" }, cwd: dir }));
+      expect(both.join("\n")).toMatch(/either path .* or registry .*, not both/);
+      expect(problemsOf(() => loadRouterConfig({ env: { SUPERGRAPH_PATH: "a.graphql", SUPERGRAPH_REGISTRY_URL: "http://127.0.0.1:4010", ROUTER_REGISTRY_TOKEN: "t" }, cwd: dir })).join("\n")).toMatch(/not both/);
+      expect(problemsOf(() => loadRouterConfig({ env: { SUPERGRAPH_REGISTRY_URL: "http://127.0.0.1:4010" }, cwd: dir })).join("\n")).toMatch(/ROUTER_REGISTRY_TOKEN/);
+      const tokenInFile = file("token.yaml", "supergraph:\n  registry:\n    url: http://127.0.0.1:4010\n    token: in-the-file\n");
+      expect(problemsOf(() => loadRouterConfig({ flags: { config: tokenInFile }, env: { ROUTER_REGISTRY_TOKEN: "t" }, cwd: dir })).join("\n")).toMatch(/token/);
+      expect(problemsOf(() => loadRouterConfig({ env: { SUPERGRAPH_REGISTRY_URL: "not a url", ROUTER_REGISTRY_TOKEN: "t" }, cwd: dir }))[0]).toMatch(/supergraph\.registry\.url.*env SUPERGRAPH_REGISTRY_URL/);
+    });
+  });
 });

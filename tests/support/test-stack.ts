@@ -53,7 +53,7 @@ export interface TestStack extends RunningStack {
 }
 
 /** Starts all five subgraphs and the router as real processes on free ports, seeded, for one test run. */
-export async function startTestStack(options: { routerArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<TestStack> {
+export async function startTestStack(options: { routerArgs?: string[]; env?: NodeJS.ProcessEnv; withRouter?: boolean } = {}): Promise<TestStack> {
   const runId = `${process.pid}_${Date.now().toString(36)}`;
   const workDir = mkdtempSync(path.join(os.tmpdir(), "store-e2e-"));
   const logDir = path.join(repoRoot, "test-results", "e2e-logs", runId);
@@ -68,6 +68,7 @@ export async function startTestStack(options: { routerArgs?: string[]; env?: Nod
     subgraphEnv,
     env: { NODE_ENV: "development", LOG_LEVEL: "info", ...options.env },
     routerArgs: options.routerArgs,
+    withRouter: options.withRouter,
     supergraphOut: path.join(workDir, "supergraph.graphql"),
     logs: { kind: "directory", dir: logDir },
   });

@@ -1,0 +1,157 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { SupergraphSdlHook } from "@apollo/gateway";
+import { Supergraph } from "@apollo/federation-internals";
+import type { Logger } from "@store/service-kit";
+import type { RegistrySourceConfig } from "./config.ts";
+import type { RouterMetrics } from "./metrics.ts";
+
+/**
+ * The supergraph from the schema registry, through @apollo/gateway's supergraphSdl hook: the first
+ * one from the registry (or, when it is down, from the cache file), then a long-poll loop with
+ * If-None-Match. Each new supergraph is validated and written to the cache before the gateway swaps
+ * it in; one that cannot load leaves the last good one serving.
+ */
+
+/** How long the first fetch may take before the router falls back to its cache file. */
+const INITIAL_TIMEOUT_MS = 5_000;
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+
+export class RegistrySourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RegistrySourceError";
+  }
+}
+
+interface Fetched {
+  sdl: string;
+  etag: string;
+  version: string | undefined;
+}
+
+/** Throws unless the SDL is a supergraph the gateway can plan against. */
+export function validateSupergraph(sdl: string): void {
+  Supergraph.build(sdl);
+}
+
+export async function writeCacheAtomically(file: string, sdl: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, sdl, "utf8");
+  // rename is atomic on one filesystem: a crash never leaves half a supergraph behind.
+  await rename(temp, file);
+}
+
+export interface RegistrySourceOptions {
+  config: RegistrySourceConfig;
+  logger: Logger;
+  metrics?: RouterMetrics | undefined;
+}
+
+export function registrySupergraph({ config, logger, metrics }: RegistrySourceOptions): SupergraphSdlHook {
+  const endpoint = new URL("v1/supergraph", config.url.endsWith("/") ? config.url : `${config.url}/`);
+  const log = logger.child({ registry: endpoint.origin });
+
+  /** The current supergraph, or undefined when it did not change (304 after the wait). */
+  async function fetchSupergraph(etag: string | undefined, wait: number, signal: AbortSignal): Promise<Fetched | undefined> {
+    const url = new URL(endpoint);
+    if (wait > 0) url.searchParams.set("wait", String(wait));
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${config.token}`, accept: "application/json", ...(etag && { "if-none-match": etag }) },
+      signal,
+    });
+    if (response.status === 304) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => "");
+      throw new RegistrySourceError(`registry answered ${response.status}: ${text.slice(0, 300)}`);
+    }
+    const body = (await response.json()) as { supergraph?: { sdl?: unknown } };
+    const sdl = body.supergraph?.sdl;
+    if (typeof sdl !== "string" || !sdl) throw new RegistrySourceError("registry answered without a supergraph SDL");
+    return { sdl, etag: response.headers.get("etag") ?? "", version: response.headers.get("x-supergraph-version") ?? undefined };
+  }
+
+  function markVersion(version: string) {
+    metrics?.supergraphVersion.reset();
+    metrics?.supergraphVersion.set({ version }, 1);
+  }
+
+  /** From the registry (short timeout), else from the cache file, else the router cannot start. */
+  async function initial(stopped: AbortSignal): Promise<Fetched> {
+    try {
+      const fetched = (await fetchSupergraph(undefined, 0, AbortSignal.any([stopped, AbortSignal.timeout(INITIAL_TIMEOUT_MS)])))!;
+      validateSupergraph(fetched.sdl);
+      await writeCacheAtomically(config.cacheFile, fetched.sdl).catch((error: Error) => log.warn({ err: error.message }, "could not write the supergraph cache file"));
+      markVersion(fetched.version ?? "unknown");
+      log.info({ version: fetched.version }, "supergraph loaded from the registry");
+      return fetched;
+    } catch (error) {
+      const sdl = await readFile(config.cacheFile, "utf8").catch(() => undefined);
+      if (!sdl) {
+        throw new RegistrySourceError(
+          `no supergraph: the registry failed (${(error as Error).message}) and there is no cache file at ${config.cacheFile}`,
+        );
+      }
+      log.warn({ err: (error as Error).message, cacheFile: config.cacheFile }, "registry unavailable: serving the cached supergraph");
+      markVersion("cache");
+      return { sdl, etag: "", version: undefined };
+    }
+  }
+
+  return async ({ update }) => {
+    const stopped = new AbortController();
+    let current = await initial(stopped.signal);
+
+    const loop = (async () => {
+      let failures = 0;
+      while (!stopped.signal.aborted) {
+        try {
+          const next = await fetchSupergraph(current.etag || undefined, config.pollTimeoutSeconds, AbortSignal.any([
+            stopped.signal,
+            AbortSignal.timeout((config.pollTimeoutSeconds + 10) * 1000),
+          ]));
+          failures = 0;
+          if (!next || next.sdl === current.sdl) {
+            if (next) current = next;
+            continue;
+          }
+          try {
+            validateSupergraph(next.sdl);
+            update(next.sdl);
+          } catch (error) {
+            metrics?.supergraphUpdateFailures.inc();
+            log.error({ err: (error as Error).message, version: next.version }, "new supergraph cannot load: keeping the last good one");
+            // Remember its ETag so the same bad version is not fetched again and again.
+            current = { ...current, etag: next.etag };
+            continue;
+          }
+          current = next;
+          markVersion(next.version ?? "unknown");
+          await writeCacheAtomically(config.cacheFile, next.sdl).catch((error: Error) => log.warn({ err: error.message }, "could not write the supergraph cache file"));
+          log.info({ version: next.version }, "supergraph updated from the registry");
+        } catch (error) {
+          if (stopped.signal.aborted) break;
+          failures += 1;
+          // Full jitter, capped: many routers never hammer a recovering registry in step.
+          const delay = Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures, 10));
+          log.warn({ err: (error as Error).message, retryInMs: Math.round(delay) }, "registry poll failed: serving the last good supergraph");
+          await sleep(delay, undefined, { signal: stopped.signal }).catch(() => undefined);
+        }
+      }
+    })();
+
+    return {
+      supergraphSdl: current.sdl,
+      cleanup: async () => {
+        stopped.abort();
+        await loop;
+      },
+    };
+  };
+}

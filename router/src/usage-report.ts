@@ -1,0 +1,192 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import {
+  Kind,
+  TypeInfo,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type ValueNode,
+} from "graphql";
+import type { Logger } from "@store/service-kit";
+import type { RegistrySourceConfig } from "./config.ts";
+import type { RouterMetrics } from "./metrics.ts";
+
+/**
+ * Which schema coordinates an operation uses, in the registry's format: `Type.field`,
+ * `Type.field(arg:)`, `Input.field` and `Enum.VALUE`. The registry's breaking-change checks look
+ * these up, so a field counts as used only when an operation really selected it.
+ */
+const computed = new WeakMap<DocumentNode, string[]>();
+
+/** Apollo Server reuses one parsed document per operation text, so each is walked once. */
+function cachedCoordinates(schema: GraphQLSchema, document: DocumentNode): string[] {
+  let coordinates = computed.get(document);
+  if (!coordinates) computed.set(document, (coordinates = schemaCoordinates(schema, document)));
+  return coordinates;
+}
+
+export function schemaCoordinates(schema: GraphQLSchema, document: DocumentNode): string[] {
+  const used = new Set<string>();
+  const typeInfo = new TypeInfo(schema);
+
+  /** Input fields and enum values inside a literal argument value. */
+  function walkValue(type: GraphQLInputType | null | undefined, value: ValueNode) {
+    if (!type) return;
+    const named = getNamedType(type);
+    if (value.kind === Kind.LIST) {
+      for (const item of value.values) walkValue(named, item);
+    } else if (value.kind === Kind.OBJECT && isInputObjectType(named)) {
+      const fields = named.getFields();
+      for (const field of value.fields) {
+        const def = fields[field.name.value];
+        if (!def) continue;
+        used.add(`${named.name}.${def.name}`);
+        walkValue(def.type, field.value);
+      }
+    } else if (value.kind === Kind.ENUM && isEnumType(named)) {
+      used.add(`${named.name}.${value.value}`);
+    }
+  }
+
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (parent && field && !isIntrospection(parent.name, field.name)) used.add(`${parent.name}.${field.name}`);
+      },
+      Argument(node) {
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        const arg = typeInfo.getArgument();
+        if (!parent || !field || !arg || isIntrospection(parent.name, field.name)) return;
+        used.add(`${parent.name}.${field.name}(${arg.name}:)`);
+        walkValue(arg.type, node.value);
+      },
+      VariableDefinition(node) {
+        // Variables' values are unknown here; their input types' fields count as used as a whole.
+        const type = typeInfo.getInputType();
+        if (type) collectInputTypes(getNamedType(type), used, new Set());
+        return node;
+      },
+    }),
+  );
+  return [...used].sort();
+}
+
+/** Introspection (`__schema`, `__Type.name`...) is not part of the graph's schema. */
+const isIntrospection = (type: string, field: string) => type.startsWith("__") || field.startsWith("__");
+
+/** An input object passed as a variable may set any of its fields: all of them count as used. */
+function collectInputTypes(type: ReturnType<typeof getNamedType>, used: Set<string>, seen: Set<string>) {
+  if (!isInputObjectType(type) || seen.has(type.name)) return;
+  seen.add(type.name);
+  for (const field of Object.values(type.getFields())) {
+    used.add(`${type.name}.${field.name}`);
+    collectInputTypes(getNamedType(field.type), used, seen);
+  }
+}
+
+interface Entry {
+  operationName: string | undefined;
+  clientName: string | undefined;
+  clientVersion: string | undefined;
+  coordinates: string[];
+  count: number;
+}
+
+/** Distinct (operation, client, coordinates) kept between flushes; beyond it new ones are dropped. */
+const MAX_ENTRIES = 5_000;
+
+export interface UsageReporterOptions {
+  config: RegistrySourceConfig;
+  logger: Logger;
+  metrics?: RouterMetrics | undefined;
+}
+
+/**
+ * Counts operations in memory and sends them to the registry's POST /v1/usage every
+ * flushIntervalMs, never on the request path. A failed batch is logged and dropped.
+ */
+export function createUsageReporter({ config, logger, metrics }: UsageReporterOptions) {
+  const endpoint = new URL("v1/usage", config.url.endsWith("/") ? config.url : `${config.url}/`);
+  let entries = new Map<string, Entry>();
+  let dropped = 0;
+  let inFlight: Promise<void> | undefined;
+
+  function record(entry: Omit<Entry, "count">) {
+    if (entry.coordinates.length === 0) return;
+    const key = JSON.stringify([entry.operationName, entry.clientName, entry.clientVersion, entry.coordinates]);
+    const existing = entries.get(key);
+    if (existing) existing.count += 1;
+    else if (entries.size < MAX_ENTRIES) entries.set(key, { ...entry, count: 1 });
+    else dropped += 1;
+  }
+
+  async function flush(): Promise<void> {
+    if (entries.size === 0) return;
+    const batch = [...entries.values()];
+    entries = new Map();
+    if (dropped) logger.warn({ dropped }, "usage buffer full: some operations were not counted");
+    dropped = 0;
+    const timestamp = new Date().toISOString();
+    const reports = batch.map((e) => ({
+      ...(e.operationName && { operationName: e.operationName.slice(0, 200) }),
+      ...(e.clientName && { clientName: e.clientName.slice(0, 100) }),
+      ...(e.clientVersion && { clientVersion: e.clientVersion.slice(0, 100) }),
+      coordinates: e.coordinates.slice(0, 5000),
+      count: e.count,
+      timestamp,
+    }));
+    try {
+      const response = await fetch(endpoint, {
+        method: "POST",
+        headers: { authorization: `Bearer ${config.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ reports }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!response.ok) throw new Error(`registry answered ${response.status}: ${(await response.text().catch(() => "")).slice(0, 300)}`);
+      await response.body?.cancel();
+    } catch (error) {
+      metrics?.usageReportFailures.inc();
+      logger.warn({ err: (error as Error).message, reports: reports.length }, "usage report failed: batch dropped");
+    }
+  }
+
+  const timer = setInterval(() => {
+    inFlight ??= flush().finally(() => (inFlight = undefined));
+  }, config.usage.flushIntervalMs);
+  timer.unref();
+
+  const plugin: ApolloServerPlugin = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, schema, operationName, request }) {
+          const headers = request.http?.headers;
+          record({
+            operationName: operationName ?? undefined,
+            clientName: headers?.get("apollographql-client-name") ?? headers?.get("x-client-name") ?? undefined,
+            clientVersion: headers?.get("apollographql-client-version") ?? headers?.get("x-client-version") ?? undefined,
+            coordinates: cachedCoordinates(schema, document),
+          });
+        },
+      };
+    },
+  };
+
+  return {
+    plugin,
+    /** Sends what is left; called on stop. */
+    async close() {
+      clearInterval(timer);
+      await inFlight;
+      await flush();
+    },
+  };
+}
