@@ -45,6 +45,35 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(payload);
 }
 
+/**
+ * The routes every service answers besides its API: /health/live, /health/ready (and /health), and
+ * /metrics. Returns the route's name for metrics, or null when the path is not one of them.
+ */
+export async function serveOperationalRoute(
+  pathname: string,
+  res: ServerResponse,
+  { readiness, metrics }: { readiness: () => Promise<Readiness>; metrics?: { registry: { contentType: string; metrics(): Promise<string> } } },
+): Promise<string | null> {
+  switch (pathname) {
+    case "/health":
+    case "/health/ready": {
+      const report = await readiness().catch((error: Error) => ({ ready: false, checks: { error: error.message } }));
+      sendJson(res, report.ready ? 200 : 503, { status: report.ready ? "ready" : "unavailable", checks: report.checks });
+      return "health";
+    }
+    case "/health/live":
+      sendJson(res, 200, { status: "live" });
+      return "health";
+    case "/metrics":
+      if (!metrics) return null;
+      res.setHeader("content-type", metrics.registry.contentType);
+      res.end(await metrics.registry.metrics());
+      return "metrics";
+    default:
+      return null;
+  }
+}
+
 function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
@@ -104,25 +133,12 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
     const queryStart = url.indexOf("?");
     const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
     const search = queryStart === -1 ? "" : url.slice(queryStart);
-    switch (pathname) {
-      case "/graphql":
-        await serveGraphQL(req, res, requestId, search);
-        return "graphql";
-      case "/health":
-      case "/health/ready": {
-        const readiness = await options.readiness().catch((error: Error) => ({ ready: false, checks: { error: error.message } }));
-        sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "unavailable", checks: readiness.checks });
-        return "health";
-      }
-      case "/health/live":
-        sendJson(res, 200, { status: "live" });
-        return "health";
-      case "/metrics":
-        if (!metrics) break;
-        res.setHeader("content-type", metrics.registry.contentType);
-        res.end(await metrics.registry.metrics());
-        return "metrics";
+    if (pathname === "/graphql") {
+      await serveGraphQL(req, res, requestId, search);
+      return "graphql";
     }
+    const operational = await serveOperationalRoute(pathname, res, { readiness: options.readiness, metrics });
+    if (operational) return operational;
     sendJson(res, 404, { errors: [{ message: `No route for ${pathname}`, extensions: { code: "NOT_FOUND" } }] });
     return "unknown";
   }

@@ -1,6 +1,7 @@
 export * from "./batching.ts";
 export * from "./config.ts";
 export * from "./database.ts";
+export * from "./database-readiness.ts";
 export * from "./database-errors.ts";
 export * from "./errors.ts";
 export * from "./graphql-errors.ts";

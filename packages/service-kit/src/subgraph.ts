@@ -10,19 +10,9 @@ import { errorFormatter } from "./graphql-errors.ts";
 import { createHttpHandler, listen, type RunningServer } from "./http.ts";
 import { createLogger } from "./logger.ts";
 import { createServiceMetrics, type ServiceMetrics } from "./metrics.ts";
-import { applyMigrations, migrationsUpToDate } from "./migrations.ts";
+import { databaseReadiness } from "./database-readiness.ts";
 import { observationPlugin } from "./observation-plugin.ts";
 import { enterQueryTally, trackQueries } from "./query-tracking.ts";
-
-const READINESS_TIMEOUT_MS = 2_000;
-
-function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** What a Prisma client must offer the kit: query events (for counting) and a way to disconnect. */
 export interface PrismaLike {
@@ -94,7 +84,7 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     logger,
   });
 
-  let migrationsApplied = false;
+  const readiness = databaseReadiness(db, definition.migrationsDir);
   const handler = createHttpHandler<Ctx>({
     apollo,
     logger,
@@ -107,19 +97,7 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
       enterQueryTally({ statements: 0 });
       return definition.createContext(prisma, { requestId, headers: req.headers });
     },
-    readiness: async () => {
-      const checks: Record<string, string> = {};
-      try {
-        // A probe must answer quickly even when the database hangs instead of refusing.
-        await withinMs(db.ping(), READINESS_TIMEOUT_MS);
-        checks.database = "ok";
-        migrationsApplied ||= await withinMs(migrationsUpToDate(db.transaction, definition.migrationsDir), READINESS_TIMEOUT_MS);
-        checks.migrations = migrationsApplied ? "ok" : "pending";
-      } catch (error) {
-        checks.database = `unreachable: ${(error as Error).message}`;
-      }
-      return { ready: checks.database === "ok" && migrationsApplied, checks };
-    },
+    readiness: readiness.check,
   });
 
   let running: RunningServer | undefined;
@@ -130,9 +108,8 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     logger,
     async start() {
       if (config.migrateOnStart) {
-        const applied = await applyMigrations(db.transaction, definition.migrationsDir);
+        const applied = await readiness.migrate();
         if (applied.length) logger.info({ applied }, "applied migrations");
-        migrationsApplied = true;
       }
       if (config.seedOnStart && (await definition.seed(prisma, logger))) logger.info("loaded seed data");
       await apollo.start();

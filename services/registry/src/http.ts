@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { z } from "zod";
-import type { Logger, Readiness } from "@store/service-kit";
+import { serveOperationalRoute, type Logger, type Readiness } from "@store/service-kit";
 import { authenticate, requireRouter } from "./auth.ts";
 import type { Principal, RegistryConfig } from "./config.ts";
 import { RegistryError } from "./errors.ts";
@@ -258,21 +258,8 @@ export function createRegistryHandler(options: RegistryHttpOptions): RequestList
   async function route(req: IncomingMessage, res: ServerResponse, matched: { name: string }): Promise<string> {
     const url = new URL(req.url ?? "/", "http://registry.invalid");
     const pathname = url.pathname;
-    switch (pathname) {
-      case "/health":
-      case "/health/ready": {
-        const readiness = await options.readiness().catch((error: Error) => ({ ready: false, checks: { error: error.message } }));
-        sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "unavailable", checks: readiness.checks });
-        return "health";
-      }
-      case "/health/live":
-        sendJson(res, 200, { status: "live" });
-        return "health";
-      case "/metrics":
-        res.setHeader("content-type", metrics.registry.contentType);
-        res.end(await metrics.registry.metrics());
-        return "metrics";
-    }
+    const operational = await serveOperationalRoute(pathname, res, { readiness: options.readiness, metrics });
+    if (operational) return operational;
     const matching = routes.filter((r) => r.pattern.test(pathname));
     if (matching.length === 0) throw new RegistryError("NOT_FOUND", `No route for ${pathname}.`);
     const match = matching.find((r) => r.method === req.method);

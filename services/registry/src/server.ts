@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { readSupergraphConfig } from "@store/composition";
-import { applyMigrations, createLogger, listen, migrationsUpToDate, openDatabase, type Database, type Logger, type RunningServer } from "@store/service-kit";
+import { createLogger, databaseReadiness, listen, openDatabase, type Database, type Logger, type RunningServer } from "@store/service-kit";
 import { defaultDataDir, migrationsDir, ownerOf, type RegistryConfig } from "./config.ts";
 import { createRegistryPrisma } from "./data/prisma.ts";
 import { countSupergraphVersions, latestSupergraphHead, syncOwners } from "./data/store.ts";
@@ -29,25 +29,14 @@ export async function createRegistryServer({ config, db: givenDb, logger = creat
   const metrics = createRegistryMetrics();
   const registry = createRegistry({ prisma, config, logger, metrics, now });
   const shutdown = new AbortController();
-  let migrationsApplied = false;
+  const readiness = databaseReadiness(db, migrationsDir);
   const handler = createRegistryHandler({
     registry,
     config,
     logger,
     metrics,
     shutdown: shutdown.signal,
-    readiness: async () => {
-      const checks: Record<string, string> = {};
-      try {
-        await db.ping();
-        checks.database = "ok";
-        migrationsApplied ||= await migrationsUpToDate(db.transaction, migrationsDir);
-        checks.migrations = migrationsApplied ? "ok" : "pending";
-      } catch (error) {
-        checks.database = `unreachable: ${(error as Error).message}`;
-      }
-      return { ready: checks.database === "ok" && migrationsApplied, checks };
-    },
+    readiness: readiness.check,
   });
 
   let running: RunningServer | undefined;
@@ -60,9 +49,8 @@ export async function createRegistryServer({ config, db: givenDb, logger = creat
     /** Applies migrations and imports as the config asks, then listens. */
     async start() {
       if (config.migrateOnStart) {
-        const applied = await applyMigrations(db.transaction, migrationsDir);
+        const applied = await readiness.migrate();
         if (applied.length) logger.info({ applied }, "applied migrations");
-        migrationsApplied = true;
       }
       const reassigned = await syncOwners(prisma, (name) => ownerOf(config, name));
       if (reassigned.length) logger.info({ subgraphs: reassigned }, "owners updated from the registry config");
