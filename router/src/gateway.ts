@@ -9,6 +9,7 @@ import { createFetchPolicy, type FetchPolicy } from "./fetch-policy.ts";
 import { countingPlanCache, observeFetches, type RouterMetrics } from "./metrics.ts";
 import { createSubgraphFetcher } from "./subgraph-fetcher.ts";
 import { sendSubgraphRequest } from "./subgraph-request.ts";
+import type { PolicyStage } from "./policy/stage.ts";
 
 /**
  * Calls one subgraph for the query plan: the client's request id on every fetch (so logs line up
@@ -20,6 +21,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
   constructor(
     readonly subgraphName: string,
     readonly policy: FetchPolicy,
+    readonly stages: PolicyStage[],
     options: ConstructorParameters<typeof RemoteGraphQLDataSource<RouterContext>>[0],
   ) {
     super(options);
@@ -32,8 +34,11 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     request.http = { method: "POST", url: this.url, headers: headers as never };
     await this.willSendRequest(options);
     const sent = Object.fromEntries(headers);
+    const { query, variables, operationName, extensions } = request;
+    const body = JSON.stringify({ query, variables, operationName, extensions });
+    for (const stage of this.stages) stage.subgraphRequest?.({ subgraph: this.subgraphName, context: options.context as RouterContext | undefined, headers: sent, body });
     return this.policy.run(isQuery(options), (signal) =>
-      sendSubgraphRequest({ subgraph: this.subgraphName, url: this.url, fetcher: this.fetcher, request, headers: sent, signal }),
+      sendSubgraphRequest({ subgraph: this.subgraphName, url: this.url, fetcher: this.fetcher, request, body, headers: sent, signal }),
     );
   }
 
@@ -54,7 +59,13 @@ function isQuery(options: GraphQLDataSourceProcessOptions<RouterContext>): boole
 }
 
 /** `supergraphSdl`: a fixed SDL (file mode) or a hook that follows the registry. */
-export function createGateway(config: RouterConfig, supergraphSdl: string | SupergraphSdlHook, logger: Logger, metrics?: RouterMetrics) {
+export function createGateway(
+  config: RouterConfig,
+  supergraphSdl: string | SupergraphSdlHook,
+  logger: Logger,
+  metrics?: RouterMetrics,
+  stages: PolicyStage[] = [],
+) {
   const pools: Array<{ close(): Promise<void> }> = [];
   const breakers = new Map<string, FetchPolicy["breaker"]>();
   const services = new Map<string, SubgraphDataSource>();
@@ -88,7 +99,7 @@ export function createGateway(config: RouterConfig, supergraphSdl: string | Supe
     });
     breakers.set(name, policy.breaker);
     policy.breaker.onStateChange((state) => logger[state === "closed" ? "info" : "warn"]({ subgraph: name, circuit: state }, `${name} circuit ${state}`));
-    const source = new SubgraphDataSource(name, policy, { url: override?.url ?? url, fetcher: pool.fetcher });
+    const source = new SubgraphDataSource(name, policy, stages.filter((stage) => stage.subgraphRequest), { url: override?.url ?? url, fetcher: pool.fetcher });
     // Outermost, so the fetch metrics still count a failure as failed.
     return answerFailuresWithErrors(metrics ? observeFetches(source, name, metrics) : source, (failure) => {
       if (failure.kind !== "circuit-open") logger.warn({ subgraph: name, reason: failure.kind, detail: failure.detail }, "subgraph fetch failed");

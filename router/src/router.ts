@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
@@ -10,6 +11,8 @@ import { EXPLORER_PATH, createExplorerHandler, explorerPageConfig, loadExplorerF
 import { createRouterMetrics } from "./metrics.ts";
 import { RegistrySourceError, registrySupergraph } from "./registry-source.ts";
 import { createUsageReporter } from "./usage-report.ts";
+import { createPolicyStages } from "./policy/index.ts";
+import type { PolicyStage } from "./policy/stage.ts";
 
 export class SupergraphLoadError extends Error {
   constructor(path: string, reason: string) {
@@ -45,7 +48,8 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
             throw new SupergraphLoadError(file!, error.code === "ENOENT" ? "no such file (run `npm run compose` first)" : error.message);
           });
       usage = registry?.usage.enabled ? createUsageReporter({ config: registry, logger, metrics: routerMetrics }) : undefined;
-      const built = createGateway(config, sdl, logger, routerMetrics);
+      const stages = await createPolicyStages({ config, logger, metrics: routerMetrics });
+      const built = createGateway(config, sdl, logger, routerMetrics, stages);
       closePools = built.closePools;
       apollo = new ApolloServer<RouterContext>({
         gateway: built.gateway,
@@ -59,6 +63,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
           config.landingPage === "sandbox" ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
           observationPlugin<RouterContext>({ executeSpan: false }),
           ...(usage ? [usage.plugin] : []),
+          ...stages.flatMap((stage) => stage.plugins ?? []),
         ],
       });
       try {
@@ -66,12 +71,15 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       } catch (error) {
         throw new SupergraphLoadError(sourceName, error instanceof RegistrySourceError ? error.message : (error as Error).message);
       }
+      const httpStages = stages.filter((stage) => stage.http);
+      const contextStages = stages.filter((stage) => stage.context);
       const handler = createHttpHandler<RouterContext>({
         apollo,
         logger,
         metrics,
         maxBodyBytes: config.server.maxBodyBytes,
-        context: async (_req, requestId) => ({ requestId }),
+        context: (req, requestId) => createRequestContext(req, requestId, contextStages),
+        beforeGraphQL: httpStages.length ? (req, res, requestId) => runHttpStages(httpStages, req, res, requestId) : undefined,
         // Serving means the supergraph loaded. Circuit states inform, but never fail readiness:
         // the router still answers (with partial data) while a subgraph is down.
         readiness: async () => ({
@@ -95,4 +103,21 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       await usage?.close();
     },
   };
+}
+
+async function createRequestContext(req: IncomingMessage, requestId: string, stages: PolicyStage[]): Promise<RouterContext> {
+  const context: RouterContext = {
+    requestId,
+    claims: null,
+    clientHeaders: req.headers,
+    clientIp: req.socket.remoteAddress ?? "",
+    responseHeaders: new Map(),
+  };
+  for (const stage of stages) await stage.context!(req, context);
+  return context;
+}
+
+async function runHttpStages(stages: PolicyStage[], req: IncomingMessage, res: ServerResponse, requestId: string): Promise<boolean> {
+  for (const stage of stages) if (await stage.http!(req, res, requestId)) return true;
+  return false;
 }

@@ -10,6 +10,8 @@ export interface SubgraphCall {
   url: string;
   fetcher: Fetcher;
   request: SubgraphRequest;
+  /** The serialized request, exactly as signed and sent (built from `request` when absent). */
+  body?: string;
   headers: Record<string, string>;
   signal: AbortSignal;
 }
@@ -21,7 +23,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * saying what went wrong in words safe for a client (the subgraph's own body is never echoed).
  * A 4xx carrying a GraphQL body (the subgraph rejected the operation) passes through as an answer.
  */
-export async function sendSubgraphRequest({ subgraph, url, fetcher, request, headers, signal }: SubgraphCall): Promise<SubgraphResponse> {
+export async function sendSubgraphRequest({ subgraph, url, fetcher, request, body: sentBody, headers, signal }: SubgraphCall): Promise<SubgraphResponse> {
   const { query, variables, operationName, extensions } = request;
   const fail = (kind: "unreachable" | "timeout" | "http-status" | "invalid-response", detail: string, transient = false) =>
     new SubgraphFailure(subgraph, kind, detail, transient);
@@ -31,7 +33,7 @@ export async function sendSubgraphRequest({ subgraph, url, fetcher, request, hea
     const response = await fetcher(url, {
       method: "POST",
       headers,
-      body: JSON.stringify({ query, variables, operationName, extensions }),
+      body: sentBody ?? JSON.stringify({ query, variables, operationName, extensions }),
       signal,
     } as Parameters<Fetcher>[1]);
     status = response.status;

@@ -27,6 +27,11 @@ export interface GraphQLHttpOptions<Ctx extends BaseContext> {
   metrics?: ServiceMetrics;
   /** Level of the one line logged per GraphQL request (default info). */
   requestLogLevel?: "info" | "debug";
+  /**
+   * Runs before a /graphql request's body is read; returns true when it answered the request itself
+   * (a CORS preflight, a rejected token), so nothing else runs.
+   */
+  beforeGraphQL?: (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<boolean> | boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -113,6 +118,7 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
   const { apollo, logger, metrics } = options;
 
   async function serveGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string, search: string) {
+    if (options.beforeGraphQL && (await options.beforeGraphQL(req, res, requestId))) return;
     const body = req.method === "POST" ? parseBody(await readBody(req, options.maxBodyBytes), req.headers["content-type"]) : undefined;
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers: toHeaderMap(req), search, body },

@@ -1,0 +1,21 @@
+import type { Logger } from "@store/service-kit";
+import type { RouterConfig } from "../config.ts";
+import type { RouterMetrics } from "../metrics.ts";
+import type { PolicyStage } from "./stage.ts";
+
+export interface PolicyDeps {
+  config: RouterConfig;
+  logger: Logger;
+  metrics?: RouterMetrics;
+}
+
+/**
+ * The router's policy plane, in the order each request meets it. Each area lives in its own module
+ * under policy/ and is configured by its own section of the router config.
+ */
+export async function createPolicyStages(_deps: PolicyDeps): Promise<PolicyStage[]> {
+  const stages: PolicyStage[] = [];
+  // Registered here, in request order: cors, authentication, persisted operations, limits,
+  // demand control, rate limits, authorization, subgraph request signing, header rules.
+  return stages;
+}
