@@ -3,6 +3,7 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError, logLevelSchema } from "@store/service-kit";
+import { authorizationConfigSchema } from "./policy/authorization/config.ts";
 
 /**
  * The router's configuration: defaults < config file (YAML) < environment < command-line flags.
@@ -131,6 +132,8 @@ export const routerConfigSchema = z
       .strict()
       .prefault({}),
     subgraphs: z.record(z.string(), subgraphOverride).default({}),
+    /** @authenticated, @requiresScopes and @policy enforced before any subgraph is called. */
+    authorization: authorizationConfigSchema,
     /** OpenTelemetry traces over OTLP/HTTP; off while `endpoint` is unset. */
     tracing: z
       .object({

@@ -42,13 +42,23 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
     async start() {
       const { path: file, registry } = config.supergraph;
       const sourceName = registry ? `the registry at ${new URL(registry.url).origin}` : file!;
-      const sdl = registry
-        ? registrySupergraph({ config: registry, logger, metrics: routerMetrics })
-        : await readFile(file!, "utf8").catch((error: NodeJS.ErrnoException) => {
-            throw new SupergraphLoadError(file!, error.code === "ENOENT" ? "no such file (run `npm run compose` first)" : error.message);
-          });
-      usage = registry?.usage.enabled ? createUsageReporter({ config: registry, logger, metrics: routerMetrics }) : undefined;
       const stages = await createPolicyStages({ config, logger, metrics: routerMetrics });
+      const prepare = (text: string) => stages.reduce((current, stage) => stage.supergraph?.(current) ?? current, text);
+      const sdl = registry
+        ? registrySupergraph({ config: registry, logger, metrics: routerMetrics, prepare })
+        : await readFile(file!, "utf8").then(
+            (text) => {
+              try {
+                return prepare(text);
+              } catch (error) {
+                throw new SupergraphLoadError(file!, (error as Error).message);
+              }
+            },
+            (error: NodeJS.ErrnoException) => {
+              throw new SupergraphLoadError(file!, error.code === "ENOENT" ? "no such file (run `npm run compose` first)" : error.message);
+            },
+          );
+      usage = registry?.usage.enabled ? createUsageReporter({ config: registry, logger, metrics: routerMetrics }) : undefined;
       const built = createGateway(config, sdl, logger, routerMetrics, stages);
       closePools = built.closePools;
       apollo = new ApolloServer<RouterContext>({

@@ -15,6 +15,12 @@ export interface PolicyStage {
   http?(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<boolean> | boolean;
   /** Fills in the per-request context: claims from the token, client identity. May throw a GraphQLError with an HTTP status. */
   context?(req: IncomingMessage, context: RouterContext): Promise<void> | void;
+  /**
+   * Sees each supergraph SDL before the gateway loads it (at start and on every registry swap) and
+   * returns the SDL to load. Throwing refuses that supergraph: the router does not start, or keeps
+   * serving the last good one.
+   */
+  supergraph?(sdl: string): string;
   /** Apollo Server plugins: checks that need the parsed operation (limits, cost, persisted operations, rate limits). */
   plugins?: ApolloServerPlugin<RouterContext>[];
   /**
