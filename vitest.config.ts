@@ -1,4 +1,13 @@
+import { createRequire } from "node:module";
 import { defineConfig } from "vitest/config";
+
+/**
+ * One graphql for everything: Vite resolves `graphql` to its ES module build, while the packages
+ * Node loads (@apollo/gateway, @apollo/server) get the CommonJS one, and graphql refuses to mix
+ * schemas and types of two instances. Pointing the bare import at the CommonJS entry lets tests run
+ * Apollo Server over a real gateway.
+ */
+const graphqlEntry = createRequire(import.meta.url).resolve("graphql");
 
 /**
  * Test suffixes choose the project: `*.test.ts` no I/O, `*.int.test.ts` a real (PGlite) database
@@ -10,6 +19,7 @@ export default defineConfig({
     outputFile: { json: "test-results/vitest.json" },
     projects: [
       {
+        resolve: { alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
         test: {
           name: "unit",
           include: ["{packages,subgraphs,services,router}/*/test/**/*.test.ts", "router/test/**/*.test.ts", "tests/**/*.test.ts"],
