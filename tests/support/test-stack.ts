@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { startStack, type RunningStack } from "@store/stack";
+import { TEST_JWT_SECRET } from "./tokens.ts";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const SUBGRAPHS = ["accounts", "products", "inventory", "reviews", "orders"] as const;
@@ -66,7 +67,7 @@ export async function startTestStack(options: { routerArgs?: string[]; env?: Nod
     repoRoot,
     ports: "random",
     subgraphEnv,
-    env: { NODE_ENV: "development", LOG_LEVEL: "info", ...options.env },
+    env: { NODE_ENV: "development", LOG_LEVEL: "info", AUTH_JWT_SECRET: TEST_JWT_SECRET, ...options.env },
     routerArgs: options.routerArgs,
     withRouter: options.withRouter,
     supergraphOut: path.join(workDir, "supergraph.graphql"),
