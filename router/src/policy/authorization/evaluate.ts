@@ -1,4 +1,14 @@
-import { GraphQLIncludeDirective, GraphQLSkipDirective, getArgumentValues, getDirectiveValues, getNamedType, type FieldNode, type InlineFragmentNode } from "graphql";
+import {
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  type FieldNode,
+  type InlineFragmentNode,
+  type ValueNode,
+} from "graphql";
 import type { Claims } from "../../context.ts";
 import type { Guard, OperationAnalysis, Site } from "./analyze.ts";
 import type { Requirement } from "./directives.ts";
@@ -20,8 +30,23 @@ function isIncluded(nodes: readonly (FieldNode | InlineFragmentNode)[], variable
   return true;
 }
 
+/** Fields whose arguments use no variables look the same to every request: built once (null: they use variables). */
+const constantFields = new WeakMap<Site, PolicyField | null>();
+
+const usesVariables = (value: ValueNode): boolean =>
+  value.kind === Kind.VARIABLE ||
+  (value.kind === Kind.LIST && value.values.some(usesVariables)) ||
+  (value.kind === Kind.OBJECT && value.fields.some((field) => usesVariables(field.value)));
+
 function policyField(site: Site, variables: Variables): PolicyField {
-  return { parentType: site.parentType, name: site.def.name, args: getArgumentValues(site.def, site.node, variables), returnType: getNamedType(site.def.type).name };
+  const known = constantFields.get(site);
+  if (known) return known;
+  const field = { parentType: site.parentType, name: site.def.name, args: getArgumentValues(site.def, site.node, variables), returnType: getNamedType(site.def.type).name };
+  if (known === undefined) {
+    const constant = !site.node.arguments?.some((argument) => usesVariables(argument.value));
+    constantFields.set(site, constant ? Object.freeze({ ...field, args: Object.freeze(field.args) }) : null);
+  }
+  return field;
 }
 
 function satisfies(requirement: Requirement, claims: Claims | null, policy: (name: string) => boolean): boolean {

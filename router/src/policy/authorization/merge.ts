@@ -21,7 +21,7 @@ export function mergeDenials(data: Json | null | undefined, rewritten: Rewritten
     const error = (path: Path) => errors.push({ message: deniedMessage(denial.coordinate, denial.code), path, extensions: { code: denial.code } });
     if (placeInObject(root, denial.steps, 0, [], error)) root = null;
   }
-  if (root) stripHelpers(root);
+  if (root && rewritten.helpers) stripHelpers(root);
   return { data: root, errors };
 }
 

@@ -18,6 +18,8 @@ export interface Rewritten {
   operation: OperationDefinitionNode;
   /** Every root field was removed: nothing is executed. */
   emptyRoot: boolean;
+  /** The rewrite added helper selections (TYPENAME_KEY / PLACEHOLDER_KEY) the merge must take out. */
+  helpers: boolean;
   denials: readonly { steps: readonly Step[]; code: DenialCode; coordinate: string }[];
 }
 
@@ -33,6 +35,7 @@ export function rewriteOperation(analysis: OperationAnalysis, denials: readonly 
   const needsTypename = new Set<FieldNode>();
   for (const { guard } of denials) for (const step of guard.steps) if (step.appliesTo && step.holder) needsTypename.add(step.holder);
 
+  let helpers = needsTypename.size > 0;
   const withSelection = (selectionSet: SelectionSetNode, extra: FieldNode): SelectionSetNode => ({ ...selectionSet, selections: [extra, ...selectionSet.selections] });
   const operation = visit(analysis.operation, {
     Field: {
@@ -42,7 +45,10 @@ export function rewriteOperation(analysis: OperationAnalysis, denials: readonly 
         return undefined;
       },
       leave(node) {
-        if (node.selectionSet && node.selectionSet.selections.length === 0) return { ...node, selectionSet: withSelection(node.selectionSet, typename(PLACEHOLDER_KEY)) };
+        if (node.selectionSet && node.selectionSet.selections.length === 0) {
+          helpers = true;
+          return { ...node, selectionSet: withSelection(node.selectionSet, typename(PLACEHOLDER_KEY)) };
+        }
         return undefined;
       },
     },
@@ -56,6 +62,7 @@ export function rewriteOperation(analysis: OperationAnalysis, denials: readonly 
     document: { kind: Kind.DOCUMENT, definitions: [operation] },
     operation,
     emptyRoot: operation.selectionSet.selections.length === 0,
+    helpers,
     denials: denials.map(({ guard, code }) => ({ steps: guard.steps, code, coordinate: guard.coordinate })),
   };
 }
