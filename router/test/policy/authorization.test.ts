@@ -1,7 +1,7 @@
 import { parse, print, type DocumentNode } from "graphql";
 import { describe, expect, it } from "vitest";
 import type { Claims } from "../../src/context.ts";
-import { analyzeOperation } from "../../src/policy/authorization/analyze.ts";
+import { UnauthorizableOperationError, analyzeOperation } from "../../src/policy/authorization/analyze.ts";
 import { UnknownPolicyError, acceptAuthorizationFeatures, buildAuthorizationIndex } from "../../src/policy/authorization/directives.ts";
 import { denialKey, evaluateGuards } from "../../src/policy/authorization/evaluate.ts";
 import { mergeDenials } from "../../src/policy/authorization/merge.ts";
@@ -138,6 +138,12 @@ describe("authorizing an operation", () => {
     const query = `query ($skip: Boolean!) { me { name email @skip(if: $skip) } }`;
     expect(authorize(query, null, { skip: true }).denials).toEqual([]);
     expect(authorize(query, null, { skip: false }).denials).toHaveLength(1);
+  });
+
+  it("refuses operations it cannot authorize: the rewrite's own response keys, fragment bombs", () => {
+    expect(() => authorize(`{ me { _authzTypename: name } }`, null)).toThrow(UnauthorizableOperationError);
+    const fragments = Array.from({ length: 18 }, (_, i) => `fragment F${i} on User { ...F${i + 1} ...F${i + 1} }`).join("\n");
+    expect(() => authorize(`{ me { ...F0 } } ${fragments} fragment F18 on User { name }`, null)).toThrow(/too large to authorize/);
   });
 
   it("keys a rewrite on the set of denied fields and their codes", () => {

@@ -61,7 +61,12 @@ export interface OperationAnalysis {
 /** Inlining a fragment used many times multiplies selections; past this the operation is refused. */
 export const MAX_INLINED_SELECTIONS = 50_000;
 
-export class OperationTooLargeError extends Error {}
+/** An operation the router cannot authorize (too large once inlined, or using the rewrite's own response keys): refused as a bad request. */
+export class UnauthorizableOperationError extends Error {}
+
+/** Response keys the rewrite adds; the response merge takes them out again. */
+export const TYPENAME_KEY = "_authzTypename";
+export const PLACEHOLDER_KEY = "_authzPlaceholder";
 
 interface Scope {
   ancestors: Site[];
@@ -117,7 +122,7 @@ export function analyzeOperation(
   function walk(selectionSet: SelectionSetNode, parent: GraphQLCompositeType, scope: Scope): SelectionSetNode {
     const selections: SelectionNode[] = [];
     for (const selection of selectionSet.selections) {
-      if (--budget < 0) throw new OperationTooLargeError("the operation is too large to authorize once its fragments are inlined");
+      if (--budget < 0) throw new UnauthorizableOperationError("the operation is too large to authorize once its fragments are inlined");
       if (selection.kind === Kind.FIELD) {
         selections.push(walkField(selection, parent, scope));
         continue;
@@ -148,6 +153,9 @@ export function analyzeOperation(
 
   function walkField(node: FieldNode, parent: GraphQLCompositeType, scope: Scope): FieldNode {
     const name = node.name.value;
+    if (node.alias && (node.alias.value === TYPENAME_KEY || node.alias.value === PLACEHOLDER_KEY)) {
+      throw new UnauthorizableOperationError(`the response key ${node.alias.value} is reserved by the router`);
+    }
     if (name.startsWith("__") || isAbstractType(parent) && !("getFields" in parent)) return node;
     const def = (parent as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()[name];
     if (!def) return node;

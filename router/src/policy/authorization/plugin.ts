@@ -3,7 +3,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolv
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from "graphql";
 import type { Logger } from "@store/service-kit";
 import type { RouterContext } from "../../context.ts";
-import { OperationTooLargeError, analyzeOperation, type OperationAnalysis } from "./analyze.ts";
+import { UnauthorizableOperationError, analyzeOperation, type OperationAnalysis } from "./analyze.ts";
 import type { AuthorizationIndex } from "./directives.ts";
 import { denialKey, evaluateGuards } from "./evaluate.ts";
 import { mergeDenials } from "./merge.ts";
@@ -83,7 +83,7 @@ export function authorizationPlugin(options: AuthorizationPluginOptions): Apollo
           try {
             entry = analyzed(state, schema, requestContext.document, requestContext.operationName);
           } catch (error) {
-            if (!(error instanceof OperationTooLargeError)) throw error;
+            if (!(error instanceof UnauthorizableOperationError)) throw error;
             throw new GraphQLError(error.message, { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
           }
           if (!entry.analysis) return;

@@ -1,9 +1,9 @@
 import { Kind, visit, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import type { Guard, OperationAnalysis, Step } from "./analyze.ts";
 
-/** Response keys the rewrite adds; the response merge takes them out again. */
-export const TYPENAME_KEY = "_authzTypename";
-export const PLACEHOLDER_KEY = "_authzPlaceholder";
+import { PLACEHOLDER_KEY, TYPENAME_KEY } from "./analyze.ts";
+
+export { PLACEHOLDER_KEY, TYPENAME_KEY };
 
 export type DenialCode = "UNAUTHENTICATED" | "FORBIDDEN";
 
