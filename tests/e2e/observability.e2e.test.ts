@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql } from "../support/graphql.ts";
-import { bearer } from "../support/tokens.ts";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
@@ -136,7 +135,6 @@ describe("tracing across the supergraph", () => {
       stack.routerUrl,
       `mutation TracedCheckout($key: String!) { placeOrder(input: { userId: "usr_0003", lines: [{ productId: "prd_0005", quantity: 1 }] }, idempotencyKey: $key) { id } }`,
       { key: `obs-${randomUUID()}` },
-      await bearer({ id: "usr_0003", roles: ["customer"] }),
     );
     // Enough stock or not, orders asked inventory; both answers are traced.
     expect(result.status).toBe(200);

@@ -4,10 +4,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { startStack, type RunningStack } from "@store/stack";
-import { TEST_JWT_SECRET } from "./tokens.ts";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const SUBGRAPHS = ["accounts", "products", "inventory", "reviews", "orders"] as const;
+/** The HS256 secret the test stack's accounts signs login tokens with and its router verifies; tests mint tokens with it. */
+export const TEST_JWT_SECRET = "e2e-test-secret-do-not-use-elsewhere-0123456789";
 
 /**
  * Which database the end-to-end stack runs on: E2E_DATABASE=postgres gives every subgraph its own
@@ -67,7 +68,7 @@ export async function startTestStack(options: { routerArgs?: string[]; env?: Nod
     repoRoot,
     ports: "random",
     subgraphEnv,
-    env: { NODE_ENV: "development", LOG_LEVEL: "info", AUTH_JWT_SECRET: TEST_JWT_SECRET, ...options.env },
+    env: { NODE_ENV: "development", LOG_LEVEL: "info", ...options.env },
     routerArgs: options.routerArgs,
     withRouter: options.withRouter,
     supergraphOut: path.join(workDir, "supergraph.graphql"),

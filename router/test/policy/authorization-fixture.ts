@@ -47,7 +47,7 @@ type Stock @requiresScopes(scopes: [["inventory:read"], ["admin"]]) {
 union SearchResult = User | Product
 
 type Mutation {
-  placeOrder(userId: ID!): Boolean! @authenticated @requiresScopes(scopes: [["orders:write"]]) @policy(policies: [["buyer_is_caller"]])
+  placeOrder(userId: ID!): Boolean! @authenticated @requiresScopes(scopes: [["orders:write"]]) @policy(policies: [["caller_is_buyer"]])
 }
 `;
 

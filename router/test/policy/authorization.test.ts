@@ -28,7 +28,7 @@ describe("authorization directives in the supergraph", () => {
     expect(index.fields.get("User.email")).toEqual({ authenticated: true, scopes: undefined, policies: [["self_or_admin"]] });
     expect(index.fields.get("User.secret")).toEqual({ authenticated: false, scopes: [["admin"]], policies: undefined });
     expect(index.types.get("Stock")).toEqual({ authenticated: false, scopes: [["inventory:read"], ["admin"]], policies: undefined });
-    expect([...index.policyNames].sort()).toEqual(["buyer_is_caller", "self_or_admin"]);
+    expect([...index.policyNames].sort()).toEqual(["caller_is_buyer", "self_or_admin"]);
   });
 
   it("drops `for: SECURITY` from exactly the three authorization links, so the gateway loads them and still refuses others", () => {
@@ -40,10 +40,13 @@ describe("authorization directives in the supergraph", () => {
 
   it("refuses a supergraph naming a policy the router does not know, naming it", () => {
     const stage = createAuthorizationStage({ config: { reject: false, policies: {} }, logger: createLogger("test", "silent") });
-    const unknown = AUTHZ_SDL.replace(`[["buyer_is_caller"]]`, `[["owner_of_order"]]`);
+    const unknown = AUTHZ_SDL.replace(`[["caller_is_buyer"]]`, `[["owner_of_order"]]`);
     expect(() => stage.supergraph!(unknown)).toThrow(UnknownPolicyError);
     expect(() => stage.supergraph!(unknown)).toThrow(/owner_of_order/);
-    const withConfigPolicy = createAuthorizationStage({ config: { reject: false, policies: { owner_of_order: { anyRole: ["admin"] } } }, logger: createLogger("test", "silent") });
+    const withConfigPolicy = createAuthorizationStage({
+      config: { reject: false, policies: { owner_of_order: { anyRole: ["admin"] }, caller_is_buyer: { anyRole: ["customer"] } } },
+      logger: createLogger("test", "silent"),
+    });
     expect(withConfigPolicy.supergraph!(unknown)).toMatch(/owner_of_order/);
   });
 });
@@ -119,11 +122,11 @@ describe("authorizing an operation", () => {
 
   it("evaluates policies with the field's arguments (variables substituted) and the path that leads to it", () => {
     const mutation = `mutation ($user: ID!) { placeOrder(userId: $user) }`;
-    // buyer_is_caller reads input.userId; this schema's placeOrder takes userId directly, so it denies.
+    // No such policy is registered: it denies.
     expect(authorize(mutation, customer("usr_0001"), { user: "usr_0001" }).denials.map((d) => d.code)).toEqual(["FORBIDDEN"]);
     const seen: PolicyInput[] = [];
     const registry = createPolicyRegistry({}, {
-      buyer_is_caller: (input) => (seen.push(input), input.field.args.userId === input.claims?.sub),
+      caller_is_buyer: (input) => (seen.push(input), input.field.args.userId === input.claims?.sub),
     });
     expect(authorize(mutation, customer("usr_0001"), { user: "usr_0001" }, registry).denials).toEqual([]);
     expect(authorize(mutation, customer("usr_0001"), { user: "usr_0007" }, registry).denials.map((d) => d.code)).toEqual(["FORBIDDEN"]);

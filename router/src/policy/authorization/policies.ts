@@ -32,12 +32,6 @@ export const hasRole = (claims: Claims | null, role: string) => Array.isArray(cl
 export const hasScope = (claims: Claims | null, scope: string) => claims?.scopes.includes(scope) ?? false;
 const isAdmin = (claims: Claims | null) => hasRole(claims, "admin") || hasScope(claims, "admin");
 
-/** The argument of a nested input object (`input.userId`), or undefined. */
-function inputField(args: Readonly<Record<string, unknown>>, input: string, field: string): unknown {
-  const value = args[input];
-  return value && typeof value === "object" ? (value as Record<string, unknown>)[field] : undefined;
-}
-
 /**
  * Is the User object that holds `field` provably the caller's own? Only when it came from `me`, or
  * from `user(id:)` with the caller's id. Any other path (a review's author, an order's buyer, a
@@ -56,10 +50,6 @@ export const BUILT_IN_POLICIES: Readonly<Record<string, PolicyFunction>> = {
   admin: ({ claims }) => isAdmin(claims),
   /** A user's private fields (email, roles, orders): the user themself, or an admin. */
   self_or_admin: (input) => isAdmin(input.claims) || holderIsCaller(input),
-  /** placeOrder: the order is for the caller (input.userId), or an admin places it for a customer. */
-  buyer_is_caller: ({ claims, field }) => !!claims && (isAdmin(claims) || inputField(field.args, "input", "userId") === claims.sub),
-  /** addReview: nobody, not even an admin, publishes a review in another user's name. */
-  author_is_caller: ({ claims, field }) => !!claims && inputField(field.args, "input", "authorId") === claims.sub,
 };
 
 /** Built-in policies plus those declared in config (anyRole / allScopes). */
