@@ -37,7 +37,7 @@ describe("composition", () => {
     const result = composeSubgraphs(await ourSubgraphs());
     if (!result.ok) throw new Error(result.errors.map((e) => e.message).join("\n"));
     for (const spec of ["authenticated", "requiresScopes", "policy"]) expect(result.supergraphSdl).toContain(`@link(url: "https://specs.apollo.dev/${spec}/v0.1", for: SECURITY)`);
-    expect(result.supergraphSdl).toMatch(/email: String @join__field\(graph: ACCOUNTS\) @authenticated @policy\(policies: \[\["self_or_admin"\]\]\)/);
+    expect(result.supergraphSdl).toMatch(/email: String @join__field\(graph: ACCOUNTS\) @policy\(policies: \[\["self_or_admin"\]\]\)/);
     expect(result.supergraphSdl).toMatch(/type WarehouseStock[^{]*@requiresScopes\(scopes: \[\["inventory:read"\], \["admin"\]\]\)/);
   });
 

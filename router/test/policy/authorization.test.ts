@@ -156,6 +156,20 @@ describe("authorizing an operation", () => {
     expect(denialKey(authorize(query, admin()).denials)).toBe("");
   });
 
+  it("self_or_admin: the caller's own User (me, user(id: sub), the session login returns), or any User for an admin", () => {
+    const selfOrAdmin = policies.get("self_or_admin")!;
+    const at = (parentType: string, name: string, returnType: string, args: Record<string, unknown> = {}) => ({ parentType, name, returnType, args });
+    const email = at("User", "email", "String");
+    const check = (claims: Claims | null, ...ancestors: ReturnType<typeof at>[]) => selfOrAdmin({ claims, field: email, ancestors });
+    expect(check(customer("usr_0001"), at("Query", "me", "User"))).toBe(true);
+    expect(check(customer("usr_0001"), at("Query", "user", "User", { id: "usr_0001" }))).toBe(true);
+    expect(check(customer("usr_0001"), at("Query", "user", "User", { id: "usr_0002" }))).toBe(false);
+    expect(check(null, at("Mutation", "login", "Session"), at("Session", "user", "User"))).toBe(true);
+    expect(check(null, at("Query", "me", "User"))).toBe(false);
+    expect(check(customer("usr_0001"), at("Query", "review", "Review"), at("Review", "author", "User"))).toBe(false);
+    expect(check(admin(), at("Query", "review", "Review"), at("Review", "author", "User"))).toBe(true);
+  });
+
   it("applies config-declared policies by role and scope", () => {
     const registry = createPolicyRegistry({ staff: { anyRole: ["staff", "admin"] }, writer: { allScopes: ["reviews:write", "profile:read"] } });
     const input = (claims: Claims | null): PolicyInput => ({ claims, field: { parentType: "Query", name: "x", args: {}, returnType: "String" }, ancestors: [] });

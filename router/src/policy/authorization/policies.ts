@@ -33,13 +33,19 @@ export const hasScope = (claims: Claims | null, scope: string) => claims?.scopes
 const isAdmin = (claims: Claims | null) => hasRole(claims, "admin") || hasScope(claims, "admin");
 
 /**
- * Is the User object that holds `field` provably the caller's own? Only when it came from `me`, or
- * from `user(id:)` with the caller's id. Any other path (a review's author, an order's buyer, a
- * page of users) cannot be known before execution, so it does not count.
+ * Is the User object that holds `field` provably the caller's own? Only when it came from `me`, from
+ * `user(id:)` with the caller's id, or from the session `login` returns (whoever gets it has just
+ * proved to be that user; a failed login returns no user). Any other path (a review's author, an
+ * order's buyer, a page of users) cannot be known before execution, so it does not count.
  */
 function holderIsCaller({ claims, ancestors }: PolicyInput): boolean {
   const holder = ancestors.at(-1);
-  if (!claims || !holder || holder.returnType !== "User") return false;
+  if (!holder || holder.returnType !== "User") return false;
+  if (holder.parentType === "Session" && holder.name === "user") {
+    const session = ancestors.at(-2);
+    return session?.parentType === "Mutation" && session.name === "login";
+  }
+  if (!claims) return false;
   if (holder.parentType === "Query" && holder.name === "me") return true;
   return holder.parentType === "Query" && holder.name === "user" && holder.args.id === claims.sub;
 }
