@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { Supergraph } from "@apollo/federation-internals";
+import { Supergraph, printSchema as printFederationSchema } from "@apollo/federation-internals";
 import {
   GraphQLError,
   Kind,
   Source,
+  buildSchema,
   getLocation,
   parse,
   print,
@@ -90,7 +91,9 @@ function usedFragments(operation: OperationDefinitionNode, fragments: Map<string
 
 /** The API schema clients see (no join or federation machinery) of a composed supergraph. */
 export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
-  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+  // Through SDL: federation-internals may load another copy of graphql (CJS), whose schema objects
+  // this module's validate() would refuse.
+  return buildSchema(printFederationSchema(Supergraph.build(supergraphSdl).apiSchema()));
 }
 
 export async function buildManifest(dir: string, options: { schema?: GraphQLSchema } = {}): Promise<ManifestResult> {
@@ -110,6 +113,7 @@ export async function buildManifest(dir: string, options: { schema?: GraphQLSche
       problems.push({ file, line, column, message: `does not parse: ${(error as GraphQLError).message.replace(/^Syntax Error: /, "")}` });
       continue;
     }
+    let schemaNoted = false;
     for (const definition of document.definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) {
         const name = definition.name.value;
@@ -129,7 +133,9 @@ export async function buildManifest(dir: string, options: { schema?: GraphQLSche
         }
         operationsByName.set(name, definition);
         operations.push(definition);
-      } else {
+      } else if (!schemaNoted) {
+        // Once per file: a schema file dropped among the operations would otherwise list every type.
+        schemaNoted = true;
         problems.push(at(definition, `${definition.kind} is not an operation or a fragment: operation files hold executable documents only`));
       }
     }
