@@ -1,4 +1,5 @@
-import { HeaderMap, type ApolloServerOptions, type ApolloServerPlugin, type GraphQLRequestListener } from "@apollo/server";
+import { HeaderMap, type ApolloServerOptions, type ApolloServerPlugin, type GraphQLRequest, type GraphQLRequestListener } from "@apollo/server";
+import type { GraphQLError } from "graphql";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import { Counter, type Registry } from "prom-client";
 import { ConfigError, ErrorCode, codedError, type Logger } from "@store/service-kit";
@@ -37,6 +38,24 @@ const notAllowed = () =>
   codedError(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED, "This router runs only trusted operations: send the id of an operation from its manifest.", {
     http: { status: 400 },
   });
+
+/**
+ * Apollo Server turns a plugin's error into a proper response only from didResolveOperation (an
+ * error thrown earlier becomes a 500). So a refused request carries this constant document to that
+ * point, where the refusal is thrown: the client's text is never parsed.
+ */
+const PLACEHOLDER = "query PersistedOperationRefused { __typename }";
+
+function refuse(request: GraphQLRequest, error: GraphQLError): GraphQLRequestListener<RouterContext> {
+  request.query = PLACEHOLDER;
+  request.operationName = undefined;
+  if (request.extensions) request.extensions = withoutPersistedQuery(request.extensions);
+  return {
+    async didResolveOperation() {
+      throw error;
+    },
+  };
+}
 
 /** Unknown documents are logged once per distinct document (up to this many), then only counted. */
 const LOGGED_UNKNOWN_MAX = 10_000;
@@ -94,7 +113,7 @@ export async function createPersistedOperationsStage({ config, logger, registry 
         }
         if (config.mode === "reject") {
           requests.inc({ result: "not_found" });
-          throw notFound();
+          return refuse(request, notFound());
         }
         return judgeResolvedSource;
       }
@@ -107,7 +126,7 @@ export async function createPersistedOperationsStage({ config, logger, registry 
       }
       if (config.mode === "reject") {
         requests.inc({ result: "rejected" });
-        throw notAllowed();
+        return refuse(request, notAllowed());
       }
       unknown(request.query, request.operationName);
     },
