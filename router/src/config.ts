@@ -3,6 +3,8 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError, logLevelSchema } from "@store/service-kit";
+import { persistedOperationsConfigSchema, resolvePersistedOperations } from "./policy/persisted-operations/config.ts";
+import { rateLimitConfigSchema, resolveRateLimitSecrets, type RateLimitConfig } from "./policy/rate-limit/config.ts";
 import { authorizationConfigSchema } from "./policy/authorization/config.ts";
 
 /**
@@ -146,6 +148,8 @@ export const routerConfigSchema = z
       })
       .strict()
       .prefault({}),
+    persistedOperations: persistedOperationsConfigSchema,
+    rateLimit: rateLimitConfigSchema,
   })
   .strict();
 
@@ -158,7 +162,8 @@ export type RegistrySourceConfig = RegistrySourceFields & { token: string };
 
 export type SupergraphSourceConfig = { path: string; registry?: undefined } | { path?: undefined; registry: RegistrySourceConfig };
 
-export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph"> & {
+export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph" | "rateLimit"> & {
+  rateLimit: RateLimitConfig;
   supergraph: SupergraphSourceConfig;
   introspection: boolean;
   landingPage: LandingPage;
@@ -264,8 +269,14 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   } else {
     supergraph = { path: path.resolve(cwd, source.path ?? "supergraph.graphql") };
   }
+  const rateLimit = resolveRateLimitSecrets(config.rateLimit, env);
+  const persistedOperations = resolvePersistedOperations(config.persistedOperations, cwd);
+  const policyProblems = [rateLimit.problem, persistedOperations.problem].filter((p): p is string => p !== undefined);
+  if (policyProblems.length) throw new ConfigError(policyProblems, "router");
   return {
     ...config,
+    rateLimit: rateLimit.config,
+    persistedOperations: persistedOperations.config,
     supergraph,
     introspection: config.introspection ?? !production,
     landingPage,

@@ -12,6 +12,7 @@ import { createRouterMetrics } from "./metrics.ts";
 import { RegistrySourceError, registrySupergraph } from "./registry-source.ts";
 import { createUsageReporter } from "./usage-report.ts";
 import { createPolicyStages } from "./policy/index.ts";
+import { persistedQueriesOption } from "./policy/persisted-operations/index.ts";
 import type { PolicyStage } from "./policy/stage.ts";
 
 export class SupergraphLoadError extends Error {
@@ -36,13 +37,14 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
   let closePools: (() => Promise<unknown>) | undefined;
   let running: RunningServer | undefined;
   let usage: ReturnType<typeof createUsageReporter> | undefined;
+  let stages: PolicyStage[] = [];
 
   return {
     logger,
     async start() {
       const { path: file, registry } = config.supergraph;
       const sourceName = registry ? `the registry at ${new URL(registry.url).origin}` : file!;
-      const stages = await createPolicyStages({ config, logger, metrics: routerMetrics });
+      stages = await createPolicyStages({ config, logger, metrics: routerMetrics });
       const prepare = (text: string) => stages.reduce((current, stage) => stage.supergraph?.(current) ?? current, text);
       const sdl = registry
         ? registrySupergraph({ config: registry, logger, metrics: routerMetrics, prepare })
@@ -67,6 +69,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         // main.ts owns the signals, so shutdown runs once and in order.
         stopOnTerminationSignals: false,
         includeStacktraceInErrorResponses: !production,
+        persistedQueries: persistedQueriesOption(config.persistedOperations),
         formatError: errorFormatter(logger, production),
         logger,
         plugins: [
@@ -111,6 +114,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       await apollo?.stop().catch(() => undefined);
       await closePools?.();
       await usage?.close();
+      await Promise.all(stages.map((stage) => stage.close?.()));
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { Logger } from "@store/service-kit";
 import type { RouterConfig } from "../config.ts";
 import type { RouterMetrics } from "../metrics.ts";
+import { createPersistedOperationsStage } from "./persisted-operations/index.ts";
+import { createRateLimitStage } from "./rate-limit/index.ts";
 import type { PolicyStage } from "./stage.ts";
 import { createAuthorizationStage } from "./authorization/index.ts";
 
@@ -15,9 +17,14 @@ export interface PolicyDeps {
  * under policy/ and is configured by its own section of the router config.
  */
 export async function createPolicyStages(deps: PolicyDeps): Promise<PolicyStage[]> {
-  const stages: PolicyStage[] = [];
-  stages.push(createAuthorizationStage({ config: deps.config.authorization, logger: deps.logger }));
+  const { config, logger, metrics } = deps;
+  const registry = metrics?.registry;
   // Registered here, in request order: cors, authentication, persisted operations, limits,
   // demand control, rate limits, authorization, subgraph request signing, header rules.
-  return stages;
+  const stages: (PolicyStage | undefined)[] = [
+    await createPersistedOperationsStage({ config: config.persistedOperations, logger, registry }),
+    createRateLimitStage({ config: config.rateLimit, logger, registry }),
+    createAuthorizationStage({ config: config.authorization, logger }),
+  ];
+  return stages.filter((stage): stage is PolicyStage => stage !== undefined);
 }
