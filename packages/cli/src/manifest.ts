@@ -93,7 +93,8 @@ function usedFragments(operation: OperationDefinitionNode, fragments: Map<string
 export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
   // Through SDL: federation-internals may load another copy of graphql (CJS), whose schema objects
   // this module's validate() would refuse.
-  return buildSchema(printFederationSchema(Supergraph.build(supergraphSdl).apiSchema()));
+  // Read only for validation: SECURITY features (@authenticated, @requiresScopes, @policy) are the router's to enforce.
+  return buildSchema(printFederationSchema(Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema()));
 }
 
 export async function buildManifest(dir: string, options: { schema?: GraphQLSchema } = {}): Promise<ManifestResult> {
