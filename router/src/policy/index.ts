@@ -24,7 +24,7 @@ export async function createPolicyStages(deps: PolicyDeps): Promise<PolicyStage[
   const stages: (PolicyStage | undefined)[] = [
     await createPersistedOperationsStage({ config: config.persistedOperations, logger, registry }),
     createRateLimitStage({ config: config.rateLimit, logger, registry }),
-    createAuthorizationStage({ config: config.authorization, logger }),
+    createAuthorizationStage({ config: config.authorization, logger, registry }),
   ];
   return stages.filter((stage): stage is PolicyStage => stage !== undefined);
 }

@@ -5,6 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/dis
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { parse } from "graphql";
+import { Registry } from "prom-client";
 import { createLogger } from "@store/service-kit";
 import { composeSubgraphs } from "@store/composition";
 import type { Claims, RouterContext } from "../../src/context.ts";
@@ -61,8 +62,8 @@ async function subgraph(name: "people" | "shop", sdl: string, resolvers: object)
 let supergraph: string;
 const logger = createLogger("test", "silent");
 
-async function router(options: { reject?: boolean; supergraphSdl?: string | SupergraphSdlHook } = {}) {
-  const stage = createAuthorizationStage({ config: { reject: options.reject ?? false, policies: {} }, logger });
+async function router(options: { reject?: boolean; supergraphSdl?: string | SupergraphSdlHook; registry?: Registry } = {}) {
+  const stage = createAuthorizationStage({ config: { reject: options.reject ?? false, policies: {} }, logger, registry: options.registry });
   const server = new ApolloServer<RouterContext>({
     gateway: new ApolloGateway({ supergraphSdl: options.supergraphSdl ?? stage.supergraph!(supergraph), logger }),
     plugins: stage.plugins!,
@@ -157,6 +158,16 @@ describe("authorization with @apollo/gateway", () => {
     const result = await run(server, `mutation { restock(productId: "p1") }`, customer());
     expect(result).toMatchObject({ data: null, errors: [{ path: ["restock"], extensions: { code: "FORBIDDEN" } }] });
     expect(received.shop.length).toBe(before);
+  });
+
+  it("counts denied fields by code and mode", async () => {
+    const registry = new Registry();
+    const { server } = await router({ registry });
+    await run(server, `{ users { email } }`, null);
+    await run(server, `{ products { stock { quantity } } }`, customer());
+    const text = await registry.metrics();
+    expect(text).toContain('authorization_denied_fields_total{code="UNAUTHENTICATED",mode="filter"} 1');
+    expect(text).toContain('authorization_denied_fields_total{code="FORBIDDEN",mode="filter"} 1');
   });
 
   it("reject mode refuses the whole operation with 401/403 and runs nothing", async () => {

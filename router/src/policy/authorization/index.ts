@@ -1,3 +1,4 @@
+import { Counter, type Registry } from "prom-client";
 import type { Logger } from "@store/service-kit";
 import type { PolicyStage } from "../stage.ts";
 import type { AuthorizationConfig } from "./config.ts";
@@ -16,12 +17,20 @@ export type { PolicyFunction, PolicyInput } from "./policies.ts";
 export function createAuthorizationStage(options: {
   config: AuthorizationConfig;
   logger: Logger;
+  /** Where the denial counter is registered (the router's metrics registry). */
+  registry?: Registry | undefined;
   /** Policies registered in code on top of the built-in ones (tests, embedders). */
   policies?: Readonly<Record<string, PolicyFunction>>;
 }): PolicyStage {
   const policies = createPolicyRegistry(options.config.policies, options.policies);
   // Indexes of prepared supergraphs, by the SDL handed to the gateway; the last few only.
   const prepared = new Map<string, AuthorizationIndex>();
+  const denied = new Counter({
+    name: "authorization_denied_fields_total",
+    help: "Fields of operations removed (filter mode) or operations refused (reject mode) by the schema's authorization directives, by code and mode",
+    labelNames: ["code", "mode"],
+    registers: options.registry ? [options.registry] : [],
+  });
   return {
     name: "authorization",
     supergraph(sdl) {
@@ -39,6 +48,7 @@ export function createAuthorizationStage(options: {
         reject: options.config.reject,
         policies,
         logger: options.logger,
+        onDenied: (code, count) => denied.inc({ code, mode: options.config.reject ? "reject" : "filter" }, count),
         indexFor: (sdl) => prepared.get(sdl) ?? buildAuthorizationIndex(sdl),
       }),
     ],

@@ -28,6 +28,8 @@ export interface AuthorizationPluginOptions {
   reject: boolean;
   policies: ReadonlyMap<string, PolicyFunction>;
   logger: Logger;
+  /** Counts denials (reject mode: one per refused operation). */
+  onDenied?(code: Denial["code"], count: number): void;
   /** The index of a supergraph the stage already prepared (by its adapted SDL), else it is built here. */
   indexFor(coreSupergraphSdl: string): AuthorizationIndex;
 }
@@ -89,7 +91,12 @@ export function authorizationPlugin(options: AuthorizationPluginOptions): Apollo
           if (!entry.analysis) return;
           const denials = evaluateGuards(entry.analysis, requestContext.contextValue.claims, requestContext.request.variables ?? {}, options.policies);
           if (denials.length === 0) return;
-          if (options.reject) throw rejection(denials);
+          if (options.reject) {
+            const error = rejection(denials);
+            options.onDenied?.(error.extensions.code as Denial["code"], 1);
+            throw error;
+          }
+          options.onDenied?.(denials[0]!.code, denials.length);
           const key = denialKey(denials);
           let variant = entry.variants.get(key);
           if (!variant) {
