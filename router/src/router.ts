@@ -11,6 +11,7 @@ import { EXPLORER_PATH, createExplorerHandler, explorerPageConfig, loadExplorerF
 import { createRouterMetrics } from "./metrics.ts";
 import { RegistrySourceError, registrySupergraph } from "./registry-source.ts";
 import { createUsageReporter } from "./usage-report.ts";
+import { csrfPreventionOption, withCsrfCode } from "./policy/csrf.ts";
 import { createPolicyStages } from "./policy/index.ts";
 import type { PolicyStage } from "./policy/stage.ts";
 
@@ -57,7 +58,8 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         // main.ts owns the signals, so shutdown runs once and in order.
         stopOnTerminationSignals: false,
         includeStacktraceInErrorResponses: !production,
-        formatError: errorFormatter(logger, production),
+        csrfPrevention: csrfPreventionOption(config.csrf),
+        formatError: withCsrfCode(errorFormatter(logger, production)),
         logger,
         plugins: [
           config.landingPage === "sandbox" ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),

@@ -18,6 +18,10 @@ export const ErrorCode = {
   INSUFFICIENT_STOCK: "INSUFFICIENT_STOCK",
   IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  /** A browser preflight from an origin (or asking for a method or header) the router's CORS allowlist does not allow. */
+  CORS_REJECTED: "CORS_REJECTED",
+  /** A request a browser could send cross-site without a preflight (simple content type, no preflight-forcing header). */
+  CSRF_PREVENTED: "CSRF_PREVENTED",
   /** A subgraph answered the router with something that is not a GraphQL response (an HTML error page, say). */
   SUBGRAPH_INVALID_RESPONSE: "SUBGRAPH_INVALID_RESPONSE",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",

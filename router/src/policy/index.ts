@@ -1,7 +1,10 @@
 import type { Logger } from "@store/service-kit";
 import type { RouterConfig } from "../config.ts";
 import type { RouterMetrics } from "../metrics.ts";
+import { createCorsStage } from "./cors.ts";
+import { createHeaderRulesStage } from "./header-rules.ts";
 import type { PolicyStage } from "./stage.ts";
+import { createSubgraphSigningStage } from "./subgraph-signing.ts";
 
 export interface PolicyDeps {
   config: RouterConfig;
@@ -13,9 +16,12 @@ export interface PolicyDeps {
  * The router's policy plane, in the order each request meets it. Each area lives in its own module
  * under policy/ and is configured by its own section of the router config.
  */
-export async function createPolicyStages(_deps: PolicyDeps): Promise<PolicyStage[]> {
+export async function createPolicyStages({ config, logger }: PolicyDeps): Promise<PolicyStage[]> {
   const stages: PolicyStage[] = [];
   // Registered here, in request order: cors, authentication, persisted operations, limits,
   // demand control, rate limits, authorization, subgraph request signing, header rules.
+  stages.push(createCorsStage(config.cors, config.mode === "production"));
+  stages.push(createSubgraphSigningStage({ config: config.subgraphSigning, logger, production: config.mode === "production" }));
+  stages.push(createHeaderRulesStage(config.headers));
   return stages;
 }
