@@ -6,7 +6,7 @@ import { createSubgraphSigningStage, loadSigningSecrets } from "../../src/policy
 const PRODUCTS = "products-signing-secret-0123456789abcdef";
 const logger = createLogger("router", "silent");
 const body = '{"query":"{ products { id } }"}';
-const call = (subgraph: string, headers: Record<string, string> = {}) => ({ subgraph, context: undefined as RouterContext | undefined, headers: { "content-type": "application/json", ...headers }, body });
+const call = (subgraph: string, headers: Record<string, string> = {}) => ({ subgraph, context: undefined as RouterContext | undefined, headers: { "content-type": "application/json", ...headers } as Record<string, string>, body });
 
 describe("subgraph request signing (router)", () => {
   it("reads one secret per subgraph from the environment, not the service-to-service ones", () => {
