@@ -7,6 +7,8 @@ import { corsSchema } from "./policy/cors.ts";
 import { csrfSchema } from "./policy/csrf.ts";
 import { headersSchema } from "./policy/header-rules.ts";
 import { loadSigningSecrets, subgraphSigningSchema, type SubgraphSigningConfig } from "./policy/subgraph-signing.ts";
+import { persistedOperationsConfigSchema, resolvePersistedOperations } from "./policy/persisted-operations/config.ts";
+import { rateLimitConfigSchema, resolveRateLimitSecrets, type RateLimitConfig } from "./policy/rate-limit/config.ts";
 
 /**
  * The router's configuration: defaults < config file (YAML) < environment < command-line flags.
@@ -147,6 +149,8 @@ export const routerConfigSchema = z
       })
       .strict()
       .prefault({}),
+    persistedOperations: persistedOperationsConfigSchema,
+    rateLimit: rateLimitConfigSchema,
     cors: corsSchema,
     csrf: csrfSchema,
     subgraphSigning: subgraphSigningSchema,
@@ -163,7 +167,8 @@ export type RegistrySourceConfig = RegistrySourceFields & { token: string };
 
 export type SupergraphSourceConfig = { path: string; registry?: undefined } | { path?: undefined; registry: RegistrySourceConfig };
 
-export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph" | "subgraphSigning"> & {
+export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph" | "rateLimit" | "subgraphSigning"> & {
+  rateLimit: RateLimitConfig;
   supergraph: SupergraphSourceConfig;
   subgraphSigning: SubgraphSigningConfig;
   introspection: boolean;
@@ -271,8 +276,14 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   } else {
     supergraph = { path: path.resolve(cwd, source.path ?? "supergraph.graphql") };
   }
+  const rateLimit = resolveRateLimitSecrets(config.rateLimit, env);
+  const persistedOperations = resolvePersistedOperations(config.persistedOperations, cwd);
+  const policyProblems = [rateLimit.problem, persistedOperations.problem].filter((p): p is string => p !== undefined);
+  if (policyProblems.length) throw new ConfigError(policyProblems, "router");
   return {
     ...config,
+    rateLimit: rateLimit.config,
+    persistedOperations: persistedOperations.config,
     supergraph,
     subgraphSigning: loadSigningSecrets(config.subgraphSigning, env, production),
     introspection: config.introspection ?? !production,

@@ -13,6 +13,7 @@ import { RegistrySourceError, registrySupergraph } from "./registry-source.ts";
 import { createUsageReporter } from "./usage-report.ts";
 import { csrfPreventionOption, withCsrfCode } from "./policy/csrf.ts";
 import { createPolicyStages } from "./policy/index.ts";
+import { persistedQueriesOption } from "./policy/persisted-operations/index.ts";
 import type { PolicyStage } from "./policy/stage.ts";
 
 export class SupergraphLoadError extends Error {
@@ -37,6 +38,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
   let closePools: (() => Promise<unknown>) | undefined;
   let running: RunningServer | undefined;
   let usage: ReturnType<typeof createUsageReporter> | undefined;
+  let stages: PolicyStage[] = [];
 
   return {
     logger,
@@ -49,7 +51,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
             throw new SupergraphLoadError(file!, error.code === "ENOENT" ? "no such file (run `npm run compose` first)" : error.message);
           });
       usage = registry?.usage.enabled ? createUsageReporter({ config: registry, logger, metrics: routerMetrics }) : undefined;
-      const stages = await createPolicyStages({ config, logger, metrics: routerMetrics });
+      stages = await createPolicyStages({ config, logger, metrics: routerMetrics });
       const built = createGateway(config, sdl, logger, routerMetrics, stages);
       closePools = built.closePools;
       apollo = new ApolloServer<RouterContext>({
@@ -58,6 +60,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         // main.ts owns the signals, so shutdown runs once and in order.
         stopOnTerminationSignals: false,
         includeStacktraceInErrorResponses: !production,
+        persistedQueries: persistedQueriesOption(config.persistedOperations),
         csrfPrevention: csrfPreventionOption(config.csrf),
         formatError: withCsrfCode(errorFormatter(logger, production)),
         logger,
@@ -103,6 +106,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       await apollo?.stop().catch(() => undefined);
       await closePools?.();
       await usage?.close();
+      await Promise.all(stages.map((stage) => stage.close?.()));
     },
   };
 }

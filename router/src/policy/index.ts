@@ -3,6 +3,8 @@ import type { RouterConfig } from "../config.ts";
 import type { RouterMetrics } from "../metrics.ts";
 import { createCorsStage } from "./cors.ts";
 import { createHeaderRulesStage } from "./header-rules.ts";
+import { createPersistedOperationsStage } from "./persisted-operations/index.ts";
+import { createRateLimitStage } from "./rate-limit/index.ts";
 import type { PolicyStage } from "./stage.ts";
 import { createSubgraphSigningStage } from "./subgraph-signing.ts";
 
@@ -16,12 +18,18 @@ export interface PolicyDeps {
  * The router's policy plane, in the order each request meets it. Each area lives in its own module
  * under policy/ and is configured by its own section of the router config.
  */
-export async function createPolicyStages({ config, logger }: PolicyDeps): Promise<PolicyStage[]> {
-  const stages: PolicyStage[] = [];
+export async function createPolicyStages(deps: PolicyDeps): Promise<PolicyStage[]> {
+  const { config, logger, metrics } = deps;
+  const registry = metrics?.registry;
+  const production = config.mode === "production";
   // Registered here, in request order: cors, authentication, persisted operations, limits,
   // demand control, rate limits, authorization, subgraph request signing, header rules.
-  stages.push(createCorsStage(config.cors, config.mode === "production"));
-  stages.push(createSubgraphSigningStage({ config: config.subgraphSigning, logger, production: config.mode === "production" }));
-  stages.push(createHeaderRulesStage(config.headers));
-  return stages;
+  const stages: (PolicyStage | undefined)[] = [
+    createCorsStage(config.cors, production),
+    await createPersistedOperationsStage({ config: config.persistedOperations, logger, registry }),
+    createRateLimitStage({ config: config.rateLimit, logger, registry }),
+    createSubgraphSigningStage({ config: config.subgraphSigning, logger, production }),
+    createHeaderRulesStage(config.headers),
+  ];
+  return stages.filter((stage): stage is PolicyStage => stage !== undefined);
 }
