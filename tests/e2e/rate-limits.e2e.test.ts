@@ -107,7 +107,8 @@ describe("rate limits shared through Redis", () => {
   const keyPrefix = `e2e-rate-limit-${process.pid}-${Date.now()}`;
 
   beforeAll(async () => {
-    const config = configFile("redis-replicas", { backend: "redis", default: { requests: 6, windowSeconds: 60 }, redis: { keyPrefix } });
+    // Generous command timeout: this test is about sharing, and a loaded machine must not push a replica onto its memory fallback.
+    const config = configFile("redis-replicas", { backend: "redis", default: { requests: 6, windowSeconds: 60 }, redis: { keyPrefix, commandTimeoutMs: 5000 } });
     await Promise.all(
       ["a", "b"].map(async (name) => {
         const port = await freePort();
