@@ -3,6 +3,10 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError, logLevelSchema } from "@store/service-kit";
+import { corsSchema } from "./policy/cors.ts";
+import { csrfSchema } from "./policy/csrf.ts";
+import { headersSchema } from "./policy/header-rules.ts";
+import { loadSigningSecrets, subgraphSigningSchema, type SubgraphSigningConfig } from "./policy/subgraph-signing.ts";
 import { persistedOperationsConfigSchema, resolvePersistedOperations } from "./policy/persisted-operations/config.ts";
 import { rateLimitConfigSchema, resolveRateLimitSecrets, type RateLimitConfig } from "./policy/rate-limit/config.ts";
 import { authorizationConfigSchema } from "./policy/authorization/config.ts";
@@ -150,6 +154,10 @@ export const routerConfigSchema = z
       .prefault({}),
     persistedOperations: persistedOperationsConfigSchema,
     rateLimit: rateLimitConfigSchema,
+    cors: corsSchema,
+    csrf: csrfSchema,
+    subgraphSigning: subgraphSigningSchema,
+    headers: headersSchema,
   })
   .strict();
 
@@ -162,9 +170,10 @@ export type RegistrySourceConfig = RegistrySourceFields & { token: string };
 
 export type SupergraphSourceConfig = { path: string; registry?: undefined } | { path?: undefined; registry: RegistrySourceConfig };
 
-export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph" | "rateLimit"> & {
+export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph" | "rateLimit" | "subgraphSigning"> & {
   rateLimit: RateLimitConfig;
   supergraph: SupergraphSourceConfig;
+  subgraphSigning: SubgraphSigningConfig;
   introspection: boolean;
   landingPage: LandingPage;
   explorer: Omit<z.output<typeof routerConfigSchema>["explorer"], "enabled"> & { enabled: boolean };
@@ -225,6 +234,7 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   if (env.ROUTER_INTROSPECTION) override("introspection", booleanish(env.ROUTER_INTROSPECTION), "env ROUTER_INTROSPECTION");
   if (env.ROUTER_EXPLORER) override("explorer.enabled", booleanish(env.ROUTER_EXPLORER), "env ROUTER_EXPLORER");
   if (env.ROUTER_LANDING_PAGE) override("landingPage", booleanish(env.ROUTER_LANDING_PAGE), "env ROUTER_LANDING_PAGE");
+  if (env.ROUTER_SUBGRAPH_SIGNING) override("subgraphSigning.enabled", booleanish(env.ROUTER_SUBGRAPH_SIGNING), "env ROUTER_SUBGRAPH_SIGNING");
   // The standard OpenTelemetry variables, so one setting reaches the router and every subgraph.
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) override("tracing.endpoint", env.OTEL_EXPORTER_OTLP_ENDPOINT, "env OTEL_EXPORTER_OTLP_ENDPOINT");
   if (env.OTEL_TRACES_SAMPLER_ARG) override("tracing.sampleRatio", decimal(env.OTEL_TRACES_SAMPLER_ARG), "env OTEL_TRACES_SAMPLER_ARG");
@@ -278,6 +288,7 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
     rateLimit: rateLimit.config,
     persistedOperations: persistedOperations.config,
     supergraph,
+    subgraphSigning: loadSigningSecrets(config.subgraphSigning, env, production),
     introspection: config.introspection ?? !production,
     landingPage,
     explorer: { ...config.explorer, enabled: explorerEnabled },

@@ -16,6 +16,7 @@ import { tokenHeader as bearer } from "../support/tokens.ts";
  */
 const routerUrl = inject("routerUrl");
 const supergraphPath = inject("supergraphPath");
+const signingEnv = inject("signingEnv");
 const store = generateStore();
 const adminUser = store.users.find((u) => u.roles.includes("admin"))!;
 const customer = store.users[20]!;
@@ -107,7 +108,7 @@ describe("reject mode (authorization.reject: true)", () => {
     const configFile = path.join(dir, "router.yaml");
     writeFileSync(configFile, "authorization:\n  reject: true\n");
     router = createRouter(
-      loadRouterConfig({ env: { LOG_LEVEL: "silent", AUTH_JWT_SECRET: TEST_JWT_SECRET }, flags: { config: configFile, supergraph: supergraphPath, port: "0" } }),
+      loadRouterConfig({ env: { LOG_LEVEL: "silent", AUTH_JWT_SECRET: TEST_JWT_SECRET, ...signingEnv }, flags: { config: configFile, supergraph: supergraphPath, port: "0" } }),
     );
     url = `${(await router.start()).url}/graphql`;
   });
