@@ -10,6 +10,8 @@ import { loadSigningSecrets, subgraphSigningSchema, type SubgraphSigningConfig }
 import { persistedOperationsConfigSchema, resolvePersistedOperations } from "./policy/persisted-operations/config.ts";
 import { rateLimitConfigSchema, resolveRateLimitSecrets, type RateLimitConfig } from "./policy/rate-limit/config.ts";
 import { authorizationConfigSchema } from "./policy/authorization/config.ts";
+import { demandControlConfigSchema } from "./policy/demand-control/config.ts";
+import { limitsConfigSchema } from "./policy/limits/config.ts";
 
 /**
  * The router's configuration: defaults < config file (YAML) < environment < command-line flags.
@@ -158,6 +160,8 @@ export const routerConfigSchema = z
     csrf: csrfSchema,
     subgraphSigning: subgraphSigningSchema,
     headers: headersSchema,
+    limits: limitsConfigSchema,
+    demandControl: demandControlConfigSchema,
   })
   .strict();
 

@@ -72,6 +72,9 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         includeStacktraceInErrorResponses: !production,
         persistedQueries: persistedQueriesOption(config.persistedOperations),
         csrfPrevention: csrfPreventionOption(config.csrf),
+        parseOptions: Object.assign({}, ...stages.map((stage) => stage.parseOptions)),
+        // Batches (JSON array bodies) are capped by the HTTP door below; each operation meets the limits on its own.
+        allowBatchedHttpRequests: config.limits.maxBatchedOperations > 0,
         formatError: withCsrfCode(errorFormatter(logger, production)),
         logger,
         plugins: [
@@ -93,6 +96,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         logger,
         metrics,
         maxBodyBytes: config.server.maxBodyBytes,
+        maxBatchedOperations: config.limits.maxBatchedOperations || undefined,
         context: (req, requestId) => createRequestContext(req, requestId, contextStages),
         beforeGraphQL: httpStages.length ? (req, res, requestId) => runHttpStages(httpStages, req, res, requestId) : undefined,
         // Serving means the supergraph loaded. Circuit states inform, but never fail readiness:

@@ -28,6 +28,10 @@ export const ErrorCode = {
   PERSISTED_QUERY_NOT_FOUND: "PERSISTED_QUERY_NOT_FOUND",
   /** The router runs only the trusted documents of its manifest, and this is not one (HTTP 400). */
   PERSISTED_QUERY_NOT_ALLOWED: "PERSISTED_QUERY_NOT_ALLOWED",
+  /** The operation breaks one of the router's operation limits (extensions: limit, actual, maximum). */
+  OPERATION_LIMIT_EXCEEDED: "OPERATION_LIMIT_EXCEEDED",
+  /** The operation's estimated cost is above the router's maximum (extensions: estimatedCost, maxCost). */
+  COST_LIMIT_EXCEEDED: "COST_LIMIT_EXCEEDED",
   /** A subgraph answered the router with something that is not a GraphQL response (an HTML error page, say). */
   SUBGRAPH_INVALID_RESPONSE: "SUBGRAPH_INVALID_RESPONSE",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",

@@ -39,12 +39,18 @@ export interface GraphQLHttpOptions<Ctx extends BaseContext> {
    * (subgraphs only answer the router and trusted services). A failure answers 401 UNAUTHENTICATED.
    */
   verifyRequest?: (headers: IncomingMessage["headers"], rawBody: string) => Verification;
+  /**
+   * Most operations a batch (a JSON array body) may hold; a longer one is rejected with 400
+   * OPERATION_LIMIT_EXCEEDED before any of its operations runs. Whether batches are accepted at all
+   * is Apollo Server's allowBatchedHttpRequests.
+   */
+  maxBatchedOperations?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: Record<string, unknown> = {}) {
     super(message);
   }
 }
@@ -86,8 +92,8 @@ export async function serveOperationalRoute(
   }
 }
 
-function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string, details: Record<string, unknown> = {}): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code, ...details } }] });
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -140,6 +146,14 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
       if (record) record.caller = caller;
     }
     const body = req.method === "POST" ? parseBody(raw, req.headers["content-type"]) : undefined;
+    const maxBatch = options.maxBatchedOperations;
+    if (maxBatch !== undefined && Array.isArray(body) && body.length > maxBatch) {
+      throw new HttpError(400, ErrorCode.OPERATION_LIMIT_EXCEEDED, `The request batches ${body.length} operations, above the maximum of ${maxBatch}.`, {
+        limit: "batchedOperations",
+        actual: body.length,
+        maximum: maxBatch,
+      });
+    }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers: toHeaderMap(req), search, body },
       context: () => options.context(req, requestId, caller),
@@ -182,7 +196,7 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
       } catch (error) {
         if (error instanceof HttpError) {
           record.errorCodes.push(error.code);
-          if (!res.headersSent) sendGraphQLError(res, error.status, error.code, error.message);
+          if (!res.headersSent) sendGraphQLError(res, error.status, error.code, error.message, error.details);
           return "graphql";
         }
         record.errorCodes.push(ErrorCode.INTERNAL_SERVER_ERROR);

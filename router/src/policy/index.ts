@@ -8,6 +8,8 @@ import { createRateLimitStage } from "./rate-limit/index.ts";
 import type { PolicyStage } from "./stage.ts";
 import { createAuthorizationStage } from "./authorization/index.ts";
 import { createSubgraphSigningStage } from "./subgraph-signing.ts";
+import { createLimitsStage } from "./limits/stage.ts";
+import { createDemandControlStage } from "./demand-control/stage.ts";
 
 export interface PolicyDeps {
   config: RouterConfig;
@@ -28,6 +30,8 @@ export async function createPolicyStages(deps: PolicyDeps): Promise<PolicyStage[
   const stages: (PolicyStage | undefined)[] = [
     createCorsStage(config.cors, production),
     await createPersistedOperationsStage({ config: config.persistedOperations, logger, registry }),
+    createLimitsStage(config.limits, metrics),
+    createDemandControlStage(config.demandControl, logger, metrics),
     createRateLimitStage({ config: config.rateLimit, logger, registry }),
     createAuthorizationStage({ config: config.authorization, logger, registry }),
     createSubgraphSigningStage({ config: config.subgraphSigning, logger, production }),

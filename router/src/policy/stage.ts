@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
+import type { ParseOptions } from "graphql";
 import type { Claims, RouterContext } from "../context.ts";
 
 /**
@@ -21,6 +22,8 @@ export interface PolicyStage {
    * serving the last good one.
    */
   supergraph?(sdl: string): string;
+  /** Options for graphql-js's parser, merged over all stages (limits: maxTokens, enforced while parsing). */
+  parseOptions?: ParseOptions;
   /** Apollo Server plugins: checks that need the parsed operation (limits, cost, persisted operations, rate limits). */
   plugins?: ApolloServerPlugin<RouterContext>[];
   /**
