@@ -239,6 +239,7 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   if (env.ROUTER_EXPLORER) override("explorer.enabled", booleanish(env.ROUTER_EXPLORER), "env ROUTER_EXPLORER");
   if (env.ROUTER_LANDING_PAGE) override("landingPage", booleanish(env.ROUTER_LANDING_PAGE), "env ROUTER_LANDING_PAGE");
   if (env.ROUTER_SUBGRAPH_SIGNING) override("subgraphSigning.enabled", booleanish(env.ROUTER_SUBGRAPH_SIGNING), "env ROUTER_SUBGRAPH_SIGNING");
+  if (env.ROUTER_DEMAND_CONTROL_MODE) override("demandControl.mode", env.ROUTER_DEMAND_CONTROL_MODE, "env ROUTER_DEMAND_CONTROL_MODE");
   // The standard OpenTelemetry variables, so one setting reaches the router and every subgraph.
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) override("tracing.endpoint", env.OTEL_EXPORTER_OTLP_ENDPOINT, "env OTEL_EXPORTER_OTLP_ENDPOINT");
   if (env.OTEL_TRACES_SAMPLER_ARG) override("tracing.sampleRatio", decimal(env.OTEL_TRACES_SAMPLER_ARG), "env OTEL_TRACES_SAMPLER_ARG");

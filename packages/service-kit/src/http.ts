@@ -119,6 +119,32 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
   }
 }
 
+/**
+ * A batch is answered all or nothing when it is malformed: Apollo Server runs its operations side by
+ * side and one malformed entry fails the whole response while the others still run. So the batch's
+ * size and each entry's shape are checked before any of them starts.
+ */
+function checkBatch(body: unknown[], max: number): void {
+  if (body.length > max) {
+    throw new HttpError(400, ErrorCode.OPERATION_LIMIT_EXCEEDED, `The request batches ${body.length} operations, above the maximum of ${max}.`, {
+      limit: "batchedOperations",
+      actual: body.length,
+      maximum: max,
+    });
+  }
+  const isObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
+  body.forEach((entry, index) => {
+    const e = entry as Record<string, unknown>;
+    const malformed =
+      !isObject(entry) ||
+      (e.query !== undefined && typeof e.query !== "string") ||
+      (e.operationName !== undefined && e.operationName !== null && typeof e.operationName !== "string") ||
+      (e.variables !== undefined && e.variables !== null && !isObject(e.variables)) ||
+      (e.extensions !== undefined && e.extensions !== null && !isObject(e.extensions));
+    if (malformed) throw new HttpError(400, ErrorCode.BAD_REQUEST, `Batched operation ${index} is not a GraphQL request object (query, operationName, variables, extensions).`);
+  });
+}
+
 function toHeaderMap(req: IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -146,14 +172,7 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
       if (record) record.caller = caller;
     }
     const body = req.method === "POST" ? parseBody(raw, req.headers["content-type"]) : undefined;
-    const maxBatch = options.maxBatchedOperations;
-    if (maxBatch !== undefined && Array.isArray(body) && body.length > maxBatch) {
-      throw new HttpError(400, ErrorCode.OPERATION_LIMIT_EXCEEDED, `The request batches ${body.length} operations, above the maximum of ${maxBatch}.`, {
-        limit: "batchedOperations",
-        actual: body.length,
-        maximum: maxBatch,
-      });
-    }
+    if (options.maxBatchedOperations !== undefined && Array.isArray(body)) checkBatch(body, options.maxBatchedOperations);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers: toHeaderMap(req), search, body },
       context: () => options.context(req, requestId, caller),

@@ -1,6 +1,7 @@
 import { ApolloServer } from "@apollo/server";
 import { Kind, parse, type OperationDefinitionNode } from "graphql";
 import { describe, expect, it } from "vitest";
+import type { RouterContext } from "../../src/context.ts";
 import { limitsConfigSchema } from "../../src/policy/limits/config.ts";
 import { countTokens, measureOperation } from "../../src/policy/limits/measure.ts";
 import { createLimitsStage } from "../../src/policy/limits/stage.ts";
@@ -75,12 +76,12 @@ describe("limits stage on Apollo Server", () => {
   const resolvers = { Query: { node: () => ({ id: "1" }), version: () => "1" }, Node: { child: () => ({ id: "2" }) } };
   async function serverWith(overrides: Record<string, unknown>) {
     const stage = createLimitsStage(limitsConfigSchema.parse(overrides));
-    const server = new ApolloServer({ typeDefs, resolvers, plugins: stage.plugins!, parseOptions: stage.parseOptions! });
+    const server = new ApolloServer<RouterContext>({ typeDefs, resolvers, plugins: stage.plugins!, parseOptions: stage.parseOptions! });
     await server.start();
     return server;
   }
-  async function run(server: ApolloServer, query: string) {
-    const response = await server.executeOperation({ query });
+  async function run(server: ApolloServer<RouterContext>, query: string) {
+    const response = await server.executeOperation({ query }, { contextValue: {} as RouterContext });
     const result = response.body.kind === "single" ? response.body.singleResult : undefined;
     return { status: response.http.status, errors: result?.errors, data: result?.data };
   }
