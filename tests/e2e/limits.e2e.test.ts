@@ -161,7 +161,7 @@ describe("demand control (defaults: enforce, maxCost 5000)", () => {
   });
 });
 
-describe("a router configured otherwise (measure mode, tighter limits, no batching)", () => {
+describe("a production router configured otherwise (measure mode, tighter limits, no batching)", () => {
   let router: Router;
   let url: string;
 
@@ -169,7 +169,7 @@ describe("a router configured otherwise (measure mode, tighter limits, no batchi
     const dir = mkdtempSync(path.join(os.tmpdir(), "limits-e2e-"));
     const configPath = path.join(dir, "router.yaml");
     writeFileSync(configPath, "limits:\n  maxDepth: 4\n  maxBatchedOperations: 0\ndemandControl:\n  mode: measure\n  maxCost: 100\n");
-    router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent" }, flags: { config: configPath, supergraph: supergraphPath, port: "0" } }));
+    router = createRouter(loadRouterConfig({ env: { NODE_ENV: "production", LOG_LEVEL: "silent" }, flags: { config: configPath, supergraph: supergraphPath, port: "0" } }));
     url = `${(await router.start()).url}/graphql`;
   });
   afterAll(() => router?.stop());
@@ -186,7 +186,10 @@ describe("a router configured otherwise (measure mode, tighter limits, no batchi
   });
 
   it("applies its own limits and refuses batches", async () => {
-    expectLimit(await graphql(url, `{ products(first: 1) { edges { node { category { name } } } } }`), "depth", 5, 4);
+    const deep = await graphql(url, `{ products(first: 1) { edges { node { category { name } } } } }`);
+    expectLimit(deep, "depth", 5, 4);
+    // Production masks unexpected errors only: the limit's details stay, with no stack trace.
+    expect(deep.errors![0]!.extensions).toEqual({ code: "OPERATION_LIMIT_EXCEEDED", limit: "depth", actual: 5, maximum: 4 });
     const batch = await postBatch(url, [{ query: CHEAP }]);
     expect(batch.status).toBe(400);
     expect(batch.body.errors[0].extensions.code).toBe("BAD_REQUEST");
