@@ -47,19 +47,6 @@ export function createRouterMetrics(service: ServiceMetrics) {
       labelNames: ["result"],
       registers,
     }),
-    operationLimitRejections: new Counter({
-      name: "operation_limit_rejections_total",
-      help: "Operations rejected by an operation limit before planning, by limit (depth, aliases, rootFields, tokens, documentBytes)",
-      labelNames: ["limit"],
-      registers,
-    }),
-    operationCost: new Histogram({
-      name: "operation_estimated_cost",
-      help: "Estimated cost of each operation (demand control), by result (ok, over: above demandControl.maxCost; rejected in enforce mode, only counted in measure mode)",
-      labelNames: ["result"],
-      buckets: [0, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 50_000, 100_000],
-      registers,
-    }),
   };
 }
 

@@ -5,11 +5,11 @@ import { createCorsStage } from "./cors.ts";
 import { createHeaderRulesStage } from "./header-rules.ts";
 import { createPersistedOperationsStage } from "./persisted-operations/index.ts";
 import { createRateLimitStage } from "./rate-limit/index.ts";
+import { createDemandControlStage } from "./demand-control/index.ts";
+import { createLimitsStage } from "./limits/index.ts";
 import type { PolicyStage } from "./stage.ts";
 import { createAuthorizationStage } from "./authorization/index.ts";
 import { createSubgraphSigningStage } from "./subgraph-signing.ts";
-import { createLimitsStage } from "./limits/stage.ts";
-import { createDemandControlStage } from "./demand-control/stage.ts";
 
 export interface PolicyDeps {
   config: RouterConfig;
@@ -30,8 +30,8 @@ export async function createPolicyStages(deps: PolicyDeps): Promise<PolicyStage[
   const stages: (PolicyStage | undefined)[] = [
     createCorsStage(config.cors, production),
     await createPersistedOperationsStage({ config: config.persistedOperations, logger, registry }),
-    createLimitsStage(config.limits, metrics),
-    createDemandControlStage(config.demandControl, logger, metrics),
+    createLimitsStage({ config: config.limits, registry }),
+    createDemandControlStage({ config: config.demandControl, logger, registry }),
     createRateLimitStage({ config: config.rateLimit, logger, registry }),
     createAuthorizationStage({ config: config.authorization, logger, registry }),
     createSubgraphSigningStage({ config: config.subgraphSigning, logger, production }),

@@ -5,7 +5,8 @@ import { createLogger } from "@store/service-kit";
 import { demandControlConfigSchema } from "../../src/policy/demand-control/config.ts";
 import { costModelFromSchema, costModelFromSupergraph, type CostModel } from "../../src/policy/demand-control/cost-model.ts";
 import { MUTATION_BASE_COST, estimateCost } from "../../src/policy/demand-control/estimate.ts";
-import { createDemandControlStage } from "../../src/policy/demand-control/stage.ts";
+import { createDemandControlStage } from "../../src/policy/demand-control/index.ts";
+import type { PolicyStage } from "../../src/policy/stage.ts";
 import { composeStoreSupergraph } from "../../../tests/support/supergraph.ts";
 
 /** A small graph with every kind of cost fact, composed the way the store's is. */
@@ -133,7 +134,7 @@ describe("demand control stage", () => {
   const parsed = new Map<string, DocumentNode>();
 
   /** Runs the plugin the way Apollo Server does: schema load, then one request up to its response. */
-  async function runPlugin(stage: ReturnType<typeof createDemandControlStage>, supergraphSdl: string, query: string, headers: Record<string, string> = {}) {
+  async function runPlugin(stage: PolicyStage, supergraphSdl: string, query: string, headers: Record<string, string> = {}) {
     const plugin = stage.plugins![0]!;
     const listener = await plugin.serverWillStart!({} as never);
     listener!.schemaDidLoadOrUpdate!({ apiSchema: buildSchema(`type Query { a: Int }`), coreSupergraphSdl: supergraphSdl });
@@ -141,20 +142,22 @@ describe("demand control stage", () => {
     const operation = document.definitions[0] as OperationDefinitionNode;
     const request = { query, variables: {}, http: { headers: new Map(Object.entries(headers)) } };
     const hooks = (await plugin.requestDidStart!({ request } as never))!;
-    const response = { body: { kind: "single", singleResult: { data: {} } } };
+    // Apollo hands every hook of one request the same context object.
+    const context = { document, operation, request, operationName: null, response: { body: { kind: "single", singleResult: { data: {} } } } };
     let error: unknown;
     try {
-      await hooks.didResolveOperation!({ document, operation, request, operationName: null } as never);
+      await hooks.didResolveOperation!(context as never);
     } catch (caught) {
       error = caught;
     }
-    await hooks.willSendResponse?.({ response } as never);
+    await hooks.willSendResponse?.(context as never);
+    const response = context.response;
     return { error: error as { extensions: Record<string, unknown> } | undefined, extensions: (response.body.singleResult as { extensions?: Record<string, unknown> }).extensions };
   }
 
   it("rejects above maxCost in enforce mode with the estimate and the maximum", async () => {
     const supergraph = composeSubgraphs([{ name: "shop", url: "http://shop/graphql", sdl: SHOP }]) as { supergraphSdl: string };
-    const stage = createDemandControlStage(config, logger);
+    const stage = createDemandControlStage({ config, logger })!;
     const { error } = await runPlugin(stage, supergraph.supergraphSdl, `{ items(first: 30) { edges { node { id } } } }`);
     expect(error?.extensions).toMatchObject({ code: "COST_LIMIT_EXCEEDED", estimatedCost: 61, maxCost: 50, http: { status: 400 } });
     expect((await runPlugin(stage, supergraph.supergraphSdl, `{ items(first: 20) { edges { node { id } } } }`)).error).toBeUndefined();
@@ -162,7 +165,7 @@ describe("demand control stage", () => {
 
   it("only reports in measure mode, and puts the estimate in extensions.cost when asked", async () => {
     const supergraph = composeSubgraphs([{ name: "shop", url: "http://shop/graphql", sdl: SHOP }]) as { supergraphSdl: string };
-    const stage = createDemandControlStage({ ...config, mode: "measure" }, logger);
+    const stage = createDemandControlStage({ config: { ...config, mode: "measure" }, logger })!;
     const query = `{ items(first: 30) { edges { node { id } } } }`;
     const asked = await runPlugin(stage, supergraph.supergraphSdl, query, { "graphql-cost": "report" });
     expect(asked.error).toBeUndefined();
@@ -171,7 +174,7 @@ describe("demand control stage", () => {
   });
 
   it("rebuilds its model when the supergraph changes", async () => {
-    const stage = createDemandControlStage(config, logger);
+    const stage = createDemandControlStage({ config, logger })!;
     const query = `{ node { id } items(first: 1) { edges { node { quote { cents } } } } }`;
     const before = composeSubgraphs([{ name: "shop", url: "http://shop/graphql", sdl: SHOP }]) as { supergraphSdl: string };
     const after = composeSubgraphs([{ name: "shop", url: "http://shop/graphql", sdl: SHOP.replace("@cost(weight: 20)", "@cost(weight: 60)") }]) as { supergraphSdl: string };
@@ -181,7 +184,7 @@ describe("demand control stage", () => {
     expect(swapped.error?.extensions).toMatchObject({ code: "COST_LIMIT_EXCEEDED", estimatedCost: 1 + 1 + 1 * (1 + 1 + 60) });
   });
 
-  it("adds nothing when disabled", () => {
-    expect(createDemandControlStage({ ...config, enabled: false }, logger)).toEqual({ name: "demandControl" });
+  it("is no stage at all when disabled", () => {
+    expect(createDemandControlStage({ config: { ...config, enabled: false }, logger })).toBeUndefined();
   });
 });

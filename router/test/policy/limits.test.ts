@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { RouterContext } from "../../src/context.ts";
 import { limitsConfigSchema } from "../../src/policy/limits/config.ts";
 import { countTokens, measureOperation } from "../../src/policy/limits/measure.ts";
-import { createLimitsStage } from "../../src/policy/limits/stage.ts";
+import { createLimitsStage } from "../../src/policy/limits/index.ts";
 
 function measure(query: string, operationName?: string) {
   const document = parse(query);
@@ -75,7 +75,7 @@ describe("limits stage on Apollo Server", () => {
   const typeDefs = `type Query { node(id: ID): Node, version: String } type Node { id: ID, child: Node }`;
   const resolvers = { Query: { node: () => ({ id: "1" }), version: () => "1" }, Node: { child: () => ({ id: "2" }) } };
   async function serverWith(overrides: Record<string, unknown>) {
-    const stage = createLimitsStage(limitsConfigSchema.parse(overrides));
+    const stage = createLimitsStage({ config: limitsConfigSchema.parse(overrides) })!;
     const server = new ApolloServer<RouterContext>({ typeDefs, resolvers, plugins: stage.plugins!, parseOptions: stage.parseOptions! });
     await server.start();
     return server;
@@ -127,8 +127,7 @@ describe("limits stage on Apollo Server", () => {
     await server.stop();
   });
 
-  it("adds nothing when disabled", () => {
-    const stage = createLimitsStage(limitsConfigSchema.parse({ enabled: false }));
-    expect(stage).toEqual({ name: "limits" });
+  it("is no stage at all when disabled", () => {
+    expect(createLimitsStage({ config: limitsConfigSchema.parse({ enabled: false }) })).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
-import type { ApolloServerPlugin } from "@apollo/server";
+import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from "graphql";
+import { Histogram, type Registry } from "prom-client";
 import { ErrorCode, type Logger } from "@store/service-kit";
 import type { RouterContext } from "../../context.ts";
-import type { RouterMetrics } from "../../metrics.ts";
 import type { PolicyStage } from "../stage.ts";
 import type { DemandControlConfig } from "./config.ts";
 import { costModelFromSchema, costModelFromSupergraph, type CostModel } from "./cost-model.ts";
@@ -24,16 +24,32 @@ interface ServedModel {
   fixed: WeakMap<OperationDefinitionNode, number>;
 }
 
+export interface DemandControlDeps {
+  config: DemandControlConfig;
+  logger: Logger;
+  registry?: Registry;
+}
+
 /**
- * Demand control: estimates each operation's cost from the served supergraph (rebuilt whenever the
- * gateway swaps it in, from the registry or otherwise) once the operation is resolved and before the
- * gateway plans it. enforce mode rejects operations above maxCost with COST_LIMIT_EXCEEDED (HTTP
+ * `demandControl`: estimates each operation's cost from the served supergraph (rebuilt whenever the
+ * gateway swaps one in, from the registry or otherwise) once the operation is resolved and before
+ * the gateway plans it. enforce mode rejects operations above maxCost with COST_LIMIT_EXCEEDED (HTTP
  * 400); measure mode only counts and logs them. Each operation of a batch is estimated and judged on
  * its own. A client that sends `graphql-cost: report` gets `extensions.cost` in the response.
+ * Disabled: no stage at all.
  */
-export function createDemandControlStage(config: DemandControlConfig, logger: Logger, metrics?: RouterMetrics): PolicyStage {
-  if (!config.enabled) return { name: "demandControl" };
+export function createDemandControlStage({ config, logger, registry }: DemandControlDeps): PolicyStage | undefined {
+  if (!config.enabled) return undefined;
+  const costs = new Histogram({
+    name: "operation_estimated_cost",
+    help: "Estimated cost of each operation, by result (ok, over: above demandControl.maxCost, refused in enforce mode and only counted in measure mode)",
+    labelNames: ["result"],
+    buckets: [0, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 50_000, 100_000],
+    registers: registry ? [registry] : [],
+  });
   let served: ServedModel | undefined;
+  // Per request (Apollo passes one request context object to every hook), only when a report was asked for.
+  const reports = new WeakMap<object, number>();
 
   function estimate(current: ServedModel, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
     const cached = current.fixed.get(operation);
@@ -42,6 +58,27 @@ export function createDemandControlStage(config: DemandControlConfig, logger: Lo
     if (!usedVariables) current.fixed.set(operation, cost);
     return cost;
   }
+
+  const listener: GraphQLRequestListener<RouterContext> = {
+    async didResolveOperation(context) {
+      const { document, operation, request, operationName } = context;
+      if (!operation || !served) return;
+      const estimated = estimate(served, document, operation, request.variables ?? {});
+      if (request.http?.headers.get(COST_REPORT_HEADER)?.trim().toLowerCase() === "report") reports.set(context, estimated);
+      const over = estimated > config.maxCost;
+      costs.observe({ result: over ? "over" : "ok" }, estimated);
+      if (!over) return;
+      if (config.mode === "enforce") throw costLimitExceeded(estimated, config.maxCost);
+      logger.info({ operation: operationName ?? "anonymous", estimatedCost: estimated, maxCost: config.maxCost }, "operation above the cost limit (measure mode: served)");
+    },
+    async willSendResponse(context) {
+      const estimated = reports.get(context);
+      if (estimated === undefined) return;
+      const { body } = context.response;
+      const result = body.kind === "single" ? body.singleResult : body.initialResult;
+      result.extensions = { ...result.extensions, cost: { estimated, max: config.maxCost, mode: config.mode } };
+    },
+  };
 
   const plugin: ApolloServerPlugin<RouterContext> = {
     async serverWillStart() {
@@ -57,28 +94,8 @@ export function createDemandControlStage(config: DemandControlConfig, logger: Lo
         },
       };
     },
-    async requestDidStart({ request }) {
-      const report = request.http?.headers.get(COST_REPORT_HEADER)?.trim().toLowerCase() === "report";
-      let estimated: number | undefined;
-      return {
-        async didResolveOperation({ document, operation, request: { variables }, operationName }) {
-          if (!operation || !served) return;
-          estimated = estimate(served, document, operation, variables ?? {});
-          const over = estimated > config.maxCost;
-          metrics?.operationCost.observe({ result: over ? "over" : "ok" }, estimated);
-          if (!over) return;
-          if (config.mode === "enforce") throw costLimitExceeded(estimated, config.maxCost);
-          logger.info({ operation: operationName ?? "anonymous", estimatedCost: estimated, maxCost: config.maxCost }, "operation above the cost limit (measure mode: served)");
-        },
-        ...(report && {
-          async willSendResponse({ response }) {
-            if (estimated === undefined) return;
-            const result = response.body.kind === "single" ? response.body.singleResult : response.body.initialResult;
-            result.extensions = { ...result.extensions, cost: { estimated, max: config.maxCost, mode: config.mode } };
-          },
-        }),
-      };
-    },
+    // One listener for every request: nothing is allocated per request unless a report is asked for.
+    requestDidStart: async () => listener,
   };
   return { name: "demandControl", plugins: [plugin] };
 }
