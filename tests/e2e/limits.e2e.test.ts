@@ -195,3 +195,26 @@ describe("a production router configured otherwise (measure mode, tighter limits
     expect(batch.body.errors[0].extensions.code).toBe("BAD_REQUEST");
   });
 });
+
+describe("a batch against the rate limit", () => {
+  let router: Router;
+  let url: string;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "limits-e2e-"));
+    const configPath = path.join(dir, "router.yaml");
+    writeFileSync(configPath, "rateLimit:\n  enabled: true\n  default: { requests: 3, windowSeconds: 60 }\n");
+    router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent" }, flags: { config: configPath, supergraph: supergraphPath, port: "0" } }));
+    url = `${(await router.start()).url}/graphql`;
+  });
+  afterAll(() => router?.stop());
+
+  it("spends one request of the budget per batched operation, so a batch cannot multiply it", async () => {
+    const result = await postBatch(url, Array.from({ length: 5 }, () => ({ query: CHEAP })));
+    expect(result.status).toBe(429);
+    const codes = result.body.map((entry: any) => entry.errors?.[0]?.extensions?.code ?? "ok");
+    expect(codes.filter((code: string) => code === "ok")).toHaveLength(3);
+    expect(codes.filter((code: string) => code === "RATE_LIMITED")).toHaveLength(2);
+    expect((await graphql(url, CHEAP)).errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
+  });
+});
