@@ -32,6 +32,36 @@ export interface CostEstimate {
 
 type Variables = Readonly<Record<string, unknown>>;
 
+interface FieldFacts {
+  facts: FieldCost | undefined;
+  /** The composite type the field returns, whose selections it has; undefined for scalars and enums. */
+  returned: GraphQLCompositeType | undefined;
+  weight: number;
+  isList: boolean;
+}
+
+/** What a field definition contributes, worked out once per field of a model (the schema is fixed). */
+const factsByField = new WeakMap<CostModel, Map<GraphQLField<unknown, unknown>, FieldFacts>>();
+
+function fieldFacts(model: CostModel, parentName: string, field: GraphQLField<unknown, unknown>): FieldFacts {
+  let known = factsByField.get(model);
+  if (!known) factsByField.set(model, (known = new Map()));
+  let entry = known.get(field);
+  if (!entry) {
+    const facts = model.fields.get(`${parentName}.${field.name}`);
+    const named = getNamedType(field.type);
+    const returned = isCompositeType(named) ? named : undefined;
+    entry = {
+      facts,
+      returned,
+      weight: facts?.weight ?? model.typeWeights.get(named.name) ?? (returned ? 1 : 0),
+      isList: isListType(getNullableType(field.type)),
+    };
+    known.set(field, entry);
+  }
+  return entry;
+}
+
 /**
  * The static cost of one operation, the IBM cost specification's way as Apollo's demand control
  * applies it:
@@ -187,9 +217,7 @@ export function estimateCost(
     if (name.startsWith("__") || (!isObjectType(parent) && !isInterfaceType(parent))) return 0;
     const field = parent.getFields()[name];
     if (!field) return 0;
-    const facts = model.fields.get(`${parent.name}.${name}`);
-    const returned = getNamedType(field.type);
-    const weight = facts?.weight ?? model.typeWeights.get(returned.name) ?? (isCompositeType(returned) ? 1 : 0);
+    const { facts, returned, weight, isList } = fieldFacts(model, parent.name, field);
     const listSize = facts?.listSize;
     let childSizes: Map<string, number> | undefined;
     let ownSize: number | undefined;
@@ -203,10 +231,9 @@ export function estimateCost(
         ownSize = sliced ?? listSize.assumedSize;
       }
     }
-    const isList = isListType(getNullableType(field.type));
     const size = isList ? (sized?.get(name) ?? ownSize ?? defaultListSize) : 1;
-    const selections = node.selectionSet && isCompositeType(returned) ? selectionCost(node.selectionSet, returned, childSizes) : 0;
-    return argumentsCost(node.arguments, field, facts) + size * (weight + selections);
+    const selections = node.selectionSet && returned ? selectionCost(node.selectionSet, returned, childSizes) : 0;
+    return (node.arguments?.length ? argumentsCost(node.arguments, field, facts) : 0) + size * (weight + selections);
   }
 
   const root = schema.getRootType(operation.operation);
