@@ -15,6 +15,7 @@ import { graphql, readCounter, type GraphQLResult } from "../support/graphql.ts"
 const routerUrl = inject("routerUrl");
 const subgraphUrls = inject("subgraphUrls");
 const supergraphPath = inject("supergraphPath");
+const signingEnv = inject("signingEnv");
 
 /** GraphQL requests all subgraphs have answered so far. */
 async function subgraphRequests(): Promise<number> {
@@ -169,7 +170,7 @@ describe("a production router configured otherwise (measure mode, tighter limits
     const dir = mkdtempSync(path.join(os.tmpdir(), "limits-e2e-"));
     const configPath = path.join(dir, "router.yaml");
     writeFileSync(configPath, "limits:\n  maxDepth: 4\n  maxBatchedOperations: 0\ndemandControl:\n  mode: measure\n  maxCost: 100\n");
-    router = createRouter(loadRouterConfig({ env: { NODE_ENV: "production", LOG_LEVEL: "silent" }, flags: { config: configPath, supergraph: supergraphPath, port: "0" } }));
+    router = createRouter(loadRouterConfig({ env: { NODE_ENV: "production", LOG_LEVEL: "silent", ...signingEnv }, flags: { config: configPath, supergraph: supergraphPath, port: "0" } }));
     url = `${(await router.start()).url}/graphql`;
   });
   afterAll(() => router?.stop());
@@ -204,7 +205,7 @@ describe("a batch against the rate limit", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "limits-e2e-"));
     const configPath = path.join(dir, "router.yaml");
     writeFileSync(configPath, "rateLimit:\n  enabled: true\n  default: { requests: 3, windowSeconds: 60 }\n");
-    router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent" }, flags: { config: configPath, supergraph: supergraphPath, port: "0" } }));
+    router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", ...signingEnv }, flags: { config: configPath, supergraph: supergraphPath, port: "0" } }));
     url = `${(await router.start()).url}/graphql`;
   });
   afterAll(() => router?.stop());

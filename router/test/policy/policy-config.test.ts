@@ -15,7 +15,8 @@ function problemsOf(fn: () => unknown): string[] {
 describe("limits and demandControl config", () => {
   it("is on by default in both modes", () => {
     for (const NODE_ENV of ["development", "production"]) {
-      const config = loadRouterConfig({ env: { NODE_ENV } });
+      // Production needs subgraph signing secrets unless signing is off; this test is not about them.
+      const config = loadRouterConfig({ env: { NODE_ENV, ROUTER_SUBGRAPH_SIGNING: "false" } });
       expect(config.limits).toEqual({ enabled: true, maxDepth: 20, maxAliases: 30, maxRootFields: 20, maxTokens: 5000, maxDocumentBytes: 65536, maxBatchedOperations: 10 });
       expect(config.demandControl).toEqual({ enabled: true, mode: "enforce", maxCost: 5000, defaultListSize: 10 });
     }
