@@ -27,7 +27,7 @@ export const corsSchema = z
     /** Request headers a page may send (the CSRF preflight headers and content-type must be among them). */
     allowedHeaders: z
       .array(headerName)
-      .default(["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "apollographql-client-name", "apollographql-client-version", "x-request-id"]),
+      .default(["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "apollographql-client-name", "apollographql-client-version", "x-request-id", "graphql-cost", "x-api-key"]),
     /** Response headers a page may read. */
     exposedHeaders: z.array(headerName).default(["x-request-id"]),
     /** Allow cookies and HTTP auth on cross-origin requests. */
