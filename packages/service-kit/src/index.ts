@@ -19,3 +19,4 @@ export * from "./request-observation.ts";
 export * from "./subgraph.ts";
 export * from "./subgraph-client.ts";
 export * from "./tracing.ts";
+export * from "./viewer.ts";

@@ -13,6 +13,7 @@ import { createServiceMetrics, type ServiceMetrics } from "./metrics.ts";
 import { databaseReadiness } from "./database-readiness.ts";
 import { observationPlugin } from "./observation-plugin.ts";
 import { enterQueryTally, trackQueries } from "./query-tracking.ts";
+import { viewerFromHeaders, type Viewer } from "./viewer.ts";
 
 /** What a Prisma client must offer the kit: query events (for counting) and a way to disconnect. */
 export interface PrismaLike {
@@ -23,6 +24,8 @@ export interface PrismaLike {
 export interface RequestInfo {
   requestId: string;
   headers: IncomingHttpHeaders;
+  /** The signed-in caller from the router's claims header, or null for an anonymous request. */
+  viewer: Viewer | null;
 }
 
 /** Everything that makes one subgraph what it is; the kit supplies the rest. */
@@ -95,7 +98,7 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     maxBodyBytes: config.maxBodyBytes,
     context: async (req, requestId) => {
       enterQueryTally({ statements: 0 });
-      return definition.createContext(prisma, { requestId, headers: req.headers });
+      return definition.createContext(prisma, { requestId, headers: req.headers, viewer: viewerFromHeaders(req.headers) });
     },
     readiness: readiness.check,
   });
