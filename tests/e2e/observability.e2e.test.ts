@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql } from "../support/graphql.ts";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
+import { bearer, mintToken } from "../support/auth.ts";
 
 /**
  * Tracing and request logs across real processes: a stack of its own, exporting to an OTLP receiver
@@ -133,8 +134,9 @@ describe("tracing across the supergraph", () => {
   it("follows service-to-service calls: orders asking products and inventory during placeOrder", async () => {
     const result = await graphql(
       stack.routerUrl,
-      `mutation TracedCheckout($key: String!) { placeOrder(input: { userId: "usr_0003", lines: [{ productId: "prd_0005", quantity: 1 }] }, idempotencyKey: $key) { id } }`,
+      `mutation TracedCheckout($key: String!) { placeOrder(input: { lines: [{ productId: "prd_0005", quantity: 1 }] }, idempotencyKey: $key) { id } }`,
       { key: `obs-${randomUUID()}` },
+      bearer(await mintToken({ sub: "usr_0003" })),
     );
     // Enough stock or not, orders asked inventory; both answers are traced.
     expect(result.status).toBe(200);

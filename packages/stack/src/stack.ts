@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { composeFromSources, formatMessage, readSupergraphConfig } from "@store/composition";
@@ -19,6 +20,11 @@ export interface StackOptions {
   readyTimeoutMs?: number;
   /** false: subgraphs only (the benchmark starts the gateways it compares itself). */
   withRouter?: boolean;
+  /**
+   * AUTH_JWT_SECRET for accounts (signs login tokens) and the router (verifies them). Default: env
+   * AUTH_JWT_SECRET, else a random one for this start (never printed).
+   */
+  jwtSecret?: string;
 }
 
 export interface RunningStack {
@@ -56,6 +62,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     }
   }
 
+  const jwtSecret = options.jwtSecret ?? options.env?.AUTH_JWT_SECRET ?? process.env.AUTH_JWT_SECRET ?? randomBytes(32).toString("base64url");
+  const authEnv = (name: string): NodeJS.ProcessEnv => (name === "accounts" || name === "router" ? { AUTH_JWT_SECRET: jwtSecret } : {});
+
   const processes = new Map<string, ServiceProcess>();
   const launchers = new Map<string, () => ServiceProcess>();
   const stopAll = async () => {
@@ -73,7 +82,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
             name: subgraph.name,
             entry: path.join(options.repoRoot, "subgraphs", subgraph.name, "src", "main.ts"),
             cwd: options.repoRoot,
-            env: { ...process.env, ...neighbourEnv, ...options.env, ...options.subgraphEnv?.[subgraph.name], PORT: String(ports.get(subgraph.name)) },
+            env: { ...process.env, ...neighbourEnv, ...options.env, ...options.subgraphEnv?.[subgraph.name], ...authEnv(subgraph.name), PORT: String(ports.get(subgraph.name)) },
             logs: options.logs,
           });
         launchers.set(subgraph.name, launch);
@@ -89,7 +98,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         entry: path.join(options.repoRoot, "router", "src", "main.ts"),
         args: ["--supergraph", options.supergraphOut, "--port", String(routerPort), ...(options.routerArgs ?? [])],
         cwd: options.repoRoot,
-        env: { ...process.env, ...options.env },
+        env: { ...process.env, ...options.env, ...authEnv("router") },
         logs: options.logs,
       });
     launchers.set("router", launchRouter);
