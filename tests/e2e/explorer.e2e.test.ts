@@ -94,15 +94,16 @@ describe("the explorer in a browser", () => {
     // The headers editor offers the bearer token placeholder; "Use demo user" signs in through the
     // graph's login mutation (as the seeded demo customer, the development default) and puts a
     // real token there, one the router accepts.
-    await page.getByRole("button", { name: "Headers" }).click();
+    await page.getByRole("button", { name: "Headers", exact: true }).click();
     await page.waitForFunction((selector) => document.querySelector(`${selector} .view-lines`)?.textContent?.includes("Authorization"), TOOL_EDITOR);
     expect(await shownText(page, TOOL_EDITOR)).toContain('"Authorization": "Bearer <token>"');
     await page.locator(".store-demo-user").click();
-    await page.waitForFunction((selector) => /Bearer ey/.test(document.querySelector(`${selector} .view-lines`)?.textContent ?? ""), TOOL_EDITOR);
+    // Monaco shows spaces as no-break spaces.
+    await page.waitForFunction((selector) => /Bearer[\s\u00a0]ey/.test(document.querySelector(`${selector} .view-lines`)?.textContent ?? ""), TOOL_EDITOR);
     const token = /Bearer (ey[\w.-]+)/.exec(await shownText(page, TOOL_EDITOR))![1]!;
     const me = await graphql(routerUrl, `{ me { username } }`, {}, { authorization: `Bearer ${token}` });
     expect(me.data).toEqual({ me: { username: DEMO_USERNAME } });
-    await page.getByRole("button", { name: "Variables" }).click();
+    await page.getByRole("button", { name: "Variables", exact: true }).click();
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 
     mkdirSync(path.join(repoRoot, "test-results"), { recursive: true });
