@@ -35,7 +35,10 @@ export type TokenVerifier = (token: string) => Promise<Claims>;
  * `sub` and `exp` present. Throws TokenRejected saying what is wrong.
  */
 export function createTokenVerifier(settings: AuthenticationSettings, keySet?: JWTVerifyGetKey): TokenVerifier {
-  const secretKey = settings.secret ? new TextEncoder().encode(settings.secret.reveal()) : undefined;
+  // Imported once: jose would import raw secret bytes again on every verification.
+  const secretKey = settings.secret
+    ? crypto.subtle.importKey("raw", new TextEncoder().encode(settings.secret.reveal()), { name: "HMAC", hash: "SHA-256" }, false, ["verify"])
+    : undefined;
   const options: JWTVerifyOptions = {
     issuer: settings.issuer,
     audience: settings.audience,
@@ -45,7 +48,7 @@ export function createTokenVerifier(settings: AuthenticationSettings, keySet?: J
   };
   // jose checks the algorithm against `algorithms` before it asks for a key.
   const getKey: JWTVerifyGetKey = (header, token) => {
-    if (header.alg === "HS256") return secretKey!;
+    if (header.alg === "HS256") return secretKey! as Promise<CryptoKey>;
     return keySet!(header, token);
   };
   return async (token) => {
