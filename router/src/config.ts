@@ -5,6 +5,8 @@ import { z } from "zod";
 import { DEMO_PASSWORD, DEMO_USERNAME } from "@store/seed-data";
 import { ConfigError, logLevelSchema } from "@store/service-kit";
 import { authenticationConfigSchema, resolveAuthentication, type AuthenticationSettings } from "./policy/authentication/config.ts";
+import { persistedOperationsConfigSchema, resolvePersistedOperations } from "./policy/persisted-operations/config.ts";
+import { rateLimitConfigSchema, resolveRateLimitSecrets, type RateLimitConfig } from "./policy/rate-limit/config.ts";
 
 /**
  * The router's configuration: defaults < config file (YAML) < environment < command-line flags.
@@ -149,6 +151,8 @@ export const routerConfigSchema = z
       .strict()
       .prefault({}),
     authentication: authenticationConfigSchema,
+    persistedOperations: persistedOperationsConfigSchema,
+    rateLimit: rateLimitConfigSchema,
   })
   .strict();
 
@@ -161,7 +165,8 @@ export type RegistrySourceConfig = RegistrySourceFields & { token: string };
 
 export type SupergraphSourceConfig = { path: string; registry?: undefined } | { path?: undefined; registry: RegistrySourceConfig };
 
-export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph" | "authentication"> & {
+export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph" | "rateLimit" | "authentication"> & {
+  rateLimit: RateLimitConfig;
   /** With the HS256 secret from env AUTH_JWT_SECRET and the JWKS file read. */
   authentication: AuthenticationSettings;
   supergraph: SupergraphSourceConfig;
@@ -270,11 +275,16 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   } else {
     supergraph = { path: path.resolve(cwd, source.path ?? "supergraph.graphql") };
   }
+  const rateLimit = resolveRateLimitSecrets(config.rateLimit, env);
+  const persistedOperations = resolvePersistedOperations(config.persistedOperations, cwd);
   const authentication = resolveAuthentication(config.authentication, { env, cwd });
-  if (authentication.problems.length) throw new ConfigError(authentication.problems, "router");
+  const policyProblems = [...authentication.problems, rateLimit.problem, persistedOperations.problem].filter((p): p is string => p !== undefined);
+  if (policyProblems.length) throw new ConfigError(policyProblems, "router");
   return {
     ...config,
     authentication: authentication.settings,
+    rateLimit: rateLimit.config,
+    persistedOperations: persistedOperations.config,
     supergraph,
     introspection: config.introspection ?? !production,
     landingPage,

@@ -12,6 +12,7 @@ import { createRouterMetrics } from "./metrics.ts";
 import { RegistrySourceError, registrySupergraph } from "./registry-source.ts";
 import { createUsageReporter } from "./usage-report.ts";
 import { createPolicyStages } from "./policy/index.ts";
+import { persistedQueriesOption } from "./policy/persisted-operations/index.ts";
 import type { PolicyStage } from "./policy/stage.ts";
 
 export class SupergraphLoadError extends Error {
@@ -36,6 +37,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
   let closePools: (() => Promise<unknown>) | undefined;
   let running: RunningServer | undefined;
   let usage: ReturnType<typeof createUsageReporter> | undefined;
+  let stages: PolicyStage[] = [];
 
   return {
     logger,
@@ -48,7 +50,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
             throw new SupergraphLoadError(file!, error.code === "ENOENT" ? "no such file (run `npm run compose` first)" : error.message);
           });
       usage = registry?.usage.enabled ? createUsageReporter({ config: registry, logger, metrics: routerMetrics }) : undefined;
-      const stages = await createPolicyStages({ config, logger, metrics: routerMetrics });
+      stages = await createPolicyStages({ config, logger, metrics: routerMetrics });
       const built = createGateway(config, sdl, logger, routerMetrics, stages);
       closePools = built.closePools;
       apollo = new ApolloServer<RouterContext>({
@@ -57,6 +59,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         // main.ts owns the signals, so shutdown runs once and in order.
         stopOnTerminationSignals: false,
         includeStacktraceInErrorResponses: !production,
+        persistedQueries: persistedQueriesOption(config.persistedOperations),
         formatError: errorFormatter(logger, production),
         logger,
         plugins: [
@@ -101,6 +104,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       await apollo?.stop().catch(() => undefined);
       await closePools?.();
       await usage?.close();
+      await Promise.all(stages.map((stage) => stage.close?.()));
     },
   };
 }

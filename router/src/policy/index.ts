@@ -1,8 +1,10 @@
 import type { Logger } from "@store/service-kit";
 import type { RouterConfig } from "../config.ts";
 import type { RouterMetrics } from "../metrics.ts";
-import type { PolicyStage } from "./stage.ts";
 import { createAuthenticationStage } from "./authentication/index.ts";
+import { createPersistedOperationsStage } from "./persisted-operations/index.ts";
+import { createRateLimitStage } from "./rate-limit/index.ts";
+import type { PolicyStage } from "./stage.ts";
 
 export interface PolicyDeps {
   config: RouterConfig;
@@ -14,11 +16,15 @@ export interface PolicyDeps {
  * The router's policy plane, in the order each request meets it. Each area lives in its own module
  * under policy/ and is configured by its own section of the router config.
  */
-export async function createPolicyStages({ config, logger }: PolicyDeps): Promise<PolicyStage[]> {
-  const stages: PolicyStage[] = [
-    createAuthenticationStage({ settings: config.authentication, logger }),
-  ];
+export async function createPolicyStages(deps: PolicyDeps): Promise<PolicyStage[]> {
+  const { config, logger, metrics } = deps;
+  const registry = metrics?.registry;
   // Registered here, in request order: cors, authentication, persisted operations, limits,
   // demand control, rate limits, authorization, subgraph request signing, header rules.
-  return stages;
+  const stages: (PolicyStage | undefined)[] = [
+    createAuthenticationStage({ settings: config.authentication, logger }),
+    await createPersistedOperationsStage({ config: config.persistedOperations, logger, registry }),
+    createRateLimitStage({ config: config.rateLimit, logger, registry }),
+  ];
+  return stages.filter((stage): stage is PolicyStage => stage !== undefined);
 }

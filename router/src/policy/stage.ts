@@ -24,6 +24,8 @@ export interface PolicyStage {
   subgraphRequest?(call: SubgraphRequestCall): void;
   /** Sees each subgraph response's headers (header rules that pass some back to the client). */
   subgraphResponse?(call: { subgraph: string; context: RouterContext; headers: Headers | Map<string, string> }): void;
+  /** Releases what the stage holds (a Redis connection) when the router stops. */
+  close?(): Promise<void>;
 }
 
 export interface SubgraphRequestCall {
