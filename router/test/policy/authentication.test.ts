@@ -8,7 +8,11 @@ import { SignJWT, exportJWK, generateKeyPair, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRouterConfig } from "../../src/config.ts";
 import { resolveAuthentication, authenticationConfigSchema, type AuthenticationSettings } from "../../src/policy/authentication/config.ts";
+import { createAuthenticationStage } from "../../src/policy/authentication/index.ts";
 import { createKeySet } from "../../src/policy/authentication/key-set.ts";
+import type { RouterContext } from "../../src/context.ts";
+import { createLogger, viewerFromHeaders } from "@store/service-kit";
+import type { IncomingMessage } from "node:http";
 import { TokenRejected, createTokenVerifier } from "../../src/policy/authentication/verifier.ts";
 
 const SECRET = "unit-test-secret-0123456789abcdefghij";
@@ -118,8 +122,8 @@ describe("RS256 and ES256 against a key set", () => {
     });
     await new Promise<void>((resolve) => jwksServer.listen(0, "127.0.0.1", resolve));
     jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
-  });
-  afterAll(() => new Promise((resolve) => jwksServer.close(resolve)));
+  }, 30_000); // RSA key generation is slow on a busy machine
+  afterAll(() => new Promise((resolve) => (jwksServer ? jwksServer.close(resolve) : resolve(undefined))));
 
   const signed = (kid: string, claims: Record<string, unknown> = {}) => token(claims, { alg: pairs.get(kid)!.jwk.alg!, signWith: pairs.get(kid)!.privateKey, kid });
 
@@ -203,3 +207,43 @@ function writeTemp(yaml: string): string {
   writeFileSync(file, yaml);
   return file;
 }
+
+describe("the authentication stage", () => {
+  const stage = createAuthenticationStage({ settings: settings(), logger: createLogger("test", "silent") });
+  const contextFor = (): RouterContext => ({ requestId: "r1", claims: null, clientHeaders: {}, clientIp: "127.0.0.1", responseHeaders: new Map() });
+  const request = (authorization?: string) => ({ headers: authorization === undefined ? {} : { authorization } }) as IncomingMessage;
+
+  it("leaves a request without a token (or with an empty Authorization) anonymous", async () => {
+    for (const header of [undefined, "", "  "]) {
+      const context = contextFor();
+      await stage.context!(request(header), context);
+      expect(context.claims).toBeNull();
+    }
+  });
+
+  it("answers a bad token with a 401 GraphQL error before anything else", async () => {
+    const error = await Promise.resolve(stage.context!(request("Bearer not-a-token"), contextFor())).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ message: expect.stringMatching(/malformed/), extensions: { code: "UNAUTHENTICATED", reason: "malformed", http: { status: 401 } } });
+  });
+
+  it("sends the verified claims to subgraphs, and never a copy from elsewhere", async () => {
+    const context = contextFor();
+    await stage.context!(request(`Bearer ${await token()}`), context);
+    const forged = "eyJzdWIiOiJ1c3JfMDAwMSJ9";
+    const headers: Record<string, string> = { "x-supergraph-claims": forged };
+    stage.subgraphRequest!({ subgraph: "orders", context, headers, body: "{}" });
+    expect(viewerFromHeaders(headers)).toEqual({ id: "usr_0006", scopes: ["orders:read", "orders:write"], roles: ["customer"] });
+
+    const anonymous: Record<string, string> = { "x-supergraph-claims": forged };
+    stage.subgraphRequest!({ subgraph: "orders", context: contextFor(), headers: anonymous, body: "{}" });
+    expect(anonymous).toEqual({});
+  });
+
+  it("still drops claim headers when authentication is off", () => {
+    const off = createAuthenticationStage({ settings: { ...settings(), enabled: false }, logger: createLogger("test", "silent") });
+    expect(off.context).toBeUndefined();
+    const headers: Record<string, string> = { "x-supergraph-claims": "e30" };
+    off.subgraphRequest!({ subgraph: "orders", context: contextFor(), headers, body: "{}" });
+    expect(headers).toEqual({});
+  });
+});

@@ -17,17 +17,22 @@ export function createAuthenticationStage({ settings, logger }: { settings: Auth
   const verify = settings.enabled ? createTokenVerifier(settings, settings.jwks && createKeySet(settings.jwks)) : undefined;
   // Encoded once per request, however many subgraph fetches its plan makes.
   const encoded = new WeakMap<RouterContext, string>();
+  // An unreachable key set is the operator's problem, not the client's: warn, at most every 10 s.
+  let lastKeysWarning = 0;
   return {
     name: "authentication",
     ...(verify && {
       async context(req: IncomingMessage, context: RouterContext) {
         const header = req.headers.authorization;
-        if (header === undefined) return;
+        if (header === undefined || header.trim() === "") return;
         try {
           context.claims = await verify(bearerToken(header));
         } catch (error) {
           if (!(error instanceof TokenRejected)) throw error;
-          logger.debug({ requestId: context.requestId, reason: error.reason }, "token rejected");
+          if (error.status === 503 && Date.now() - lastKeysWarning > 10_000) {
+            lastKeysWarning = Date.now();
+            logger.warn({ requestId: context.requestId, jwks: settings.jwks?.kind === "url" ? settings.jwks.url : undefined }, "cannot fetch the JWKS to verify tokens");
+          } else logger.debug({ requestId: context.requestId, reason: error.reason }, "token rejected");
           throw unauthenticated(error);
         }
       },
