@@ -53,7 +53,8 @@ export async function startGateway(name: GatewayName, supergraphPath: string, ex
     name === "stock"
       ? spawnPinned(["--import", "tsx", path.join(here, "stock-gateway.ts"), supergraphPath, String(port)], env)
       : spawnPinned(["--import", "tsx", path.join(repoRoot, "router", "src", "main.ts"), "--supergraph", supergraphPath, "--port", String(port)],
-          { ...env, HOST: "127.0.0.1" });
+          // The stock gateway cannot sign subgraph requests, so the comparison runs both unsigned.
+          { ...env, HOST: "127.0.0.1", ROUTER_SUBGRAPH_SIGNING: "false" });
   const url = name === "stock" ? `http://127.0.0.1:${port}/` : `http://127.0.0.1:${port}/graphql`;
   await waitForGraphQL(url, child, name);
   return {

@@ -5,6 +5,10 @@ import { z } from "zod";
 import { DEMO_PASSWORD, DEMO_USERNAME } from "@store/seed-data";
 import { ConfigError, logLevelSchema } from "@store/service-kit";
 import { authenticationConfigSchema, resolveAuthentication, type AuthenticationSettings } from "./policy/authentication/config.ts";
+import { corsSchema } from "./policy/cors.ts";
+import { csrfSchema } from "./policy/csrf.ts";
+import { headersSchema } from "./policy/header-rules.ts";
+import { loadSigningSecrets, subgraphSigningSchema, type SubgraphSigningConfig } from "./policy/subgraph-signing.ts";
 import { persistedOperationsConfigSchema, resolvePersistedOperations } from "./policy/persisted-operations/config.ts";
 import { rateLimitConfigSchema, resolveRateLimitSecrets, type RateLimitConfig } from "./policy/rate-limit/config.ts";
 
@@ -153,6 +157,10 @@ export const routerConfigSchema = z
     authentication: authenticationConfigSchema,
     persistedOperations: persistedOperationsConfigSchema,
     rateLimit: rateLimitConfigSchema,
+    cors: corsSchema,
+    csrf: csrfSchema,
+    subgraphSigning: subgraphSigningSchema,
+    headers: headersSchema,
   })
   .strict();
 
@@ -165,11 +173,12 @@ export type RegistrySourceConfig = RegistrySourceFields & { token: string };
 
 export type SupergraphSourceConfig = { path: string; registry?: undefined } | { path?: undefined; registry: RegistrySourceConfig };
 
-export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph" | "rateLimit" | "authentication"> & {
+export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph" | "rateLimit" | "subgraphSigning" | "authentication"> & {
   rateLimit: RateLimitConfig;
   /** With the HS256 secret from env AUTH_JWT_SECRET and the JWKS file read. */
   authentication: AuthenticationSettings;
   supergraph: SupergraphSourceConfig;
+  subgraphSigning: SubgraphSigningConfig;
   introspection: boolean;
   landingPage: LandingPage;
   explorer: Omit<z.output<typeof routerConfigSchema>["explorer"], "enabled"> & { enabled: boolean };
@@ -230,6 +239,7 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   if (env.ROUTER_INTROSPECTION) override("introspection", booleanish(env.ROUTER_INTROSPECTION), "env ROUTER_INTROSPECTION");
   if (env.ROUTER_EXPLORER) override("explorer.enabled", booleanish(env.ROUTER_EXPLORER), "env ROUTER_EXPLORER");
   if (env.ROUTER_LANDING_PAGE) override("landingPage", booleanish(env.ROUTER_LANDING_PAGE), "env ROUTER_LANDING_PAGE");
+  if (env.ROUTER_SUBGRAPH_SIGNING) override("subgraphSigning.enabled", booleanish(env.ROUTER_SUBGRAPH_SIGNING), "env ROUTER_SUBGRAPH_SIGNING");
   // The standard OpenTelemetry variables, so one setting reaches the router and every subgraph.
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) override("tracing.endpoint", env.OTEL_EXPORTER_OTLP_ENDPOINT, "env OTEL_EXPORTER_OTLP_ENDPOINT");
   if (env.OTEL_TRACES_SAMPLER_ARG) override("tracing.sampleRatio", decimal(env.OTEL_TRACES_SAMPLER_ARG), "env OTEL_TRACES_SAMPLER_ARG");
@@ -286,6 +296,7 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
     rateLimit: rateLimit.config,
     persistedOperations: persistedOperations.config,
     supergraph,
+    subgraphSigning: loadSigningSecrets(config.subgraphSigning, env, production),
     introspection: config.introspection ?? !production,
     landingPage,
     explorer: {

@@ -23,6 +23,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     readonly policy: FetchPolicy,
     readonly stages: PolicyStage[],
     options: ConstructorParameters<typeof RemoteGraphQLDataSource<RouterContext>>[0],
+    readonly responseStages: PolicyStage[] = [],
   ) {
     super(options);
   }
@@ -36,9 +37,12 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     const sent = Object.fromEntries(headers);
     const { query, variables, operationName, extensions } = request;
     const body = JSON.stringify({ query, variables, operationName, extensions });
-    for (const stage of this.stages) stage.subgraphRequest?.({ subgraph: this.subgraphName, context: options.context as RouterContext | undefined, headers: sent, body });
+    const context = options.context as RouterContext | undefined;
+    for (const stage of this.stages) stage.subgraphRequest?.({ subgraph: this.subgraphName, context, headers: sent, body });
+    // Only when a stage reads response headers (header rules), so the common path stays as it was.
+    const onResponseHeaders = this.responseStages.length && context ? (headers: Headers) => this.responseStages.forEach((stage) => stage.subgraphResponse!({ subgraph: this.subgraphName, context, headers })) : undefined;
     return this.policy.run(isQuery(options), (signal) =>
-      sendSubgraphRequest({ subgraph: this.subgraphName, url: this.url, fetcher: this.fetcher, request, body, headers: sent, signal }),
+      sendSubgraphRequest({ subgraph: this.subgraphName, url: this.url, fetcher: this.fetcher, request, body, headers: sent, signal, onResponseHeaders }),
     );
   }
 
@@ -99,7 +103,7 @@ export function createGateway(
     });
     breakers.set(name, policy.breaker);
     policy.breaker.onStateChange((state) => logger[state === "closed" ? "info" : "warn"]({ subgraph: name, circuit: state }, `${name} circuit ${state}`));
-    const source = new SubgraphDataSource(name, policy, stages.filter((stage) => stage.subgraphRequest), { url: override?.url ?? url, fetcher: pool.fetcher });
+    const source = new SubgraphDataSource(name, policy, stages.filter((stage) => stage.subgraphRequest), { url: override?.url ?? url, fetcher: pool.fetcher }, stages.filter((stage) => stage.subgraphResponse));
     // Outermost, so the fetch metrics still count a failure as failed.
     return answerFailuresWithErrors(metrics ? observeFetches(source, name, metrics) : source, (failure) => {
       if (failure.kind !== "circuit-open") logger.warn({ subgraph: name, reason: failure.kind, detail: failure.detail }, "subgraph fetch failed");

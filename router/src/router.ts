@@ -11,6 +11,7 @@ import { EXPLORER_PATH, createExplorerHandler, explorerPageConfig, loadExplorerF
 import { createRouterMetrics } from "./metrics.ts";
 import { RegistrySourceError, registrySupergraph } from "./registry-source.ts";
 import { createUsageReporter } from "./usage-report.ts";
+import { csrfPreventionOption, withCsrfCode } from "./policy/csrf.ts";
 import { createPolicyStages } from "./policy/index.ts";
 import { persistedQueriesOption } from "./policy/persisted-operations/index.ts";
 import type { PolicyStage } from "./policy/stage.ts";
@@ -60,7 +61,8 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         stopOnTerminationSignals: false,
         includeStacktraceInErrorResponses: !production,
         persistedQueries: persistedQueriesOption(config.persistedOperations),
-        formatError: errorFormatter(logger, production),
+        csrfPrevention: csrfPreventionOption(config.csrf),
+        formatError: withCsrfCode(errorFormatter(logger, production)),
         logger,
         plugins: [
           config.landingPage === "sandbox" ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),

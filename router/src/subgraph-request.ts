@@ -14,6 +14,8 @@ export interface SubgraphCall {
   body?: string;
   headers: Record<string, string>;
   signal: AbortSignal;
+  /** Sees the response's headers (header rules), when set. */
+  onResponseHeaders?: (headers: Headers) => void;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -23,12 +25,13 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * saying what went wrong in words safe for a client (the subgraph's own body is never echoed).
  * A 4xx carrying a GraphQL body (the subgraph rejected the operation) passes through as an answer.
  */
-export async function sendSubgraphRequest({ subgraph, url, fetcher, request, body: sentBody, headers, signal }: SubgraphCall): Promise<SubgraphResponse> {
+export async function sendSubgraphRequest({ subgraph, url, fetcher, request, body: sentBody, headers, signal, onResponseHeaders }: SubgraphCall): Promise<SubgraphResponse> {
   const { query, variables, operationName, extensions } = request;
   const fail = (kind: "unreachable" | "timeout" | "http-status" | "invalid-response", detail: string, transient = false) =>
     new SubgraphFailure(subgraph, kind, detail, transient);
   let status: number;
   let text: string;
+  let responseHeaders: Headers;
   try {
     const response = await fetcher(url, {
       method: "POST",
@@ -37,6 +40,7 @@ export async function sendSubgraphRequest({ subgraph, url, fetcher, request, bod
       signal,
     } as Parameters<Fetcher>[1]);
     status = response.status;
+    responseHeaders = response.headers as Headers;
     text = await response.text();
   } catch (error) {
     if (signal.aborted || (error as Error).name === "TimeoutError") throw fail("timeout", "it did not answer in time");
@@ -44,6 +48,8 @@ export async function sendSubgraphRequest({ subgraph, url, fetcher, request, bod
     throw fail("unreachable", `it could not be reached${cause ? ` (${cause})` : ""}`, true);
   }
   if (status >= 500) throw fail("http-status", `it answered HTTP ${status}`, TRANSIENT_STATUSES.has(status));
+  // Only a subgraph refusing the router's own request signature answers 401: the client is not at fault.
+  if (status === 401) throw fail("http-status", "it refused the router's request signature (HTTP 401)");
 
   let body: unknown;
   try {
@@ -68,5 +74,6 @@ export async function sendSubgraphRequest({ subgraph, url, fetcher, request, bod
       throw fail("invalid-response", `expected ${representations.length} entities in _entities`);
     }
   }
+  onResponseHeaders?.(responseHeaders);
   return body as SubgraphResponse;
 }

@@ -20,6 +20,7 @@ import { graphql, readCounter } from "../support/graphql.ts";
 const routerUrl = inject("routerUrl");
 const subgraphUrls = inject("subgraphUrls");
 const supergraphPath = inject("supergraphPath");
+const signingEnv = inject("signingEnv");
 const store = generateStore();
 const now = () => Math.floor(Date.now() / 1000);
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -160,7 +161,7 @@ describe("RS256 and ES256 tokens against an identity provider's JWKS", () => {
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
     const configFile = path.join(mkdtempSync(path.join(os.tmpdir(), "router-jwks-")), "router.yaml");
     writeFileSync(configFile, `authentication:\n  issuer: https://idp.example.com/\n  audience: store-graph\n  jwks:\n    url: ${jwksUrl}\n    cooldownMs: 1000\n`);
-    router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", ROUTER_CONFIG: configFile }, flags: { supergraph: supergraphPath, port: "0" } }));
+    router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", ROUTER_CONFIG: configFile, ...signingEnv }, flags: { supergraph: supergraphPath, port: "0" } }));
     url = `${(await router.start()).url}/graphql`;
   });
   afterAll(async () => {

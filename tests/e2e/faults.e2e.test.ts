@@ -64,7 +64,7 @@ afterAll(async () => {
 async function routerWith(yaml: string): Promise<{ router: Router; url: string }> {
   const file = path.join(workDir, `router-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, yaml);
-  const router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent" }, flags: { supergraph: stack.supergraphPath, port: "0", config: file } }));
+  const router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", ...stack.signingEnv }, flags: { supergraph: stack.supergraphPath, port: "0", config: file } }));
   const running = await router.start();
   return { router, url: `${running.url}/graphql` };
 }

@@ -13,6 +13,8 @@ import { repoRoot } from "../support/test-stack.ts";
  * (router/explorer/persisted-operations.json, made by `supergraph manifest`) in log and reject modes.
  */
 const supergraphPath = inject("supergraphPath");
+/** The stack's subgraphs only answer signed requests: every router here gets the signing secrets. */
+const signingEnv = inject("signingEnv");
 const manifestPath = path.join(repoRoot, "router", "explorer", "persisted-operations.json");
 const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { operations: { id: string; name: string; body: string }[] };
 const productPage = manifest.operations.find((op) => op.name === "ProductPage")!;
@@ -23,7 +25,7 @@ const FREE_FORM = `query FreeForm { product(sku: "SKU-00007") { name } }`;
 async function startRouter(name: string, persistedOperations: Record<string, unknown>): Promise<{ router: Router; url: string }> {
   const file = path.join(dir, `${name}.yaml`);
   writeFileSync(file, JSON.stringify({ persistedOperations }));
-  const router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent" }, flags: { supergraph: supergraphPath, port: "0", config: file } }));
+  const router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", ...signingEnv }, flags: { supergraph: supergraphPath, port: "0", config: file } }));
   const running = await router.start();
   return { router, url: `http://127.0.0.1:${running.port}/graphql` };
 }

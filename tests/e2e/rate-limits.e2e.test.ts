@@ -16,6 +16,8 @@ import { repoRoot } from "../support/test-stack.ts";
  * or an API key. Redis is the one at 127.0.0.1:6379.
  */
 const supergraphPath = inject("supergraphPath");
+/** The stack's subgraphs only answer signed requests: every router here gets the signing secrets. */
+const signingEnv = inject("signingEnv");
 const REDIS_URL = process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379";
 const API_KEY = "e2e-partner-key";
 const dir = mkdtempSync(path.join(os.tmpdir(), "rate-limits-e2e-"));
@@ -27,7 +29,7 @@ function configFile(name: string, rateLimit: Record<string, unknown>): string {
 }
 
 async function startRouter(name: string, rateLimit: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): Promise<{ router: Router; url: string }> {
-  const config = loadRouterConfig({ env: { LOG_LEVEL: "silent", ...env }, flags: { supergraph: supergraphPath, port: "0", config: configFile(name, rateLimit) } });
+  const config = loadRouterConfig({ env: { LOG_LEVEL: "silent", ...signingEnv, ...env }, flags: { supergraph: supergraphPath, port: "0", config: configFile(name, rateLimit) } });
   const router = createRouter(config);
   const running = await router.start();
   return { router, url: `http://127.0.0.1:${running.port}/graphql` };
@@ -105,7 +107,8 @@ describe("rate limits shared through Redis", () => {
   const keyPrefix = `e2e-rate-limit-${process.pid}-${Date.now()}`;
 
   beforeAll(async () => {
-    const config = configFile("redis-replicas", { backend: "redis", default: { requests: 6, windowSeconds: 60 }, redis: { keyPrefix } });
+    // Generous command timeout: this test is about sharing, and a loaded machine must not push a replica onto its memory fallback.
+    const config = configFile("redis-replicas", { backend: "redis", default: { requests: 6, windowSeconds: 60 }, redis: { keyPrefix, commandTimeoutMs: 5000 } });
     await Promise.all(
       ["a", "b"].map(async (name) => {
         const port = await freePort();
@@ -114,7 +117,7 @@ describe("rate limits shared through Redis", () => {
           entry: path.join(repoRoot, "router", "src", "main.ts"),
           args: ["--supergraph", supergraphPath, "--port", String(port), "--config", config],
           cwd: repoRoot,
-          env: { ...process.env, LOG_LEVEL: "warn", RATE_LIMIT_REDIS_URL: REDIS_URL },
+          env: { ...process.env, ...signingEnv, LOG_LEVEL: "warn", RATE_LIMIT_REDIS_URL: REDIS_URL },
           logs: { kind: "directory", dir: path.join(repoRoot, "test-results", "e2e-logs", "rate-limits") },
         });
         replicas.push(replica);

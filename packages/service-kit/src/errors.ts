@@ -18,6 +18,10 @@ export const ErrorCode = {
   INSUFFICIENT_STOCK: "INSUFFICIENT_STOCK",
   IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  /** A browser preflight from an origin (or asking for a method or header) the router's CORS allowlist does not allow. */
+  CORS_REJECTED: "CORS_REJECTED",
+  /** A request a browser could send cross-site without a preflight (simple content type, no preflight-forcing header). */
+  CSRF_PREVENTED: "CSRF_PREVENTED",
   /** The client spent its rate limit budget (HTTP 429 with Retry-After). */
   RATE_LIMITED: "RATE_LIMITED",
   /** A persisted operation id the router does not know: send the full document (APQ) or use a known id. */

@@ -6,7 +6,8 @@ import type { Logger } from "pino";
 import { ErrorCode } from "./errors.ts";
 import { drainOnClose } from "./graceful-close.ts";
 import type { ServiceMetrics } from "./metrics.ts";
-import { observeRequest } from "./request-observation.ts";
+import { currentRequest, observeRequest } from "./request-observation.ts";
+import type { Verification } from "./request-signing.ts";
 
 /**
  * The HTTP door every service shares: /graphql through Apollo Server's HTTP API, health routes and
@@ -20,7 +21,8 @@ export interface Readiness {
 
 export interface GraphQLHttpOptions<Ctx extends BaseContext> {
   apollo: ApolloServer<Ctx>;
-  context: (req: IncomingMessage, requestId: string) => Promise<Ctx>;
+  /** `caller`: who signed the request, when verifyRequest is set. */
+  context: (req: IncomingMessage, requestId: string, caller?: string) => Promise<Ctx>;
   logger: Logger;
   maxBodyBytes: number;
   readiness: () => Promise<Readiness>;
@@ -32,6 +34,11 @@ export interface GraphQLHttpOptions<Ctx extends BaseContext> {
    * (a CORS preflight, a rejected token), so nothing else runs.
    */
   beforeGraphQL?: (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<boolean> | boolean;
+  /**
+   * Checks the request's signature over its exact body, once read and before anything parses it
+   * (subgraphs only answer the router and trusted services). A failure answers 401 UNAUTHENTICATED.
+   */
+  verifyRequest?: (headers: IncomingMessage["headers"], rawBody: string) => Verification;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -119,10 +126,23 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
 
   async function serveGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string, search: string) {
     if (options.beforeGraphQL && (await options.beforeGraphQL(req, res, requestId))) return;
-    const body = req.method === "POST" ? parseBody(await readBody(req, options.maxBodyBytes), req.headers["content-type"]) : undefined;
+    const raw = req.method === "POST" ? await readBody(req, options.maxBodyBytes) : "";
+    let caller: string | undefined;
+    if (options.verifyRequest) {
+      // Only POST: a GET's operation sits in the URL, which the signature does not cover.
+      const verdict: Verification = req.method === "POST" ? options.verifyRequest(req.headers, raw) : { ok: false, reason: "This subgraph only answers signed POST requests." };
+      if (!verdict.ok) {
+        logger.warn({ reason: verdict.reason, caller: req.headers["x-supergraph-caller"], remoteAddress: req.socket.remoteAddress }, "refused a request that is not properly signed");
+        throw new HttpError(401, ErrorCode.UNAUTHENTICATED, verdict.reason);
+      }
+      caller = verdict.caller;
+      const record = currentRequest();
+      if (record) record.caller = caller;
+    }
+    const body = req.method === "POST" ? parseBody(raw, req.headers["content-type"]) : undefined;
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers: toHeaderMap(req), search, body },
-      context: () => options.context(req, requestId),
+      context: () => options.context(req, requestId, caller),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

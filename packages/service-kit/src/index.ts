@@ -16,6 +16,8 @@ export * from "./observation-plugin.ts";
 export * from "./pagination.ts";
 export * from "./query-tracking.ts";
 export * from "./request-observation.ts";
+export * from "./request-signing.ts";
+export * from "./service-credentials.ts";
 export * from "./subgraph.ts";
 export * from "./subgraph-client.ts";
 export * from "./tracing.ts";

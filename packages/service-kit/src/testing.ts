@@ -2,7 +2,8 @@ import type { Database } from "./database.ts";
 import { openDatabase } from "./database.ts";
 import { applyMigrations } from "./migrations.ts";
 import { subgraphConfigSchema, type SubgraphConfig } from "./config.ts";
-import { CLAIMS_HEADER, encodeClaimsHeader } from "./viewer.ts";
+import { CLAIMS_HEADER } from "./request-signing.ts";
+import { encodeClaimsHeader } from "./viewer.ts";
 
 /**
  * Test helpers: a fresh, migrated, in-memory PGlite per call. The first call per migrations folder

@@ -1,13 +1,14 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { ErrorCode, codedError } from "./errors.ts";
+import { CLAIMS_HEADER } from "./request-signing.ts";
 
 /**
  * Who is calling, as the router tells its subgraphs. The router verifies the client's token and
  * sends the claims in CLAIMS_HEADER (base64url of JSON); it always drops a client's own copy, and
  * request signing (another part of the kit) makes sure only the router could have set it. This
- * module only encodes and parses the header: it is the one definition of its format.
+ * module only encodes and parses the header (CLAIMS_HEADER, request-signing.ts): it is the one
+ * definition of its format.
  */
-export const CLAIMS_HEADER = "x-supergraph-claims";
 
 /** What the router puts in the header. */
 export interface ForwardedClaims {

@@ -49,6 +49,7 @@ describe("loadReviewsSettings", () => {
       productsUrl: "http://127.0.0.1:4002/graphql",
       accountsUrl: "http://127.0.0.1:4001/graphql",
       subgraphTimeoutMs: 5000,
+      signers: { products: undefined, accounts: undefined },
     });
   });
 
