@@ -44,10 +44,11 @@ async function waitForGraphQL(url: string, child: ChildProcess, name: string): P
   throw new Error(`${name} gateway did not answer at ${url}: ${stderr.slice(-2000)}`);
 }
 
-export async function startGateway(name: GatewayName, supergraphPath: string): Promise<GatewayProcess> {
+/** `extraEnv` reaches both gateways alike (AUTH_JWT_SECRET: both then verify bearer tokens). */
+export async function startGateway(name: GatewayName, supergraphPath: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> {
   const port = await freePort();
   // Apollo's data collection would call out of this machine; both gateways run without it.
-  const env: NodeJS.ProcessEnv = { NODE_ENV: "production", LOG_LEVEL: "warn", APOLLO_TELEMETRY_DISABLED: "true" };
+  const env: NodeJS.ProcessEnv = { NODE_ENV: "production", LOG_LEVEL: "warn", APOLLO_TELEMETRY_DISABLED: "true", ...extraEnv };
   const child =
     name === "stock"
       ? spawnPinned(["--import", "tsx", path.join(here, "stock-gateway.ts"), supergraphPath, String(port)], env)

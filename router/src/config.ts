@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { DEMO_PASSWORD, DEMO_USERNAME } from "@store/seed-data";
 import { ConfigError, logLevelSchema } from "@store/service-kit";
+import { authenticationConfigSchema, resolveAuthentication, type AuthenticationSettings } from "./policy/authentication/config.ts";
 import { corsSchema } from "./policy/cors.ts";
 import { csrfSchema } from "./policy/csrf.ts";
 import { headersSchema } from "./policy/header-rules.ts";
@@ -107,7 +109,10 @@ export const routerConfigSchema = z
       .object({
         /** Defaults to the mode: on in development, off in production. */
         enabled: z.boolean().optional(),
-        /** Credentials the "Use demo user" button signs in with, once the graph has a login mutation (development only). */
+        /**
+         * Credentials the "Use demo user" button signs in with, once the graph has a login mutation
+         * (development only). Default in development: the store's seeded demo customer.
+         */
         demoUser: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict().optional(),
       })
       .strict()
@@ -154,6 +159,7 @@ export const routerConfigSchema = z
       })
       .strict()
       .prefault({}),
+    authentication: authenticationConfigSchema,
     persistedOperations: persistedOperationsConfigSchema,
     rateLimit: rateLimitConfigSchema,
     cors: corsSchema,
@@ -174,8 +180,10 @@ export type RegistrySourceConfig = RegistrySourceFields & { token: string };
 
 export type SupergraphSourceConfig = { path: string; registry?: undefined } | { path?: undefined; registry: RegistrySourceConfig };
 
-export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph" | "rateLimit" | "subgraphSigning"> & {
+export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph" | "rateLimit" | "subgraphSigning" | "authentication"> & {
   rateLimit: RateLimitConfig;
+  /** With the HS256 secret from env AUTH_JWT_SECRET and the JWKS file read. */
+  authentication: AuthenticationSettings;
   supergraph: SupergraphSourceConfig;
   subgraphSigning: SubgraphSigningConfig;
   introspection: boolean;
@@ -248,6 +256,7 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
     const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
     if (match && value) override(`subgraphs.${match[1]!.toLowerCase()}.url`, value, `env ${key}`);
   }
+  if (env.AUTH_JWKS_URL) override("authentication.jwks.url", env.AUTH_JWKS_URL, "env AUTH_JWKS_URL");
   if (flags.supergraph) override("supergraph.path", flags.supergraph, "--supergraph");
   if (flags.port) override("server.port", numeric(flags.port), "--port");
 
@@ -286,16 +295,23 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   }
   const rateLimit = resolveRateLimitSecrets(config.rateLimit, env);
   const persistedOperations = resolvePersistedOperations(config.persistedOperations, cwd);
-  const policyProblems = [rateLimit.problem, persistedOperations.problem].filter((p): p is string => p !== undefined);
+  const authentication = resolveAuthentication(config.authentication, { env, cwd });
+  const policyProblems = [...authentication.problems, rateLimit.problem, persistedOperations.problem].filter((p): p is string => p !== undefined);
   if (policyProblems.length) throw new ConfigError(policyProblems, "router");
   return {
     ...config,
+    authentication: authentication.settings,
     rateLimit: rateLimit.config,
     persistedOperations: persistedOperations.config,
     supergraph,
     subgraphSigning: loadSigningSecrets(config.subgraphSigning, env, production),
     introspection: config.introspection ?? !production,
     landingPage,
-    explorer: { ...config.explorer, enabled: explorerEnabled },
+    explorer: {
+      ...config.explorer,
+      enabled: explorerEnabled,
+      // The seeded demo customer, so "Use demo user" works out of the box (development only).
+      demoUser: config.explorer.demoUser ?? (production ? undefined : { username: DEMO_USERNAME, password: DEMO_PASSWORD }),
+    },
   };
 }

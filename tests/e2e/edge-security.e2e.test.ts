@@ -13,6 +13,7 @@ import { generateStore } from "@store/seed-data";
 import { createLogger, createRequestSigner } from "@store/service-kit";
 import { loadRouterConfig } from "../../router/src/config.ts";
 import { createRouter, type Router } from "../../router/src/router.ts";
+import { bearer, mintToken } from "../support/auth.ts";
 import { graphql, readCounter } from "../support/graphql.ts";
 
 const routerUrl = inject("routerUrl");
@@ -86,7 +87,8 @@ describe("subgraphs only answer the router", () => {
     const placed = await graphql(
       routerUrl,
       `mutation ($input: PlaceOrderInput!, $key: String!) { placeOrder(input: $input, idempotencyKey: $key) { id status lines { product { name } } } }`,
-      { input: { userId: store.users[7]!.id, lines: [{ productId: product.id, quantity: 1 }] }, key: `edge-${randomUUID()}` },
+      { input: { lines: [{ productId: product.id, quantity: 1 }] }, key: `edge-${randomUUID()}` },
+      bearer(await mintToken({ sub: store.users[7]!.id })),
     );
     expect(placed.errors).toBeUndefined();
     expect(placed.data.placeOrder).toMatchObject({ status: "CONFIRMED", lines: [{ product: { name: product.name } }] });

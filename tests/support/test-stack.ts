@@ -71,6 +71,7 @@ export async function startTestStack(options: { routerArgs?: string[]; env?: Nod
     env: { NODE_ENV: "development", LOG_LEVEL: "info", ...options.env },
     routerArgs: options.routerArgs,
     withRouter: options.withRouter,
+    jwtSecret: TEST_JWT_SECRET,
     supergraphOut: path.join(workDir, "supergraph.graphql"),
     logs: { kind: "directory", dir: logDir },
   });

@@ -21,3 +21,4 @@ export * from "./service-credentials.ts";
 export * from "./subgraph.ts";
 export * from "./subgraph-client.ts";
 export * from "./tracing.ts";
+export * from "./viewer.ts";

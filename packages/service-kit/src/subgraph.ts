@@ -14,6 +14,7 @@ import { databaseReadiness } from "./database-readiness.ts";
 import { observationPlugin } from "./observation-plugin.ts";
 import { enterQueryTally, trackQueries } from "./query-tracking.ts";
 import { createRequestVerifier, routerSecretVariable } from "./request-signing.ts";
+import { viewerFromHeaders, type Viewer } from "./viewer.ts";
 
 /** What a Prisma client must offer the kit: query events (for counting) and a way to disconnect. */
 export interface PrismaLike {
@@ -24,6 +25,8 @@ export interface PrismaLike {
 export interface RequestInfo {
   requestId: string;
   headers: IncomingHttpHeaders;
+  /** The signed-in caller from the router's claims header, or null for an anonymous request. */
+  viewer: Viewer | null;
   /** Who signed the request: "router" or a trusted service's name; unset when signing is not required. */
   caller?: string;
 }
@@ -98,7 +101,7 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     maxBodyBytes: config.maxBodyBytes,
     context: async (req, requestId, caller) => {
       enterQueryTally({ statements: 0 });
-      return definition.createContext(prisma, { requestId, headers: req.headers, caller });
+      return definition.createContext(prisma, { requestId, headers: req.headers, caller, viewer: viewerFromHeaders(req.headers) });
     },
     readiness: readiness.check,
     verifyRequest: config.signing.mode === "required" ? createRequestVerifier(config.signing) : undefined,

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { composeFromSources, formatMessage, readSupergraphConfig } from "@store/composition";
@@ -25,6 +26,11 @@ export interface StackOptions {
    * subgraphs. false: subgraphs accept unsigned requests (SUBGRAPH_SIGNING=off), for gateways that cannot sign.
    */
   requestSigning?: boolean;
+  /**
+   * AUTH_JWT_SECRET for accounts (signs login tokens) and the router (verifies them). Default: env
+   * AUTH_JWT_SECRET, else a random one for this start (never printed).
+   */
+  jwtSecret?: string;
 }
 
 export interface RunningStack {
@@ -64,6 +70,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     }
   }
 
+  const jwtSecret = options.jwtSecret ?? options.env?.AUTH_JWT_SECRET ?? process.env.AUTH_JWT_SECRET ?? randomBytes(32).toString("base64url");
+  const authEnv = (name: string): NodeJS.ProcessEnv => (name === "accounts" || name === "router" ? { AUTH_JWT_SECRET: jwtSecret } : {});
+
   const names = config.subgraphs.map((s) => s.name);
   const signing = options.requestSigning === false ? undefined : signingSecrets(names, { ...process.env, ...options.env });
   const routerSigningEnv: NodeJS.ProcessEnv = signing?.router ?? { ROUTER_SUBGRAPH_SIGNING: "false" };
@@ -92,6 +101,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
               ...subgraphSigningEnv(subgraph.name),
               ...options.env,
               ...options.subgraphEnv?.[subgraph.name],
+              ...authEnv(subgraph.name),
               PORT: String(ports.get(subgraph.name)),
             },
             logs: options.logs,
@@ -109,7 +119,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         entry: path.join(options.repoRoot, "router", "src", "main.ts"),
         args: ["--supergraph", options.supergraphOut, "--port", String(routerPort), ...(options.routerArgs ?? [])],
         cwd: options.repoRoot,
-        env: { ...process.env, ...routerSigningEnv, ...options.env },
+        env: { ...process.env, ...routerSigningEnv, ...options.env, ...authEnv("router") },
         logs: options.logs,
       });
     launchers.set("router", launchRouter);

@@ -1,6 +1,7 @@
 import type { Logger } from "@store/service-kit";
 import type { RouterConfig } from "../config.ts";
 import type { RouterMetrics } from "../metrics.ts";
+import { createAuthenticationStage } from "./authentication/index.ts";
 import { createCorsStage } from "./cors.ts";
 import { createHeaderRulesStage } from "./header-rules.ts";
 import { createPersistedOperationsStage } from "./persisted-operations/index.ts";
@@ -29,6 +30,7 @@ export async function createPolicyStages(deps: PolicyDeps): Promise<PolicyStage[
   // demand control, rate limits, authorization, subgraph request signing, header rules.
   const stages: (PolicyStage | undefined)[] = [
     createCorsStage(config.cors, production),
+    createAuthenticationStage({ settings: config.authentication, logger }),
     await createPersistedOperationsStage({ config: config.persistedOperations, logger, registry }),
     createLimitsStage({ config: config.limits, registry }),
     createDemandControlStage({ config: config.demandControl, logger, registry }),

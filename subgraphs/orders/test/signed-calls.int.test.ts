@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateStore, seedSizesFromEnv } from "@store/seed-data";
 import { createLogger, createRequestSigner, loadSubgraphConfig, type SubgraphConfig } from "@store/service-kit";
-import { createTestDatabase, postGraphQL, testSubgraphConfig } from "@store/service-kit/testing";
+import { createTestDatabase, postGraphQL, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
 import { inventory as inventoryDefinition } from "../../inventory/src/definition.ts";
 import { createServer as createInventoryServer } from "../../inventory/src/server.ts";
 import { products as productsDefinition } from "../../products/src/definition.ts";
@@ -49,7 +49,12 @@ const WAREHOUSES = JSON.stringify({ query: "{ warehouses { id code } }" });
 const STOCK = JSON.stringify({ query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { totalStock } } }`, variables: { r: [{ __typename: "Product", id: product.id }] } });
 const totalStock = async () => (await post(inventoryUrl, STOCK, asRouter(SECRETS.SUBGRAPH_SECRET_INVENTORY)(STOCK))).body.data._entities[0].totalStock as number;
 const PLACE_ORDER = `mutation ($input: PlaceOrderInput!, $key: String!) { placeOrder(input: $input, idempotencyKey: $key) { id status } }`;
-const placeOrderBody = (key: string) => JSON.stringify({ query: PLACE_ORDER, variables: { input: { userId: "usr_0003", lines: [{ productId: product.id, quantity: 1 }] }, key } });
+const placeOrderBody = (key: string) => JSON.stringify({ query: PLACE_ORDER, variables: { input: { lines: [{ productId: product.id, quantity: 1 }] }, key } });
+/** The router's headers for an order by usr_0003: the claims header, and a signature that covers it. */
+const asRouterForBuyer = (body: string) => {
+  const claims = viewerHeaders("usr_0003");
+  return { ...claims, ...asRouter(SECRETS.SUBGRAPH_SECRET_ORDERS)(body, claims["x-supergraph-claims"]) };
+};
 
 beforeAll(async () => {
   const [productsDb, inventoryDb, ordersDb, ordersDb2] = await Promise.all([
@@ -134,7 +139,7 @@ describe("orders calling inventory and products with its own credentials", () =>
   it("places an order the router asked for; inventory logs orders, not the router, as the caller", async () => {
     const before = await totalStock();
     const body = placeOrderBody("signed-order-1");
-    const { status, body: answer } = await post(ordersUrl, body, asRouter(SECRETS.SUBGRAPH_SECRET_ORDERS)(body));
+    const { status, body: answer } = await post(ordersUrl, body, asRouterForBuyer(body));
     expect(answer.errors).toBeUndefined();
     expect(status).toBe(200);
     expect(answer.data.placeOrder.status).toBe("CONFIRMED");
@@ -147,7 +152,7 @@ describe("orders calling inventory and products with its own credentials", () =>
   it("with a credential inventory does not know, the order fails as SERVICE_UNAVAILABLE and takes no stock", async () => {
     const before = await totalStock();
     const body = placeOrderBody("signed-order-2");
-    const { body: answer } = await post(ordersWrongKeyUrl, body, asRouter(SECRETS.SUBGRAPH_SECRET_ORDERS)(body));
+    const { body: answer } = await post(ordersWrongKeyUrl, body, asRouterForBuyer(body));
     expect(answer.errors?.[0]).toMatchObject({ extensions: { code: "SERVICE_UNAVAILABLE", service: "inventory" } });
     expect(answer.errors?.[0]?.message).toMatch(/refused this service's credentials/);
     expect(await totalStock()).toBe(before);
