@@ -8,7 +8,7 @@ import { loadRouterConfig } from "../../router/src/config.ts";
 import { createRouter, type Router } from "../../router/src/router.ts";
 import { graphql } from "../support/graphql.ts";
 import { TEST_JWT_SECRET } from "../support/test-stack.ts";
-import { tokenHeader as bearer } from "../support/tokens.ts";
+import { tokenHeader as bearer } from "../support/auth.ts";
 
 /**
  * Authorization from the schema (@authenticated, @requiresScopes, @policy) through real HTTP:

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startServiceProcess, waitUntilReady, type ServiceProcess } from "@store/stack";
 import { loadRouterConfig } from "../../router/src/config.ts";
 import { createRouter, type Router } from "../../router/src/router.ts";
+import { bearer, mintToken } from "../support/auth.ts";
 import { graphql } from "../support/graphql.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
 import { TEST_JWT_SECRET, repoRoot, startTestStack, type TestStack } from "../support/test-stack.ts";
@@ -64,7 +65,7 @@ afterAll(async () => {
 async function routerWith(yaml: string): Promise<{ router: Router; url: string }> {
   const file = path.join(workDir, `router-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, yaml);
-  const router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", ...stack.signingEnv }, flags: { supergraph: stack.supergraphPath, port: "0", config: file } }));
+  const router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", AUTH_JWT_SECRET: TEST_JWT_SECRET, ...stack.signingEnv }, flags: { supergraph: stack.supergraphPath, port: "0", config: file } }));
   const running = await router.start();
   return { router, url: `${running.url}/graphql` };
 }
@@ -257,6 +258,8 @@ describe("the router's retries", () => {
     const result = await graphql(
       routed.url,
       `mutation { addReview(input: { productId: "prd_0001", rating: 5, title: "Great", body: "Great grinder" }) { id } }`,
+      undefined,
+      bearer(await mintToken({ sub: "usr_0006" })),
     );
     expect(result.errors![0]).toMatchObject({ path: ["addReview"], extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "reviews" } });
     expect(received).toEqual(["mutation"]);

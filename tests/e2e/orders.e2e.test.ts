@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { generateStore } from "@store/seed-data";
-import { loginAs } from "../support/auth.ts";
+import { loginAs, tokenHeader } from "../support/auth.ts";
 import { graphql, type GraphQLResult } from "../support/graphql.ts";
-import { tokenHeader } from "../support/tokens.ts";
 
 const routerUrl = inject("routerUrl");
 const store = generateStore();

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { generateStore } from "@store/seed-data";
 import { estimateShipping } from "../../subgraphs/inventory/src/shipping.ts";
 import { graphql, readCounter, settle } from "../support/graphql.ts";
-import { tokenHeader } from "../support/tokens.ts";
+import { tokenHeader } from "../support/auth.ts";
 
 const routerUrl = inject("routerUrl");
 const subgraphUrls = inject("subgraphUrls");

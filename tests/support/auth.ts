@@ -23,3 +23,12 @@ export function mintToken(claims: Record<string, unknown> = {}, secret = TEST_JW
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export const CUSTOMER_SCOPES = "orders:read orders:write reviews:write profile:read";
+export const ADMIN_SCOPES = `${CUSTOMER_SCOPES} inventory:read inventory:write admin`;
+
+/** The Authorization header for a seeded `user`: scopes from its roles, unless `scopes` says otherwise. */
+export async function tokenHeader(user: { id: string; username?: string; roles: readonly string[] }, options: { scopes?: readonly string[] } = {}) {
+  const scope = options.scopes ? options.scopes.join(" ") : user.roles.includes("admin") ? ADMIN_SCOPES : CUSTOMER_SCOPES;
+  return bearer(await mintToken({ sub: user.id, scope, roles: [...user.roles], ...(user.username && { username: user.username }) }));
+}
