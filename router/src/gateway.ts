@@ -7,7 +7,8 @@ import type { RouterContext } from "./context.ts";
 import { answerFailuresWithErrors } from "./failure-response.ts";
 import { createFetchPolicy, type FetchPolicy } from "./fetch-policy.ts";
 import { countingPlanCache, observeFetches, type RouterMetrics } from "./metrics.ts";
-import { createSubgraphFetcher } from "./subgraph-fetcher.ts";
+import { HeaderBag } from "./header-bag.ts";
+import { createSubgraphFetcher, type SubgraphFetcher } from "./subgraph-fetcher.ts";
 import { sendSubgraphRequest } from "./subgraph-request.ts";
 
 /**
@@ -20,6 +21,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
   constructor(
     readonly subgraphName: string,
     readonly policy: FetchPolicy,
+    readonly subgraphFetcher: SubgraphFetcher,
     options: ConstructorParameters<typeof RemoteGraphQLDataSource<RouterContext>>[0],
   ) {
     super(options);
@@ -27,13 +29,12 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
 
   override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
     const { request } = options;
-    const headers = new Headers(request.http?.headers as HeadersInit | undefined);
+    const headers = new HeaderBag(request.http?.headers as never);
     headers.set("content-type", "application/json");
     request.http = { method: "POST", url: this.url, headers: headers as never };
     await this.willSendRequest(options);
-    const sent = Object.fromEntries(headers);
     return this.policy.run(isQuery(options), (signal) =>
-      sendSubgraphRequest({ subgraph: this.subgraphName, url: this.url, fetcher: this.fetcher, request, headers: sent, signal }),
+      sendSubgraphRequest({ subgraph: this.subgraphName, url: this.url, fetcher: this.subgraphFetcher, request, headers: headers.record, signal }),
     );
   }
 
@@ -78,7 +79,7 @@ export function createGateway(config: RouterConfig, supergraphSdl: string | Supe
   function buildSubgraphService(name: string, url: string | undefined) {
     const override = config.subgraphs[name];
     const timeoutMs = override?.timeoutMs ?? config.traffic.subgraphTimeoutMs;
-    const pool = createSubgraphFetcher({ timeoutMs, connections: config.traffic.maxConnectionsPerSubgraph });
+    const pool = createSubgraphFetcher({ connections: config.traffic.maxConnectionsPerSubgraph });
     pools.push(pool);
     const policy = createFetchPolicy({
       subgraph: name,
@@ -88,7 +89,7 @@ export function createGateway(config: RouterConfig, supergraphSdl: string | Supe
     });
     breakers.set(name, policy.breaker);
     policy.breaker.onStateChange((state) => logger[state === "closed" ? "info" : "warn"]({ subgraph: name, circuit: state }, `${name} circuit ${state}`));
-    const source = new SubgraphDataSource(name, policy, { url: override?.url ?? url, fetcher: pool.fetcher });
+    const source = new SubgraphDataSource(name, policy, pool.fetcher, { url: override?.url ?? url });
     // Outermost, so the fetch metrics still count a failure as failed.
     return answerFailuresWithErrors(metrics ? observeFetches(source, name, metrics) : source, (failure) => {
       if (failure.kind !== "circuit-open") logger.warn({ subgraph: name, reason: failure.kind, detail: failure.detail }, "subgraph fetch failed");

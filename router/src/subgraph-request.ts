@@ -1,14 +1,14 @@
 import type { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { SubgraphFailure, TRANSIENT_STATUSES } from "./subgraph-failure.ts";
+import type { SubgraphFetcher } from "./subgraph-fetcher.ts";
 
 export type SubgraphRequest = GraphQLDataSourceProcessOptions["request"];
 export type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource["process"]>>;
-type Fetcher = RemoteGraphQLDataSource["fetcher"];
 
 export interface SubgraphCall {
   subgraph: string;
   url: string;
-  fetcher: Fetcher;
+  fetcher: SubgraphFetcher;
   request: SubgraphRequest;
   headers: Record<string, string>;
   signal: AbortSignal;
@@ -28,17 +28,13 @@ export async function sendSubgraphRequest({ subgraph, url, fetcher, request, hea
   let status: number;
   let text: string;
   try {
-    const response = await fetcher(url, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ query, variables, operationName, extensions }),
-      signal,
-    } as Parameters<Fetcher>[1]);
+    const response = await fetcher(url, { method: "POST", headers, body: JSON.stringify({ query, variables, operationName, extensions }), signal });
     status = response.status;
     text = await response.text();
   } catch (error) {
     if (signal.aborted || (error as Error).name === "TimeoutError") throw fail("timeout", "it did not answer in time");
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    // undici's request API puts the socket error's code on the error itself; fetch puts it on `cause`.
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
     throw fail("unreachable", `it could not be reached${cause ? ` (${cause})` : ""}`, true);
   }
   if (status >= 500) throw fail("http-status", `it answered HTTP ${status}`, TRANSIENT_STATUSES.has(status));
