@@ -1,9 +1,11 @@
+import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions, type SupergraphSdlHook } from "@apollo/gateway";
 import { Kind } from "graphql";
 import type { Logger } from "@store/service-kit";
 import type { BreakerState } from "./circuit-breaker.ts";
 import type { RouterConfig } from "./config.ts";
 import type { RouterContext } from "./context.ts";
+import { createPlanExecutor } from "./execution/executor.ts";
 import { answerFailuresWithErrors } from "./failure-response.ts";
 import { createFetchPolicy, type FetchPolicy } from "./fetch-policy.ts";
 import { countingPlanCache, observeFetches, type RouterMetrics } from "./metrics.ts";
@@ -96,8 +98,23 @@ export function createGateway(config: RouterConfig, supergraphSdl: string | Supe
     });
   }
 
+  // Apollo's planner and supergraph handling, the router's own plan runner (router/src/execution).
+  const routed: GatewayInterface = {
+    async load(options) {
+      const loaded = await gateway.load(options);
+      const executor = createPlanExecutor({
+        gateway,
+        stock: loaded.executor,
+        onPlanCacheLookup: (hit) => metrics?.queryPlanCache.inc({ result: hit ? "hit" : "miss" }),
+      });
+      return { schema: loaded.schema, executor };
+    },
+    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
+    stop: () => gateway.stop(),
+  };
+
   return {
-    gateway,
+    gateway: routed,
     closePools: () => Promise.all(pools.map((p) => p.close())),
     /** Each subgraph's circuit state, for the readiness report (informative: it never fails readiness). */
     circuits: (): Record<string, BreakerState> => Object.fromEntries([...breakers].map(([name, breaker]) => [name, breaker.state])),

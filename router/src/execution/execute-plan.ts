@@ -1,0 +1,205 @@
+import { GraphQLDataSourceRequestKind, type GraphQLDataSource } from "@apollo/gateway/dist/datasources/types.js";
+import { applyRewrites, isObjectOfType } from "@apollo/gateway/dist/dataRewrites.js";
+import { generateHydratedPaths } from "@apollo/gateway/dist/executeQueryPlan.js";
+import { deepMerge } from "@apollo/gateway/dist/utilities/deepMerge.js";
+import { ERRORS, errorCodeDef, type VariableDefinitions } from "@apollo/federation-internals";
+import { evaluateCondition, getResponseName, type FetchNode, type PlanNode, type QueryPlanSelectionNode } from "@apollo/query-planner";
+import { GraphQLError, Kind, type GraphQLSchema } from "graphql";
+import { withSpan } from "./spans.ts";
+
+/**
+ * Runs a query plan from @apollo/query-planner against the subgraphs, the way @apollo/gateway's
+ * executeQueryPlan does (same merging, rewrites, error paths), minus the work this router does not
+ * need per fetch: no usage-report trace nodes (the executor hands those requests to stock), and one
+ * representation per distinct entity in an entity fetch. Stock sends every occurrence: in a nested
+ * query the same product shows up under many reviews, so its fetches carried many copies of the
+ * same few representations, each one serialized, parsed by the subgraph, answered and parsed back.
+ */
+
+type ResponsePath = (string | number)[];
+type Data = Record<string, any>;
+
+export interface PlanRun {
+  serviceMap: Record<string, GraphQLDataSource>;
+  supergraphSchema: GraphQLSchema;
+  /** The client's variables as sent (stock forwards them uncoerced too). */
+  variables: Record<string, unknown> | undefined;
+  /** The operation's variable definitions (their defaults decide a Condition node without a value). */
+  variableDefinitions: VariableDefinitions;
+  /** Apollo Server's request context, handed to every data source as stock does. */
+  requestContext: any;
+  errors: GraphQLError[];
+}
+
+interface Cursor {
+  path: ResponsePath;
+  data: any;
+  fullResult: Data;
+}
+
+export async function executePlanNode(run: PlanRun, node: PlanNode, cursor: Cursor): Promise<void> {
+  switch (node.kind) {
+    case "Sequence":
+      for (const child of node.nodes) await executePlanNode(run, child, cursor);
+      return;
+    case "Parallel":
+      await Promise.all(node.nodes.map((child) => executePlanNode(run, child, cursor)));
+      return;
+    case "Flatten": {
+      const data = flattenAtPath(cursor.data, node.path);
+      if (data === undefined || data === null) return;
+      await executePlanNode(run, node.node, { path: cursor.path.concat(node.path), data, fullResult: cursor.fullResult });
+      return;
+    }
+    case "Fetch":
+      try {
+        await withSpan("gateway.fetch", { service: node.serviceName }, () => executeFetch(run, node, cursor));
+      } catch (error) {
+        run.errors.push(error as GraphQLError);
+      }
+      return;
+    case "Condition": {
+      const branch = evaluateCondition(node, run.variableDefinitions, run.variables) ? node.ifClause : node.elseClause;
+      if (branch) await executePlanNode(run, branch, cursor);
+      return;
+    }
+    default:
+      // Plans with @defer or subscriptions never get here: the executor leaves them to stock.
+      throw new Error(`Unsupported query plan node ${(node as { kind: string }).kind}`);
+  }
+}
+
+function flattenAtPath(value: any, path: readonly (string | number)[], from = 0): any {
+  if (from === path.length || value === undefined || value === null) return value;
+  const current = path[from];
+  if (current === "@") return (value as any[]).flatMap((element) => flattenAtPath(element, path, from + 1));
+  if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${String(current)}`);
+  return flattenAtPath(Object.prototype.hasOwnProperty.call(value, current!) ? value[current!] : undefined, path, from + 1);
+}
+
+async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Promise<void> {
+  const service = run.serviceMap[fetch.serviceName];
+  if (!service) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
+  const entities: Data[] = Array.isArray(cursor.data) ? cursor.data.filter((e) => e !== null && e !== undefined) : [cursor.data];
+  if (entities.length < 1) return;
+
+  const variables: Record<string, unknown> = Object.create(null);
+  if (fetch.variableUsages && run.variables) {
+    for (const name of fetch.variableUsages) {
+      if (Object.prototype.hasOwnProperty.call(run.variables, name) && run.variables[name] !== undefined) variables[name] = run.variables[name];
+    }
+  }
+
+  if (!fetch.requires) {
+    const data = await send(run, service, fetch, cursor, variables, undefined);
+    if (data) applyRewrites(run.supergraphSchema, fetch.outputRewrites, data);
+    for (const entity of entities) deepMerge(entity, data);
+    return;
+  }
+
+  // One representation per distinct entity; `occurrences[j]` lists the entities (by their index
+  // among all representations, as error paths count them) that representation j stands for.
+  const representations: Data[] = [];
+  const occurrences: number[][] = [];
+  const entityOf: Data[] = [];
+  const seen = new Map<string, number>();
+  let index = 0;
+  for (const entity of entities) {
+    const representation = selectionOf(run.supergraphSchema, entity, fetch.requires);
+    if (!representation || !representation.__typename) continue;
+    applyRewrites(run.supergraphSchema, fetch.inputRewrites, representation);
+    const key = JSON.stringify(representation);
+    let unique = seen.get(key);
+    if (unique === undefined) {
+      unique = representations.length;
+      seen.set(key, unique);
+      representations.push(representation);
+      occurrences.push([]);
+    }
+    occurrences[unique]!.push(index++);
+    entityOf.push(entity);
+  }
+  if (representations.length < 1) return;
+  if ("representations" in variables) throw new Error(`Variables cannot contain key "representations"`);
+
+  const data = await send(run, service, fetch, cursor, { ...variables, representations }, occurrences);
+  if (!data) return;
+  const received = data._entities;
+  if (!Array.isArray(received)) throw new Error(`Expected "data._entities" in response to be an array`);
+  if (received.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+  for (let unique = 0; unique < received.length; unique++) {
+    const entity = received[unique];
+    const targets = occurrences[unique]!;
+    if (entity && !entity.__typename) entity.__typename = entityOf[targets[0]!]!.__typename;
+    applyRewrites(run.supergraphSchema, fetch.outputRewrites, entity);
+    for (const target of targets) deepMerge(entityOf[target]!, entity);
+  }
+}
+
+/** The fields of an entity its subgraph needs to find it (the fetch's `requires`), as stock selects them. */
+function selectionOf(schema: GraphQLSchema, source: Data | null, selections: readonly QueryPlanSelectionNode[]): Data | null {
+  if (source === null) return null;
+  const result: Data = Object.create(null);
+  for (const selection of selections) {
+    if (selection.kind === Kind.FIELD) {
+      const name = getResponseName(selection);
+      const value = Object.prototype.hasOwnProperty.call(source, name) ? source[name] : undefined;
+      if (value === undefined) return null;
+      const nested = selection.selections;
+      if (Array.isArray(value)) result[name] = value.map((v) => (nested ? selectionOf(schema, v, nested) : v));
+      else result[name] = nested ? selectionOf(schema, value, nested) : value;
+    } else if (selection.typeCondition && isObjectOfType(schema, source, selection.typeCondition)) {
+      deepMerge(result, selectionOf(schema, source, selection.selections));
+    }
+  }
+  return result;
+}
+
+async function send(run: PlanRun, service: GraphQLDataSource, fetch: FetchNode, cursor: Cursor, variables: Record<string, unknown>, occurrences: number[][] | undefined): Promise<Data | null | undefined> {
+  const context = run.requestContext;
+  const response = await service.process({
+    kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
+    request: { query: fetch.operation, variables, operationName: fetch.operationName },
+    incomingRequestContext: context,
+    context: context.context,
+    document: fetch.operationDocumentNode,
+    pathInIncomingRequest: cursor.path as never,
+  });
+  if (response.errors) {
+    const paths = errorPaths(fetch, cursor, occurrences);
+    for (const error of response.errors) for (const path of paths(error.path as ResponsePath | undefined)) run.errors.push(downstreamError(error, fetch.serviceName, path));
+    if (!response.extensions?.ftv1 && context.metrics) {
+      const nonFtv1 = response.errors.map((error) => ({ subgraph: fetch.serviceName, path: error.path }));
+      if (context.metrics.nonFtv1ErrorPaths) context.metrics.nonFtv1ErrorPaths.push(...nonFtv1);
+      else context.metrics.nonFtv1ErrorPaths = nonFtv1;
+    }
+  }
+  return response.data as Data | null | undefined;
+}
+
+/**
+ * Where a subgraph error lands in the client's response. An entity error (`_entities.i...`) lands
+ * on every entity that representation i stood for, so the client sees the errors stock would give.
+ */
+function errorPaths(fetch: FetchNode, cursor: Cursor, occurrences: number[][] | undefined): (path: ResponsePath | undefined) => Array<ResponsePath | undefined> {
+  let hydrated: ResponsePath[] | undefined;
+  return (path) => {
+    if (fetch.requires && typeof path?.[1] === "number") {
+      if (!hydrated) {
+        hydrated = [];
+        generateHydratedPaths([], cursor.path as never, cursor.fullResult, hydrated as never);
+      }
+      const indexes = occurrences?.[path[1]] ?? [path[1]];
+      return indexes.map((i) => [...(hydrated![i] ?? []), ...path.slice(2)]);
+    }
+    return [path ? [...cursor.path, ...path] : undefined];
+  };
+}
+
+function downstreamError(original: { message?: string; extensions?: Record<string, unknown> }, serviceName: string, path: ResponsePath | undefined): GraphQLError {
+  const message = original.message || `Error while fetching subquery from service "${serviceName}"`;
+  const options = { originalError: original as Error, path, extensions: { ...original.extensions, serviceName } };
+  const codeDef = errorCodeDef(original as never);
+  if (!codeDef && original.extensions?.code) return new GraphQLError(message, options);
+  return (codeDef ?? ERRORS.DOWNSTREAM_SERVICE_ERROR).err(message, options);
+}
