@@ -56,8 +56,17 @@ function isQuery(options: GraphQLDataSourceProcessOptions<RouterContext>): boole
   return /^\s*(\{|query\b)/.test(options.request.query ?? "");
 }
 
-/** `supergraphSdl`: a fixed SDL (file mode) or a hook that follows the registry. */
-export function createGateway(config: RouterConfig, supergraphSdl: string | SupergraphSdlHook, logger: Logger, metrics?: RouterMetrics) {
+/**
+ * `supergraphSdl`: a fixed SDL (file mode) or a hook that follows the registry. `executor: "stock"`
+ * runs @apollo/gateway's own executor instead of the router's (the tests compare the two).
+ */
+export function createGateway(
+  config: RouterConfig,
+  supergraphSdl: string | SupergraphSdlHook,
+  logger: Logger,
+  metrics?: RouterMetrics,
+  { executor: executorKind = "router" }: { executor?: "router" | "stock" } = {},
+) {
   const pools: Array<{ close(): Promise<void> }> = [];
   const breakers = new Map<string, FetchPolicy["breaker"]>();
   const services = new Map<string, SubgraphDataSource>();
@@ -102,6 +111,7 @@ export function createGateway(config: RouterConfig, supergraphSdl: string | Supe
   const routed: GatewayInterface = {
     async load(options) {
       const loaded = await gateway.load(options);
+      if (executorKind === "stock") return loaded;
       const executor = createPlanExecutor({
         gateway,
         stock: loaded.executor,

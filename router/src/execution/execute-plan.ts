@@ -4,7 +4,8 @@ import { generateHydratedPaths } from "@apollo/gateway/dist/executeQueryPlan.js"
 import { deepMerge } from "@apollo/gateway/dist/utilities/deepMerge.js";
 import { ERRORS, errorCodeDef, type VariableDefinitions } from "@apollo/federation-internals";
 import { evaluateCondition, getResponseName, type FetchNode, type PlanNode, type QueryPlanSelectionNode } from "@apollo/query-planner";
-import { GraphQLError, Kind, type GraphQLSchema } from "graphql";
+import { Kind, type GraphQLSchema } from "graphql";
+import { GraphQLError } from "./graphql-error.ts";
 import { withSpan } from "./spans.ts";
 
 /**
@@ -167,7 +168,10 @@ async function send(run: PlanRun, service: GraphQLDataSource, fetch: FetchNode, 
   });
   if (response.errors) {
     const paths = errorPaths(fetch, cursor, occurrences);
-    for (const error of response.errors) for (const path of paths(error.path as ResponsePath | undefined)) run.errors.push(downstreamError(error, fetch.serviceName, path));
+    const placed = response.errors.flatMap((error) => paths(error.path as ResponsePath | undefined).map(({ entity, path }) => ({ entity, path, error })));
+    // Stock sent one representation per occurrence and got its errors back in that order: keep it.
+    if (occurrences) placed.sort((a, b) => a.entity - b.entity);
+    for (const { error, path } of placed) run.errors.push(downstreamError(error, fetch.serviceName, path));
     if (!response.extensions?.ftv1 && context.metrics) {
       const nonFtv1 = response.errors.map((error) => ({ subgraph: fetch.serviceName, path: error.path }));
       if (context.metrics.nonFtv1ErrorPaths) context.metrics.nonFtv1ErrorPaths.push(...nonFtv1);
@@ -181,7 +185,7 @@ async function send(run: PlanRun, service: GraphQLDataSource, fetch: FetchNode, 
  * Where a subgraph error lands in the client's response. An entity error (`_entities.i...`) lands
  * on every entity that representation i stood for, so the client sees the errors stock would give.
  */
-function errorPaths(fetch: FetchNode, cursor: Cursor, occurrences: number[][] | undefined): (path: ResponsePath | undefined) => Array<ResponsePath | undefined> {
+function errorPaths(fetch: FetchNode, cursor: Cursor, occurrences: number[][] | undefined): (path: ResponsePath | undefined) => Array<{ entity: number; path: ResponsePath | undefined }> {
   let hydrated: ResponsePath[] | undefined;
   return (path) => {
     if (fetch.requires && typeof path?.[1] === "number") {
@@ -190,9 +194,9 @@ function errorPaths(fetch: FetchNode, cursor: Cursor, occurrences: number[][] | 
         generateHydratedPaths([], cursor.path as never, cursor.fullResult, hydrated as never);
       }
       const indexes = occurrences?.[path[1]] ?? [path[1]];
-      return indexes.map((i) => [...(hydrated![i] ?? []), ...path.slice(2)]);
+      return indexes.map((i) => ({ entity: i, path: [...(hydrated![i] ?? []), ...path.slice(2)] }));
     }
-    return [path ? [...cursor.path, ...path] : undefined];
+    return [{ entity: -1, path: path ? [...cursor.path, ...path] : undefined }];
   };
 }
 

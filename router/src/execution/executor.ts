@@ -1,7 +1,7 @@
 import type { ApolloGateway } from "@apollo/gateway";
 import type { GatewayExecutor, GatewayGraphQLRequestContext } from "@apollo/server-gateway-interface";
 import type { PlanNode } from "@apollo/query-planner";
-import { GraphQLError } from "graphql";
+import { GraphQLError } from "./graphql-error.ts";
 import { getVariableValues } from "graphql/execution/values.js";
 import { executePlanNode, type PlanRun } from "./execute-plan.ts";
 import { gatewayStateReader } from "./gateway-state.ts";
