@@ -6,6 +6,7 @@ import { ERRORS, errorCodeDef, type VariableDefinitions } from "@apollo/federati
 import { evaluateCondition, getResponseName, type FetchNode, type PlanNode, type QueryPlanSelectionNode } from "@apollo/query-planner";
 import { Kind, type GraphQLSchema } from "graphql";
 import { GraphQLError } from "./graphql-error.ts";
+import type { EntityBatcher, EntityResponse } from "./entity-batching.ts";
 import { withSpan } from "./spans.ts";
 
 /**
@@ -30,6 +31,9 @@ export interface PlanRun {
   /** Apollo Server's request context, handed to every data source as stock does. */
   requestContext: any;
   errors: GraphQLError[];
+  /** Entity fetches of this plan that may share a request with an identical one (see entity-batching.ts). */
+  mergeable: ReadonlyMap<FetchNode, string>;
+  batcher: EntityBatcher;
 }
 
 interface Cursor {
@@ -92,7 +96,7 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   }
 
   if (!fetch.requires) {
-    const data = await send(run, service, fetch, cursor, variables, undefined);
+    const data = placeErrors(run, fetch, cursor, await callService(run, service, fetch, cursor, variables), undefined);
     if (data) applyRewrites(run.supergraphSchema, fetch.outputRewrites, data);
     for (const entity of entities) deepMerge(entity, data);
     return;
@@ -101,6 +105,7 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   // One representation per distinct entity; `occurrences[j]` lists the entities (by their index
   // among all representations, as error paths count them) that representation j stands for.
   const representations: Data[] = [];
+  const keys: string[] = [];
   const occurrences: number[][] = [];
   const entityOf: Data[] = [];
   const seen = new Map<string, number>();
@@ -115,6 +120,7 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
       unique = representations.length;
       seen.set(key, unique);
       representations.push(representation);
+      keys.push(key);
       occurrences.push([]);
     }
     occurrences[unique]!.push(index++);
@@ -123,7 +129,10 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   if (representations.length < 1) return;
   if ("representations" in variables) throw new Error(`Variables cannot contain key "representations"`);
 
-  const data = await send(run, service, fetch, cursor, { ...variables, representations }, occurrences);
+  const call = (sent: Data[]) => callService(run, service, fetch, cursor, { ...variables, representations: sent });
+  const batch = run.mergeable.get(fetch);
+  const response = batch ? await run.batcher.request(batch, representations, keys, call) : await call(representations);
+  const data = placeErrors(run, fetch, cursor, response, occurrences);
   if (!data) return;
   const received = data._entities;
   if (!Array.isArray(received)) throw new Error(`Expected "data._entities" in response to be an array`);
@@ -156,16 +165,21 @@ function selectionOf(schema: GraphQLSchema, source: Data | null, selections: rea
   return result;
 }
 
-async function send(run: PlanRun, service: GraphQLDataSource, fetch: FetchNode, cursor: Cursor, variables: Record<string, unknown>, occurrences: number[][] | undefined): Promise<Data | null | undefined> {
+function callService(run: PlanRun, service: GraphQLDataSource, fetch: FetchNode, cursor: Cursor, variables: Record<string, unknown>): Promise<EntityResponse> {
   const context = run.requestContext;
-  const response = await service.process({
+  return service.process({
     kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
     request: { query: fetch.operation, variables, operationName: fetch.operationName },
     incomingRequestContext: context,
     context: context.context,
     document: fetch.operationDocumentNode,
     pathInIncomingRequest: cursor.path as never,
-  });
+  }) as Promise<EntityResponse>;
+}
+
+/** Records the subgraph's errors at their places in the client's response; returns the data. */
+function placeErrors(run: PlanRun, fetch: FetchNode, cursor: Cursor, response: EntityResponse, occurrences: number[][] | undefined): Data | null | undefined {
+  const context = run.requestContext;
   if (response.errors) {
     const paths = errorPaths(fetch, cursor, occurrences);
     const placed = response.errors.flatMap((error) => paths(error.path as ResponsePath | undefined).map(({ entity, path }) => ({ entity, path, error })));
@@ -178,7 +192,7 @@ async function send(run: PlanRun, service: GraphQLDataSource, fetch: FetchNode, 
       else context.metrics.nonFtv1ErrorPaths = nonFtv1;
     }
   }
-  return response.data as Data | null | undefined;
+  return response.data;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { GatewayExecutor, GatewayGraphQLRequestContext } from "@apollo/serv
 import type { PlanNode } from "@apollo/query-planner";
 import { GraphQLError } from "./graphql-error.ts";
 import { getVariableValues } from "graphql/execution/values.js";
+import { EntityBatcher } from "./entity-batching.ts";
 import { executePlanNode, type PlanRun } from "./execute-plan.ts";
 import { gatewayStateReader } from "./gateway-state.ts";
 import { PreparedOperationCache } from "./prepared-operations.ts";
@@ -57,6 +58,8 @@ export function createPlanExecutor({ gateway, stock, maxPreparedOperations = 200
         variableDefinitions: prepared.operation.variableDefinitions,
         requestContext,
         errors: [],
+        mergeable: prepared.mergeable,
+        batcher: new EntityBatcher(),
       };
       if (prepared.plan.node) await executePlanNode(run, prepared.plan.node as PlanNode, { path: [], data, fullResult: data });
       let shaped;

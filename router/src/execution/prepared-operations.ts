@@ -1,7 +1,8 @@
 import { operationFromDocument, type Operation } from "@apollo/federation-internals";
-import type { QueryPlan, PlanNode, SubscriptionNode } from "@apollo/query-planner";
+import type { FetchNode, QueryPlan, PlanNode, SubscriptionNode } from "@apollo/query-planner";
 import { Kind, print, type DocumentNode, type OperationDefinitionNode } from "graphql";
 import { LRUCache } from "lru-cache";
+import { mergeableFetches } from "./entity-batching.ts";
 import type { GatewayState } from "./gateway-state.ts";
 import { compileShape, type CompiledShape } from "./result-shaping.ts";
 import { withSyncSpan } from "./spans.ts";
@@ -12,6 +13,8 @@ export interface PreparedOperation {
   shape: CompiledShape;
   operation: Operation;
   definition: OperationDefinitionNode;
+  /** Entity fetches that may share a request with an identical one running at the same time. */
+  mergeable: Map<FetchNode, string>;
   /** Why stock @apollo/gateway must run this one (@defer, subscriptions, introspection), if it must. */
   leaveToStock?: string;
 }
@@ -50,7 +53,7 @@ export function prepareOperation(state: GatewayState, document: DocumentNode, op
   const operation = operationFromDocument(state.apiSchema, document, { operationName: name, validate: false });
   const shape = compileShape(operation);
   const leaveToStock = unsupportedNode(plan.node) ?? (shape.hasIntrospection ? "introspection" : undefined);
-  return { plan, shape, operation, definition, leaveToStock };
+  return { plan, shape, operation, definition, leaveToStock, mergeable: mergeableFetches(plan.node) };
 }
 
 /**

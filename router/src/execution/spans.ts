@@ -1,4 +1,4 @@
-import { SpanStatusCode, trace, type Attributes } from "@opentelemetry/api";
+import { SpanStatusCode, context, trace, type Attributes } from "@opentelemetry/api";
 import { tracingEnabled } from "@store/service-kit";
 
 // The names and tracer @apollo/gateway uses, so traces read the same whichever executor ran.
@@ -36,4 +36,9 @@ export function withSyncSpan<T>(name: string, attributes: Attributes, work: () =
       span.end();
     }
   });
+}
+
+/** `fn`, run later, in the span context active now (so a deferred subgraph call keeps its parent span). */
+export function bindToActiveContext<F extends (...args: never[]) => unknown>(fn: F): F {
+  return tracingEnabled() ? context.bind(context.active(), fn) : fn;
 }
