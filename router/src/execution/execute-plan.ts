@@ -74,12 +74,42 @@ export async function executePlanNode(run: PlanRun, node: PlanNode, cursor: Curs
   }
 }
 
-function flattenAtPath(value: any, path: readonly (string | number)[], from = 0): any {
-  if (from === path.length || value === undefined || value === null) return value;
-  const current = path[from];
-  if (current === "@") return (value as any[]).flatMap((element) => flattenAtPath(element, path, from + 1));
-  if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${String(current)}`);
-  return flattenAtPath(Object.prototype.hasOwnProperty.call(value, current!) ? value[current!] : undefined, path, from + 1);
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * The values at `path` ("@" steps into every element of a list), flattened exactly as stock's
+ * flattenResultsAtPath does, but pushed into one array rather than a flatMap per list on the way.
+ */
+function flattenAtPath(value: any, path: readonly (string | number)[]): any {
+  let current = value;
+  for (let i = 0; i < path.length; i++) {
+    if (current === undefined || current === null) return current;
+    const key = path[i]!;
+    if (key === "@") {
+      const found: any[] = [];
+      for (const element of current as any[]) pushFlattened(element, path, i + 1, found);
+      return found;
+    }
+    if (Array.isArray(current)) throw new Error(`Unexpected array in result for path element ${String(key)}`);
+    current = hasOwn.call(current, key) ? current[key] : undefined;
+  }
+  return current;
+}
+
+/** Pushes what flatMap would take from flattenResultsAtPath(value, path from `from`): its elements if a list, else itself. */
+function pushFlattened(value: any, path: readonly (string | number)[], from: number, found: any[]): void {
+  if (from === path.length || value === undefined || value === null) {
+    if (Array.isArray(value)) for (const element of value) found.push(element);
+    else found.push(value);
+    return;
+  }
+  const key = path[from]!;
+  if (key === "@") {
+    for (const element of value as any[]) pushFlattened(element, path, from + 1, found);
+    return;
+  }
+  if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${String(key)}`);
+  pushFlattened(hasOwn.call(value, key) ? value[key] : undefined, path, from + 1, found);
 }
 
 async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Promise<void> {
@@ -91,7 +121,7 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   const variables: Record<string, unknown> = Object.create(null);
   if (fetch.variableUsages && run.variables) {
     for (const name of fetch.variableUsages) {
-      if (Object.prototype.hasOwnProperty.call(run.variables, name) && run.variables[name] !== undefined) variables[name] = run.variables[name];
+      if (hasOwn.call(run.variables, name) && run.variables[name] !== undefined) variables[name] = run.variables[name];
     }
   }
 
@@ -149,11 +179,12 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
 /** The fields of an entity its subgraph needs to find it (the fetch's `requires`), as stock selects them. */
 function selectionOf(schema: GraphQLSchema, source: Data | null, selections: readonly QueryPlanSelectionNode[]): Data | null {
   if (source === null) return null;
-  const result: Data = Object.create(null);
+  // A plain object: V8 keeps it in fast mode, so the JSON key and the request body are cheaper to write.
+  const result: Data = {};
   for (const selection of selections) {
     if (selection.kind === Kind.FIELD) {
       const name = getResponseName(selection);
-      const value = Object.prototype.hasOwnProperty.call(source, name) ? source[name] : undefined;
+      const value = hasOwn.call(source, name) ? source[name] : undefined;
       if (value === undefined) return null;
       const nested = selection.selections;
       if (Array.isArray(value)) result[name] = value.map((v) => (nested ? selectionOf(schema, v, nested) : v));

@@ -115,7 +115,16 @@ interface Run {
   variables: Record<string, unknown>;
   errors: GraphQLError[];
   path: (string | number)[];
+  /**
+   * What the last updateValue call found besides its value (INVALID: null that must bubble up,
+   * HAS_ERRORS: an error was recorded below). Flags rather than a result object per value: the
+   * shaping walks every value of the response, and those objects were a good share of its garbage.
+   */
+  flags: number;
 }
+
+const INVALID = 1;
+const HAS_ERRORS = 2;
 
 function conditionValue(value: boolean | string, variables: Record<string, unknown>): boolean {
   if (typeof value === "boolean") return value;
@@ -170,10 +179,9 @@ function applySelections(run: Run, input: Record<string, any>, selections: Shape
         continue;
       }
       run.path.push(responseName);
-      const result = updateValue(run, outputValue, shape.type, inputValue, shape.selections, parentType);
-      output[responseName] = result.updated;
+      output[responseName] = updateValue(run, outputValue, shape.type, inputValue, shape.selections, parentType);
       run.path.pop();
-      if (result.invalid) return NULL_BUBBLE_UP;
+      if (run.flags & INVALID) return NULL_BUBBLE_UP;
     } else {
       const typename = input[typenameFieldName];
       if (fragmentApplies(run, shape, typename, parentType)) {
@@ -184,41 +192,44 @@ function applySelections(run: Run, input: Record<string, any>, selections: Shape
   return false;
 }
 
-interface Updated {
-  updated: any;
-  invalid?: boolean;
-  hasErrors?: boolean;
-}
-
-function updateValue(run: Run, outputValue: any, type: Type, inputValue: any, selections: Shape[] | undefined, parentType: CompositeType): Updated {
-  if (outputValue === null || (outputValue !== undefined && !selections)) return { updated: outputValue };
+/** The value to output; run.flags says whether it must bubble up as null and whether errors were recorded. */
+function updateValue(run: Run, outputValue: any, type: Type, inputValue: any, selections: Shape[] | undefined, parentType: CompositeType): any {
+  if (outputValue === null || (outputValue !== undefined && !selections)) {
+    run.flags = 0;
+    return outputValue;
+  }
   if (isNonNullType(type)) {
-    const inner = updateValue(run, outputValue, type.ofType, inputValue, selections, parentType);
-    if (inner.updated === null) {
-      if (!inner.hasErrors) {
+    const updated = updateValue(run, outputValue, type.ofType, inputValue, selections, parentType);
+    if (updated === null) {
+      if (!(run.flags & HAS_ERRORS)) {
         run.errors.push(ERRORS.INVALID_GRAPHQL.err(`Cannot return null for non-nullable ${describeLast(run.path, type.ofType, parentType)}.`, { path: Array.from(run.path) }));
       }
-      return { updated: null, invalid: true, hasErrors: true };
+      run.flags = INVALID | HAS_ERRORS;
+      return null;
     }
-    return { updated: inner.updated };
+    run.flags = 0;
+    return updated;
   }
-  if (inputValue === null) return { updated: null };
+  if (inputValue === null) {
+    run.flags = 0;
+    return null;
+  }
   if (isListType(type)) {
     if (!Array.isArray(inputValue)) throw new Error(`Invalid non-list value ${inputValue} returned by subgraph for list type ${type}`);
-    const outputs: any[] = outputValue === undefined ? new Array(inputValue.length).fill(undefined) : outputValue;
-    if (outputs.length !== inputValue.length) throw new Error(`List lengths differ at ${run.path.join(".")}`);
+    const outputs: any[] | undefined = outputValue;
+    if (outputs !== undefined && outputs.length !== inputValue.length) throw new Error(`List lengths differ at ${run.path.join(".")}`);
     let nullify = false;
     let hasErrors = false;
-    const updated = new Array(outputs.length);
-    for (let i = 0; i < outputs.length; i++) {
+    const updated = new Array(inputValue.length);
+    for (let i = 0; i < inputValue.length; i++) {
       run.path.push(i);
-      const element = updateValue(run, outputs[i], type.ofType, inputValue[i], selections, parentType);
+      updated[i] = updateValue(run, outputs === undefined ? undefined : outputs[i], type.ofType, inputValue[i], selections, parentType);
       run.path.pop();
-      nullify ||= !!element.invalid;
-      hasErrors ||= !!element.hasErrors;
-      updated[i] = element.updated;
+      if (run.flags & INVALID) nullify = true;
+      if (run.flags & HAS_ERRORS) hasErrors = true;
     }
-    return { updated: nullify ? null : updated, hasErrors };
+    run.flags = hasErrors ? HAS_ERRORS : 0;
+    return nullify ? null : updated;
   }
   if (isCompositeType(type)) {
     if (!selections || typeof inputValue !== "object") throw new Error(`Invalid non-object value ${inputValue} returned by subgraph for composite type ${type}`);
@@ -228,24 +239,29 @@ function updateValue(run: Run, outputValue: any, type: Type, inputValue: any, se
       const named = run.schema.type(typename);
       if (!named || !isCompositeType(named)) {
         run.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid __typename found for object at ${describeLast(run.path, type, parentType)}.`, { path: Array.from(run.path) }));
-        return { updated: null, hasErrors: true };
+        run.flags = HAS_ERRORS;
+        return null;
       }
       objectType = named;
     }
-    const output = outputValue === undefined ? Object.create(null) : outputValue;
+    // A plain object (not Object.create(null)): V8 keeps it in fast mode with a shared shape, which
+    // makes it smaller and quicker to serialize. Response names never start with "__" but __typename.
+    const output = outputValue === undefined ? {} : outputValue;
     const bubbled = applySelections(run, inputValue, selections, output, objectType);
-    return { updated: bubbled ? null : output, hasErrors: bubbled };
+    run.flags = bubbled ? HAS_ERRORS : 0;
+    return bubbled ? null : output;
   }
   const valid = isValidLeafValue(run.schema, inputValue, type as never);
   if (!valid) run.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid value found for ${describeLast(run.path, type, parentType)}.`, { path: Array.from(run.path) }));
-  return { updated: valid ? inputValue : null, hasErrors: !valid };
+  run.flags = valid ? 0 : HAS_ERRORS;
+  return valid ? inputValue : null;
 }
 
 /** The client's `data` from the merged subgraph data, and errors from null propagation and invalid values. */
 export function shapeResponse(shape: CompiledShape, input: Record<string, any> | null | undefined, variables: Record<string, unknown> | undefined): { data: any; errors: GraphQLError[] } {
   if (!input) return { data: input, errors: [] };
-  const run: Run = { schema: shape.schema, variables: { __proto__: null, ...shape.defaultedVariables, ...variables } as never, errors: [], path: [] };
-  const data = Object.create(null);
+  const run: Run = { schema: shape.schema, variables: { __proto__: null, ...shape.defaultedVariables, ...variables } as never, errors: [], path: [], flags: 0 };
+  const data = {};
   const bubbled = applySelections(run, input, shape.selections, data, shape.rootType);
   return { data: bubbled ? null : data, errors: run.errors };
 }
