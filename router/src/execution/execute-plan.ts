@@ -1,7 +1,6 @@
 import { GraphQLDataSourceRequestKind, type GraphQLDataSource } from "@apollo/gateway/dist/datasources/types.js";
 import { applyRewrites, isObjectOfType } from "@apollo/gateway/dist/dataRewrites.js";
 import { generateHydratedPaths } from "@apollo/gateway/dist/executeQueryPlan.js";
-import { deepMerge } from "@apollo/gateway/dist/utilities/deepMerge.js";
 import { ERRORS, errorCodeDef, type VariableDefinitions } from "@apollo/federation-internals";
 import { evaluateCondition, getResponseName, type FetchNode, type PlanNode, type QueryPlanSelectionNode } from "@apollo/query-planner";
 import { Kind, type GraphQLSchema } from "graphql";
@@ -128,7 +127,7 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   if (!fetch.requires) {
     const data = placeErrors(run, fetch, cursor, await callService(run, service, fetch, cursor, variables), undefined);
     if (data) applyRewrites(run.supergraphSchema, fetch.outputRewrites, data);
-    for (const entity of entities) deepMerge(entity, data);
+    for (const entity of entities) mergeInto(entity, data);
     return;
   }
 
@@ -140,16 +139,25 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   const entityOf: Data[] = [];
   const seen = new Map<string, number>();
   let index = 0;
+  const flat = fetch.inputRewrites?.length ? null : flatRequires(fetch);
   for (const entity of entities) {
-    const representation = selectionOf(run.supergraphSchema, entity, fetch.requires);
-    if (!representation || !representation.__typename) continue;
-    applyRewrites(run.supergraphSchema, fetch.inputRewrites, representation);
-    const key = JSON.stringify(representation);
+    let key: string | undefined;
+    let representation: Data | null = null;
+    if (flat) {
+      // Keyed straight from the entity: a repeated entity costs no representation object.
+      key = flatKey(run.supergraphSchema, entity, flat);
+      if (key === undefined) continue;
+    } else {
+      representation = selectionOf(run.supergraphSchema, entity, fetch.requires);
+      if (!representation || !representation.__typename) continue;
+      applyRewrites(run.supergraphSchema, fetch.inputRewrites, representation);
+      key = JSON.stringify(representation);
+    }
     let unique = seen.get(key);
     if (unique === undefined) {
       unique = representations.length;
       seen.set(key, unique);
-      representations.push(representation);
+      representations.push(representation ?? selectionOf(run.supergraphSchema, entity, fetch.requires)!);
       keys.push(key);
       occurrences.push([]);
     }
@@ -172,9 +180,82 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
     const targets = occurrences[unique]!;
     if (entity && !entity.__typename) entity.__typename = entityOf[targets[0]!]!.__typename;
     applyRewrites(run.supergraphSchema, fetch.outputRewrites, entity);
-    for (const target of targets) deepMerge(entityOf[target]!, entity);
+    for (const target of targets) mergeInto(entityOf[target]!, entity);
   }
 }
+
+/**
+ * The most common `requires`: `... on T { __typename key fields }`, all leaves without aliases.
+ * Worked out once per fetch node of a cached plan.
+ */
+interface FlatRequires {
+  typeCondition: string;
+  fields: string[];
+}
+
+const flatRequiresOf = new WeakMap<FetchNode, FlatRequires | null>();
+
+function flatRequires(fetch: FetchNode): FlatRequires | null {
+  let flat = flatRequiresOf.get(fetch);
+  if (flat === undefined) {
+    const [only, ...rest] = fetch.requires ?? [];
+    flat =
+      only &&
+      rest.length === 0 &&
+      only.kind === Kind.INLINE_FRAGMENT &&
+      only.typeCondition &&
+      only.selections.every((s) => s.kind === Kind.FIELD && !s.alias && !s.selections) &&
+      only.selections.some((s) => s.kind === Kind.FIELD && s.name === "__typename")
+        ? { typeCondition: only.typeCondition, fields: only.selections.map((s) => (s as { name: string }).name) }
+        : null;
+    flatRequiresOf.set(fetch, flat);
+  }
+  return flat;
+}
+
+/**
+ * A key equal for two entities exactly when selectionOf would give them equal representations
+ * (undefined when it would give none): the values of the key fields, each length-prefixed.
+ */
+function flatKey(schema: GraphQLSchema, entity: Data, flat: FlatRequires): string | undefined {
+  if (!isObjectOfType(schema, entity, flat.typeCondition)) return undefined;
+  let key = "";
+  for (const field of flat.fields) {
+    const value = hasOwn.call(entity, field) ? entity[field] : undefined;
+    if (value === undefined) return undefined;
+    const text = typeof value === "string" ? value : `\u0000${JSON.stringify(value)}`;
+    key += `${text.length}:${text}`;
+  }
+  return key;
+}
+
+/**
+ * @apollo/gateway's deepMerge (same rules: objects merge, lists of equal length merge element by
+ * element, anything else replaces), walking keys with for-in rather than an Object.keys array per object.
+ */
+function mergeInto(target: Data, source: Data | null | undefined): Data {
+  if (source === undefined || source === null) return target;
+  for (const key in source) {
+    if (!hasOwn.call(source, key)) continue;
+    const value = source[key];
+    if (value === undefined) continue;
+    if (!hasOwn.call(target, key) && key in target) Object.defineProperty(target, key, { configurable: true, enumerable: true, value: undefined, writable: true });
+    const existing = target[key];
+    if (existing && isPlainObject(value)) {
+      mergeInto(existing, value);
+    } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {
+      for (let i = 0; i < value.length; i++) {
+        if (isPlainObject(existing[i]) && isPlainObject(value[i])) mergeInto(existing[i], value[i]);
+        else existing[i] = value[i];
+      }
+    } else {
+      target[key] = value;
+    }
+  }
+  return target;
+}
+
+const isPlainObject = (value: unknown): value is Data => value !== undefined && value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** The fields of an entity its subgraph needs to find it (the fetch's `requires`), as stock selects them. */
 function selectionOf(schema: GraphQLSchema, source: Data | null, selections: readonly QueryPlanSelectionNode[]): Data | null {
@@ -190,7 +271,7 @@ function selectionOf(schema: GraphQLSchema, source: Data | null, selections: rea
       if (Array.isArray(value)) result[name] = value.map((v) => (nested ? selectionOf(schema, v, nested) : v));
       else result[name] = nested ? selectionOf(schema, value, nested) : value;
     } else if (selection.typeCondition && isObjectOfType(schema, source, selection.typeCondition)) {
-      deepMerge(result, selectionOf(schema, source, selection.selections));
+      mergeInto(result, selectionOf(schema, source, selection.selections));
     }
   }
   return result;

@@ -167,7 +167,9 @@ function applySelections(run: Run, input: Record<string, any>, selections: Shape
     if (shape.conditions && skipped(shape.conditions, run.variables)) continue;
     if (shape.kind === "field") {
       const { responseName } = shape;
-      const outputValue = output[responseName];
+      // Own properties only: output objects are plain, and a field may be named like one of
+      // Object.prototype's (`constructor`).
+      const outputValue = hasOwn.call(output, responseName) ? output[responseName] : undefined;
       let inputValue = hasOwn.call(input, responseName) ? (input[responseName] ?? null) : null;
       if (shape.isTypename) {
         if (outputValue === undefined) {

@@ -41,7 +41,7 @@ const definitions: Record<string, { typeDefs: DocumentNode; resolvers: Record<st
       ${link(["@key", "@inaccessible"])}
       type Query { products: [Product!]!  search(term: String!): [SearchResult!]! }
       union SearchResult = Product | Category
-      type Category { name: String! }
+      type Category { name: String!  constructor: String }
       type Product @key(fields: "upc") { upc: String!  name: String!  price: Int!  secret: String @inaccessible }
     `,
     resolvers: {
@@ -53,6 +53,8 @@ const definitions: Record<string, { typeDefs: DocumentNode; resolvers: Record<st
         ],
       },
       Product: { __resolveReference: ({ upc }: { upc: string }) => products.find((p) => p.upc === upc) },
+      // A field named like one of Object.prototype's: the gateway must not read the inherited one.
+      Category: { constructor: () => "hand-made" },
     },
   },
   inventory: {
