@@ -194,11 +194,14 @@ async function workload2(): Promise<WorkloadReport> {
   }
 }
 
+// The machine may be shared: the load average says how much the figures can be trusted.
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(1)).join(" / ");
+const loadAtStart = loadAverage();
 const reports: WorkloadReport[] = [];
 if (values.workload === "1" || values.workload === "all") reports.push(await workload1());
 if (values.workload === "2" || values.workload === "all") reports.push(await workload2());
 
-const settingsLine = `${new Date().toISOString()} · ${os.cpus().length} cores · ${settings.connections} connections · ${settings.rounds} rounds × ${settings.duration} s after ${settings.warmup} s warm-up${smoke ? " · SMOKE (figures not meaningful)" : ""}`;
+const settingsLine = `${new Date().toISOString()} · ${os.cpus().length} cores · ${settings.connections} connections · ${settings.rounds} rounds × ${settings.duration} s after ${settings.warmup} s warm-up · load average (1/5/15 min) ${loadAtStart} at start, ${loadAverage()} at end${smoke ? " · SMOKE (figures not meaningful)" : ""}`;
 const markdown = toMarkdown(reports, settingsLine);
 console.log(`\n${markdown}`);
 const resultsDir = path.join(repoRoot, "bench", "results");
