@@ -3,6 +3,8 @@ import { EntityBatcher, mergeableFetches, type EntityResponse } from "../src/exe
 import type { FetchNode, PlanNode } from "@apollo/query-planner";
 
 const product = (upc: string) => ({ __typename: "Product", upc });
+/** A group of three fetch nodes: two joining wait for the end of the turn. */
+const group = (key: string) => ({ key, size: 3 });
 const keyOf = (r: Record<string, unknown>) => JSON.stringify(r);
 
 /** A subgraph answering every representation with its entity, except upc "bad": null and an error there. */
@@ -25,8 +27,8 @@ describe("entity fetches sharing a request", () => {
     const first = [product("1"), product("2")];
     const second = [product("2"), product("3")];
     const [a, b] = await Promise.all([
-      batcher.request("k", first, first.map(keyOf), send),
-      batcher.request("k", second, second.map(keyOf), send),
+      batcher.request(group("k"), first, first.map(keyOf), send),
+      batcher.request(group("k"), second, second.map(keyOf), send),
     ]);
     expect(calls).toEqual([[product("1"), product("2"), product("3")]]);
     expect(a).toEqual({ data: { _entities: [{ name: "Product 1" }, { name: "Product 2" }] } });
@@ -39,8 +41,8 @@ describe("entity fetches sharing a request", () => {
     const first = [product("1")];
     const second = [product("2"), product("bad")];
     const [a, b] = await Promise.all([
-      batcher.request("k", first, first.map(keyOf), send),
-      batcher.request("k", second, second.map(keyOf), send),
+      batcher.request(group("k"), first, first.map(keyOf), send),
+      batcher.request(group("k"), second, second.map(keyOf), send),
     ]);
     expect(a.errors).toBeUndefined();
     expect(b.errors).toEqual([{ message: "no such product", path: ["_entities", 1, "name"] }]);
@@ -52,9 +54,9 @@ describe("entity fetches sharing a request", () => {
     const batcher = new EntityBatcher();
     const one = [product("1")];
     const results = await Promise.allSettled([
-      batcher.request("a", one, one.map(keyOf), answering(calls)),
-      batcher.request("b", one, one.map(keyOf), async () => Promise.reject(new Error("down"))),
-      batcher.request("b", [product("2")], [keyOf(product("2"))], async () => Promise.reject(new Error("down"))),
+      batcher.request(group("a"), one, one.map(keyOf), answering(calls)),
+      batcher.request(group("b"), one, one.map(keyOf), async () => Promise.reject(new Error("down"))),
+      batcher.request(group("b"), [product("2")], [keyOf(product("2"))], async () => Promise.reject(new Error("down"))),
     ]);
     expect(calls).toHaveLength(1);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected"]);
@@ -86,5 +88,18 @@ describe("which fetches may share a request", () => {
     });
     expect([...merged.keys()]).toEqual([a, b]);
     expect(merged.get(a)).toBe(merged.get(b));
+    expect(merged.get(a)).toMatchObject({ size: 2 });
+  });
+
+  it("sends a batch at once when every fetch of its group has joined", async () => {
+    const calls: Array<Record<string, unknown>[]> = [];
+    const batcher = new EntityBatcher();
+    const both = { key: "k", size: 2 };
+    const first = batcher.request(both, [product("1")], [keyOf(product("1"))], answering(calls));
+    expect(calls).toHaveLength(0);
+    const second = batcher.request(both, [product("2")], [keyOf(product("2"))], answering(calls));
+    // Sent synchronously with the second join, not at the end of the turn.
+    expect(calls).toEqual([[product("1"), product("2")]]);
+    await Promise.all([first, second]);
   });
 });

@@ -28,7 +28,13 @@ interface Part {
  * operation (but for its name), representation shape and variables, appearing at least twice.
  * Fetches with rewrites stay alone (a rewrite applied twice to a shared answer would not be safe).
  */
-export function mergeableFetches(root: PlanNode | SubscriptionNode | undefined): Map<FetchNode, string> {
+export interface MergeGroup {
+  key: string;
+  /** Fetch nodes of the plan in the group: once that many have joined, nothing else can. */
+  size: number;
+}
+
+export function mergeableFetches(root: PlanNode | SubscriptionNode | undefined): Map<FetchNode, MergeGroup> {
   const byKey = new Map<string, FetchNode[]>();
   const visit = (node: PlanNode | SubscriptionNode | undefined): void => {
     if (!node) return;
@@ -56,8 +62,12 @@ export function mergeableFetches(root: PlanNode | SubscriptionNode | undefined):
     }
   };
   visit(root);
-  const mergeable = new Map<FetchNode, string>();
-  for (const [key, nodes] of byKey) if (nodes.length > 1) for (const node of nodes) mergeable.set(node, key);
+  const mergeable = new Map<FetchNode, MergeGroup>();
+  for (const [key, nodes] of byKey) {
+    if (nodes.length < 2) continue;
+    const group = { key, size: nodes.length };
+    for (const node of nodes) mergeable.set(node, group);
+  }
   return mergeable;
 }
 
@@ -69,20 +79,29 @@ export class EntityBatcher {
    * Asks for `representations` (distinct, with their JSON `keys`) through a batch. `send` makes the
    * one subgraph request for the batch, with the union of its representations.
    */
-  request(key: string, representations: Record<string, unknown>[], keys: string[], send: (representations: Record<string, unknown>[]) => Promise<EntityResponse>): Promise<EntityResponse> {
+  request(group: MergeGroup, representations: Record<string, unknown>[], keys: string[], send: (representations: Record<string, unknown>[]) => Promise<EntityResponse>): Promise<EntityResponse> {
+    const { key } = group;
     let parts = this.pending.get(key);
     if (!parts) {
       this.pending.set(key, (parts = []));
       const batch = parts;
-      // setImmediate: after every fetch that this turn's answers unblocked has asked to join.
+      // setImmediate: after every fetch that this turn's answers unblocked has had its chance to
+      // join (a fetch whose entities all came back null never will).
       setImmediate(
         bindToActiveContext(() => {
+          if (this.pending.get(key) !== batch) return;
           this.pending.delete(key);
           void flush(batch, send);
         }),
       );
     }
-    return new Promise((resolve, reject) => parts.push({ representations, keys, resolve, reject }));
+    const joined = new Promise<EntityResponse>((resolve, reject) => parts.push({ representations, keys, resolve, reject }));
+    // Every fetch of the group is in: no reason to wait for the end of the turn.
+    if (parts.length === group.size) {
+      this.pending.delete(key);
+      void flush(parts, send);
+    }
+    return joined;
   }
 }
 

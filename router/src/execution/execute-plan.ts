@@ -5,7 +5,7 @@ import { ERRORS, errorCodeDef, type VariableDefinitions } from "@apollo/federati
 import { evaluateCondition, getResponseName, type FetchNode, type PlanNode, type QueryPlanSelectionNode } from "@apollo/query-planner";
 import { Kind, type GraphQLSchema } from "graphql";
 import { GraphQLError } from "./graphql-error.ts";
-import type { EntityBatcher, EntityResponse } from "./entity-batching.ts";
+import type { EntityBatcher, EntityResponse, MergeGroup } from "./entity-batching.ts";
 import { withSpan } from "./spans.ts";
 
 /**
@@ -31,7 +31,7 @@ export interface PlanRun {
   requestContext: any;
   errors: GraphQLError[];
   /** Entity fetches of this plan that may share a request with an identical one (see entity-batching.ts). */
-  mergeable: ReadonlyMap<FetchNode, string>;
+  mergeable: ReadonlyMap<FetchNode, MergeGroup>;
   batcher: EntityBatcher;
 }
 

@@ -2,7 +2,7 @@ import { operationFromDocument, type Operation } from "@apollo/federation-intern
 import type { FetchNode, QueryPlan, PlanNode, SubscriptionNode } from "@apollo/query-planner";
 import { Kind, print, type DocumentNode, type OperationDefinitionNode } from "graphql";
 import { LRUCache } from "lru-cache";
-import { mergeableFetches } from "./entity-batching.ts";
+import { mergeableFetches, type MergeGroup } from "./entity-batching.ts";
 import type { GatewayState } from "./gateway-state.ts";
 import { compileShape, type CompiledShape } from "./result-shaping.ts";
 import { withSyncSpan } from "./spans.ts";
@@ -14,7 +14,7 @@ export interface PreparedOperation {
   operation: Operation;
   definition: OperationDefinitionNode;
   /** Entity fetches that may share a request with an identical one running at the same time. */
-  mergeable: Map<FetchNode, string>;
+  mergeable: Map<FetchNode, MergeGroup>;
   /** Why stock @apollo/gateway must run this one (@defer, subscriptions, introspection), if it must. */
   leaveToStock?: string;
 }
