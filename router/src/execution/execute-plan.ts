@@ -223,8 +223,12 @@ function flatKey(schema: GraphQLSchema, entity: Data, flat: FlatRequires): strin
   for (const field of flat.fields) {
     const value = hasOwn.call(entity, field) ? entity[field] : undefined;
     if (value === undefined) return undefined;
-    const text = typeof value === "string" ? value : `\u0000${JSON.stringify(value)}`;
-    key += `${text.length}:${text}`;
+    // Tagged and length-prefixed, so no two different value sequences give the same key.
+    if (typeof value === "string") key += `s${value.length}:${value}`;
+    else {
+      const json = JSON.stringify(value);
+      key += `j${json.length}:${json}`;
+    }
   }
   return key;
 }
