@@ -1,4 +1,14 @@
+import { createRequire } from "node:module";
 import { defineConfig } from "vitest/config";
+
+/**
+ * One graphql for everything: Vite resolves `graphql` to its ES module build, while the packages
+ * Node loads (@apollo/gateway, @apollo/server) get the CommonJS one, and graphql refuses to mix
+ * schemas and types of two instances. Pointing the bare import at the CommonJS entry lets tests run
+ * Apollo Server over a real gateway
+ * (and in-process routers in e2e tests) with plugins that use graphql themselves.
+ */
+const oneGraphql = { alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve("graphql") }] };
 
 /**
  * Test suffixes choose the project: `*.test.ts` no I/O, `*.int.test.ts` a real (PGlite) database
@@ -10,6 +20,7 @@ export default defineConfig({
     outputFile: { json: "test-results/vitest.json" },
     projects: [
       {
+        resolve: oneGraphql,
         test: {
           name: "unit",
           include: ["{packages,subgraphs,services,router}/*/test/**/*.test.ts", "router/test/**/*.test.ts", "tests/**/*.test.ts"],
@@ -17,6 +28,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: oneGraphql,
         test: {
           name: "int",
           include: ["{packages,subgraphs,services,router}/**/test/**/*.int.test.ts", "tests/**/*.int.test.ts"],
@@ -26,6 +38,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: oneGraphql,
         test: {
           name: "e2e",
           include: ["tests/**/*.e2e.test.ts"],

@@ -27,10 +27,18 @@ describe("composition", () => {
   it("keeps @inaccessible stock reservation out of the public API", async () => {
     const result = composeSubgraphs(await ourSubgraphs());
     if (!result.ok) throw new Error(result.errors.map((e) => e.message).join("\n"));
-    const api = printSchema(Supergraph.build(result.supergraphSdl).apiSchema());
+    const api = printSchema(Supergraph.build(result.supergraphSdl, { supportedFeatures: null }).apiSchema());
     expect(api).not.toMatch(/reserveStock|StockReservation/);
     expect(api).toMatch(/placeOrder/);
     expect(api).toMatch(/shippingEstimate/);
+  });
+
+  it("carries the store's authorization directives into the supergraph, linked for SECURITY", async () => {
+    const result = composeSubgraphs(await ourSubgraphs());
+    if (!result.ok) throw new Error(result.errors.map((e) => e.message).join("\n"));
+    for (const spec of ["authenticated", "requiresScopes", "policy"]) expect(result.supergraphSdl).toContain(`@link(url: "https://specs.apollo.dev/${spec}/v0.1", for: SECURITY)`);
+    expect(result.supergraphSdl).toMatch(/email: String @join__field\(graph: ACCOUNTS\) @policy\(policies: \[\["self_or_admin"\]\]\)/);
+    expect(result.supergraphSdl).toMatch(/type WarehouseStock[^{]*@requiresScopes\(scopes: \[\["inventory:read"\], \["admin"\]\]\)/);
   });
 
   it("reports a breaking subgraph change with the subgraph and location", async () => {

@@ -17,7 +17,8 @@ let subgraphNames: string[];
 
 beforeAll(async () => {
   const composed = await composeStoreSupergraph();
-  const supergraph = Supergraph.build(composed.sdl);
+  // The router serves it with its authorization features accepted (policy/authorization).
+  const supergraph = Supergraph.build(composed.sdl, { supportedFeatures: null });
   apiSchema = supergraph.apiSchema();
   // Rebuilt from SDL: federation-internals loads graphql's CommonJS build, the test its ES module one.
   api = buildSchema(printSchema(apiSchema));

@@ -63,15 +63,20 @@ function bundled(name: GatewayName): Promise<string> {
   return bundle;
 }
 
-export async function startGateway(name: GatewayName, supergraphPath: string): Promise<GatewayProcess> {
+/** `extraEnv` reaches both gateways alike (AUTH_JWT_SECRET: both then verify bearer tokens). */
+export async function startGateway(name: GatewayName, supergraphPath: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> {
   const port = await freePort();
   // Apollo's data collection would call out of this machine; both gateways run without it.
-  const env: NodeJS.ProcessEnv = { NODE_ENV: "production", LOG_LEVEL: "warn", APOLLO_TELEMETRY_DISABLED: "true" };
+  const env: NodeJS.ProcessEnv = { NODE_ENV: "production", LOG_LEVEL: "warn", APOLLO_TELEMETRY_DISABLED: "true", ...extraEnv };
   const entry = await bundled(name);
   const child =
     name === "stock"
       ? spawnPinned([entry, supergraphPath, String(port)], env)
-      : spawnPinned([entry, "--supergraph", supergraphPath, "--port", String(port)], { ...env, HOST: "127.0.0.1" });
+      : spawnPinned([entry, "--supergraph", supergraphPath, "--port", String(port)],
+          // The stock gateway cannot sign subgraph requests, so the comparison runs both unsigned.
+          // Workload 1's schema has no @listSize hints, so its heavy query is over the default cost limit:
+          // the router still estimates every operation (same work) but only measures.
+          { ...env, HOST: "127.0.0.1", ROUTER_SUBGRAPH_SIGNING: "false", ROUTER_DEMAND_CONTROL_MODE: "measure" });
   const url = name === "stock" ? `http://127.0.0.1:${port}/` : `http://127.0.0.1:${port}/graphql`;
   await waitForGraphQL(url, child, name);
   return {

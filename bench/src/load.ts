@@ -12,7 +12,7 @@ export interface LoadResult {
 export interface LoadOptions {
   url: string;
   /** Builds the n-th request body; each also gets a distinct nonce so no two requests are identical. */
-  body: (sequence: number) => { query: string; variables?: Record<string, unknown>; operationName?: string };
+  body: (sequence: number) => { query: string; variables?: Record<string, unknown>; operationName?: string; headers?: Record<string, string> };
   connections: number;
   durationSeconds: number;
   /** Requests per second in all, when the load should come at a fixed rate rather than as fast as answered. */
@@ -35,10 +35,11 @@ export async function runLoad({ url, body: bodyFor, connections, durationSeconds
     requests: [
       {
         setupRequest: (request) => {
-          const body = bodyFor(sequence);
+          const { headers, ...body } = bodyFor(sequence);
           sequence++;
           // An unused extra variable makes every request body distinct without changing its result.
-          return { ...request, body: JSON.stringify({ ...body, variables: { ...body.variables, nonce: sequence } }) };
+          const sent = { ...request, body: JSON.stringify({ ...body, variables: { ...body.variables, nonce: sequence } }) };
+          return headers ? { ...sent, headers: { ...request.headers, ...headers } } : sent;
         },
       },
     ],

@@ -17,7 +17,8 @@ import { runLoad, type LoadResult } from "./load.ts";
 import { median, toMarkdown, type GatewayFigures, type WorkloadReport } from "./report.ts";
 import { HEAVY_QUERY } from "./workload1/schema.ts";
 import { startWorkload1Subgraphs } from "./workload1/subgraphs.ts";
-import { storeOperations } from "./workload2/operations.ts";
+import { randomBytes } from "node:crypto";
+import { signBenchTokens, storeOperations, useBenchTokens } from "./workload2/operations.ts";
 
 const { values } = parseArgs({
   options: {
@@ -40,10 +41,10 @@ const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), "
 const workDir = mkdtempSync(path.join(os.tmpdir(), "bench-"));
 const GATEWAYS: GatewayName[] = ["stock", "ours"];
 
-type Body = { query: string; variables?: Record<string, unknown>; operationName?: string };
+type Body = { query: string; variables?: Record<string, unknown>; operationName?: string; headers?: Record<string, string> };
 
-async function post(url: string, body: Body): Promise<any> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+async function post(url: string, { headers, ...body }: Body): Promise<any> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
   return response.json();
 }
 
@@ -103,10 +104,10 @@ async function measure(
   });
 }
 
-async function withGateways<T>(supergraphPath: string, work: (gateways: GatewayProcess[]) => Promise<T>): Promise<T> {
+async function withGateways<T>(supergraphPath: string, work: (gateways: GatewayProcess[]) => Promise<T>, env: NodeJS.ProcessEnv = {}): Promise<T> {
   const gateways: GatewayProcess[] = [];
   try {
-    for (const name of GATEWAYS) gateways.push(await startGateway(name, supergraphPath));
+    for (const name of GATEWAYS) gateways.push(await startGateway(name, supergraphPath, env));
     return await work(gateways);
   } finally {
     await Promise.all(gateways.map((g) => g.stop()));
@@ -158,10 +159,16 @@ async function readMetric(url: string, metric: string): Promise<number> {
 async function workload2(): Promise<WorkloadReport> {
   console.log("Workload 2: the store graph on its real databases (PGlite), frontend operation mix");
   const seedEnv = smoke ? { SEED_USERS: "200", SEED_PRODUCTS: "1000", SEED_REVIEWS: "1000", SEED_ORDERS: "300" } : {};
+  // Checkout is placed by signed-in users: both gateways verify their tokens with this secret.
+  const jwtSecret = randomBytes(32).toString("base64url");
+  useBenchTokens(await signBenchTokens(jwtSecret));
   const stack = await startStack({
+    jwtSecret,
     repoRoot,
     ports: "random",
     withRouter: false,
+    // The stock gateway cannot sign requests: both gateways call subgraphs that accept unsigned ones.
+    requestSigning: false,
     subgraphEnv: Object.fromEntries(["accounts", "products", "inventory", "reviews", "orders"].map((n) => [n, { [`${n.toUpperCase()}_DATABASE_URL`]: `file:${path.join(workDir, n)}` }])),
     env: { NODE_ENV: "production", MIGRATE_ON_START: "true", SEED_ON_START: "true", LOG_LEVEL: "warn", ...seedEnv },
     supergraphOut: path.join(workDir, "workload2.graphql"),
@@ -200,7 +207,7 @@ async function workload2(): Promise<WorkloadReport> {
         gateways: figures,
         notes,
       };
-    });
+    }, { AUTH_JWT_SECRET: jwtSecret });
   } finally {
     await stack.stop();
   }

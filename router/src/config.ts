@@ -2,7 +2,18 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { DEMO_PASSWORD, DEMO_USERNAME } from "@store/seed-data";
 import { ConfigError, logLevelSchema } from "@store/service-kit";
+import { authenticationConfigSchema, resolveAuthentication, type AuthenticationSettings } from "./policy/authentication/config.ts";
+import { corsSchema } from "./policy/cors.ts";
+import { csrfSchema } from "./policy/csrf.ts";
+import { headersSchema } from "./policy/header-rules.ts";
+import { loadSigningSecrets, subgraphSigningSchema, type SubgraphSigningConfig } from "./policy/subgraph-signing.ts";
+import { persistedOperationsConfigSchema, resolvePersistedOperations } from "./policy/persisted-operations/config.ts";
+import { rateLimitConfigSchema, resolveRateLimitSecrets, type RateLimitConfig } from "./policy/rate-limit/config.ts";
+import { authorizationConfigSchema } from "./policy/authorization/config.ts";
+import { demandControlConfigSchema } from "./policy/demand-control/config.ts";
+import { limitsConfigSchema } from "./policy/limits/config.ts";
 
 /**
  * The router's configuration: defaults < config file (YAML) < environment < command-line flags.
@@ -98,7 +109,10 @@ export const routerConfigSchema = z
       .object({
         /** Defaults to the mode: on in development, off in production. */
         enabled: z.boolean().optional(),
-        /** Credentials the "Use demo user" button signs in with, once the graph has a login mutation (development only). */
+        /**
+         * Credentials the "Use demo user" button signs in with, once the graph has a login mutation
+         * (development only). Default in development: the store's seeded demo customer.
+         */
         demoUser: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict().optional(),
       })
       .strict()
@@ -131,6 +145,8 @@ export const routerConfigSchema = z
       .strict()
       .prefault({}),
     subgraphs: z.record(z.string(), subgraphOverride).default({}),
+    /** @authenticated, @requiresScopes and @policy enforced before any subgraph is called. */
+    authorization: authorizationConfigSchema,
     /** OpenTelemetry traces over OTLP/HTTP; off while `endpoint` is unset. */
     tracing: z
       .object({
@@ -143,6 +159,15 @@ export const routerConfigSchema = z
       })
       .strict()
       .prefault({}),
+    authentication: authenticationConfigSchema,
+    persistedOperations: persistedOperationsConfigSchema,
+    rateLimit: rateLimitConfigSchema,
+    cors: corsSchema,
+    csrf: csrfSchema,
+    subgraphSigning: subgraphSigningSchema,
+    headers: headersSchema,
+    limits: limitsConfigSchema,
+    demandControl: demandControlConfigSchema,
   })
   .strict();
 
@@ -155,8 +180,12 @@ export type RegistrySourceConfig = RegistrySourceFields & { token: string };
 
 export type SupergraphSourceConfig = { path: string; registry?: undefined } | { path?: undefined; registry: RegistrySourceConfig };
 
-export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph"> & {
+export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph" | "rateLimit" | "subgraphSigning" | "authentication"> & {
+  rateLimit: RateLimitConfig;
+  /** With the HS256 secret from env AUTH_JWT_SECRET and the JWKS file read. */
+  authentication: AuthenticationSettings;
   supergraph: SupergraphSourceConfig;
+  subgraphSigning: SubgraphSigningConfig;
   introspection: boolean;
   landingPage: LandingPage;
   explorer: Omit<z.output<typeof routerConfigSchema>["explorer"], "enabled"> & { enabled: boolean };
@@ -217,6 +246,8 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   if (env.ROUTER_INTROSPECTION) override("introspection", booleanish(env.ROUTER_INTROSPECTION), "env ROUTER_INTROSPECTION");
   if (env.ROUTER_EXPLORER) override("explorer.enabled", booleanish(env.ROUTER_EXPLORER), "env ROUTER_EXPLORER");
   if (env.ROUTER_LANDING_PAGE) override("landingPage", booleanish(env.ROUTER_LANDING_PAGE), "env ROUTER_LANDING_PAGE");
+  if (env.ROUTER_SUBGRAPH_SIGNING) override("subgraphSigning.enabled", booleanish(env.ROUTER_SUBGRAPH_SIGNING), "env ROUTER_SUBGRAPH_SIGNING");
+  if (env.ROUTER_DEMAND_CONTROL_MODE) override("demandControl.mode", env.ROUTER_DEMAND_CONTROL_MODE, "env ROUTER_DEMAND_CONTROL_MODE");
   // The standard OpenTelemetry variables, so one setting reaches the router and every subgraph.
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) override("tracing.endpoint", env.OTEL_EXPORTER_OTLP_ENDPOINT, "env OTEL_EXPORTER_OTLP_ENDPOINT");
   if (env.OTEL_TRACES_SAMPLER_ARG) override("tracing.sampleRatio", decimal(env.OTEL_TRACES_SAMPLER_ARG), "env OTEL_TRACES_SAMPLER_ARG");
@@ -225,6 +256,7 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
     const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
     if (match && value) override(`subgraphs.${match[1]!.toLowerCase()}.url`, value, `env ${key}`);
   }
+  if (env.AUTH_JWKS_URL) override("authentication.jwks.url", env.AUTH_JWKS_URL, "env AUTH_JWKS_URL");
   if (flags.supergraph) override("supergraph.path", flags.supergraph, "--supergraph");
   if (flags.port) override("server.port", numeric(flags.port), "--port");
 
@@ -261,11 +293,25 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   } else {
     supergraph = { path: path.resolve(cwd, source.path ?? "supergraph.graphql") };
   }
+  const rateLimit = resolveRateLimitSecrets(config.rateLimit, env);
+  const persistedOperations = resolvePersistedOperations(config.persistedOperations, cwd);
+  const authentication = resolveAuthentication(config.authentication, { env, cwd });
+  const policyProblems = [...authentication.problems, rateLimit.problem, persistedOperations.problem].filter((p): p is string => p !== undefined);
+  if (policyProblems.length) throw new ConfigError(policyProblems, "router");
   return {
     ...config,
+    authentication: authentication.settings,
+    rateLimit: rateLimit.config,
+    persistedOperations: persistedOperations.config,
     supergraph,
+    subgraphSigning: loadSigningSecrets(config.subgraphSigning, env, production),
     introspection: config.introspection ?? !production,
     landingPage,
-    explorer: { ...config.explorer, enabled: explorerEnabled },
+    explorer: {
+      ...config.explorer,
+      enabled: explorerEnabled,
+      // The seeded demo customer, so "Use demo user" works out of the box (development only).
+      demoUser: config.explorer.demoUser ?? (production ? undefined : { username: DEMO_USERNAME, password: DEMO_PASSWORD }),
+    },
   };
 }

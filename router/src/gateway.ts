@@ -12,6 +12,7 @@ import { countingPlanCache, observeFetches, type RouterMetrics } from "./metrics
 import { HeaderBag } from "./header-bag.ts";
 import { createSubgraphFetcher, type SubgraphFetcher } from "./subgraph-fetcher.ts";
 import { sendSubgraphRequest } from "./subgraph-request.ts";
+import type { PolicyStage } from "./policy/stage.ts";
 
 /**
  * Calls one subgraph for the query plan: the client's request id on every fetch (so logs line up
@@ -23,8 +24,10 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
   constructor(
     readonly subgraphName: string,
     readonly policy: FetchPolicy,
+    readonly stages: PolicyStage[],
     readonly subgraphFetcher: SubgraphFetcher,
     options: ConstructorParameters<typeof RemoteGraphQLDataSource<RouterContext>>[0],
+    readonly responseStages: PolicyStage[] = [],
   ) {
     super(options);
   }
@@ -35,8 +38,16 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     headers.set("content-type", "application/json");
     request.http = { method: "POST", url: this.url, headers: headers as never };
     await this.willSendRequest(options);
+    // The stages see (and may add to, as signing does) the very record that is sent.
+    const sent = headers.record;
+    const { query, variables, operationName, extensions } = request;
+    const body = JSON.stringify({ query, variables, operationName, extensions });
+    const context = options.context as RouterContext | undefined;
+    for (const stage of this.stages) stage.subgraphRequest?.({ subgraph: this.subgraphName, context, headers: sent, body });
+    // Only when a stage reads response headers (header rules), so the common path stays as it was.
+    const onResponseHeaders = this.responseStages.length && context ? (headers: Headers) => this.responseStages.forEach((stage) => stage.subgraphResponse!({ subgraph: this.subgraphName, context, headers })) : undefined;
     return this.policy.run(isQuery(options), (signal) =>
-      sendSubgraphRequest({ subgraph: this.subgraphName, url: this.url, fetcher: this.subgraphFetcher, request, headers: headers.record, signal }),
+      sendSubgraphRequest({ subgraph: this.subgraphName, url: this.url, fetcher: this.subgraphFetcher, request, body, headers: sent, signal, onResponseHeaders }),
     );
   }
 
@@ -65,6 +76,7 @@ export function createGateway(
   supergraphSdl: string | SupergraphSdlHook,
   logger: Logger,
   metrics?: RouterMetrics,
+  stages: PolicyStage[] = [],
   { executor: executorKind = "router" }: { executor?: "router" | "stock" } = {},
 ) {
   const pools: Array<{ close(): Promise<void> }> = [];
@@ -100,7 +112,14 @@ export function createGateway(
     });
     breakers.set(name, policy.breaker);
     policy.breaker.onStateChange((state) => logger[state === "closed" ? "info" : "warn"]({ subgraph: name, circuit: state }, `${name} circuit ${state}`));
-    const source = new SubgraphDataSource(name, policy, pool.fetcher, { url: override?.url ?? url });
+    const source = new SubgraphDataSource(
+      name,
+      policy,
+      stages.filter((stage) => stage.subgraphRequest),
+      pool.fetcher,
+      { url: override?.url ?? url },
+      stages.filter((stage) => stage.subgraphResponse),
+    );
     // Outermost, so the fetch metrics still count a failure as failed.
     return answerFailuresWithErrors(metrics ? observeFetches(source, name, metrics) : source, (failure) => {
       if (failure.kind !== "circuit-open") logger.warn({ subgraph: name, reason: failure.kind, detail: failure.detail }, "subgraph fetch failed");

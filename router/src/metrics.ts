@@ -10,6 +10,8 @@ import { LATENCY_BUCKETS, type ServiceMetrics } from "@store/service-kit";
 export function createRouterMetrics(service: ServiceMetrics) {
   const registers = [service.registry];
   return {
+    /** For the policy stages' own series. */
+    registry: service.registry,
     subgraphFetchDuration: new Histogram({
       name: "subgraph_fetch_duration_seconds",
       help: "Time of one fetch from a subgraph as the query plan sees it, by subgraph and outcome (ok, errors: answered with GraphQL errors, failed: no usable answer)",

@@ -49,9 +49,11 @@ export interface RegistrySourceOptions {
   config: RegistrySourceConfig;
   logger: Logger;
   metrics?: RouterMetrics | undefined;
+  /** Checks and adapts each supergraph before it is validated and loaded (the policy stages'); throws to refuse it. */
+  prepare?: (sdl: string) => string;
 }
 
-export function registrySupergraph({ config, logger, metrics }: RegistrySourceOptions): SupergraphSdlHook {
+export function registrySupergraph({ config, logger, metrics, prepare = (sdl) => sdl }: RegistrySourceOptions): SupergraphSdlHook {
   const endpoint = new URL("v1/supergraph", config.url.endsWith("/") ? config.url : `${config.url}/`);
   const log = logger.child({ registry: endpoint.origin });
 
@@ -86,7 +88,7 @@ export function registrySupergraph({ config, logger, metrics }: RegistrySourceOp
   async function initial(stopped: AbortSignal): Promise<Fetched> {
     try {
       const fetched = (await fetchSupergraph(undefined, 0, AbortSignal.any([stopped, AbortSignal.timeout(INITIAL_TIMEOUT_MS)])))!;
-      validateSupergraph(fetched.sdl);
+      validateSupergraph(prepare(fetched.sdl));
       await writeCacheAtomically(config.cacheFile, fetched.sdl).catch((error: Error) => log.warn({ err: error.message }, "could not write the supergraph cache file"));
       markVersion(fetched.version ?? "unknown");
       log.info({ version: fetched.version }, "supergraph loaded from the registry");
@@ -99,6 +101,7 @@ export function registrySupergraph({ config, logger, metrics }: RegistrySourceOp
         );
       }
       log.warn({ err: (error as Error).message, cacheFile: config.cacheFile }, "registry unavailable: serving the cached supergraph");
+      prepare(sdl);
       markVersion("cache");
       return { sdl, etag: "", version: undefined };
     }
@@ -122,8 +125,9 @@ export function registrySupergraph({ config, logger, metrics }: RegistrySourceOp
             continue;
           }
           try {
-            validateSupergraph(next.sdl);
-            update(next.sdl);
+            const ready = prepare(next.sdl);
+            validateSupergraph(ready);
+            update(ready);
           } catch (error) {
             metrics?.supergraphUpdateFailures.inc();
             log.error({ err: (error as Error).message, version: next.version }, "new supergraph cannot load: keeping the last good one");
@@ -147,7 +151,7 @@ export function registrySupergraph({ config, logger, metrics }: RegistrySourceOp
     })();
 
     return {
-      supergraphSdl: current.sdl,
+      supergraphSdl: prepare(current.sdl),
       cleanup: async () => {
         stopped.abort();
         await loop;

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
@@ -10,6 +11,10 @@ import { EXPLORER_PATH, createExplorerHandler, explorerPageConfig, loadExplorerF
 import { createRouterMetrics } from "./metrics.ts";
 import { RegistrySourceError, registrySupergraph } from "./registry-source.ts";
 import { createUsageReporter } from "./usage-report.ts";
+import { csrfPreventionOption, withCsrfCode } from "./policy/csrf.ts";
+import { createPolicyStages } from "./policy/index.ts";
+import { persistedQueriesOption } from "./policy/persisted-operations/index.ts";
+import type { PolicyStage } from "./policy/stage.ts";
 
 export class SupergraphLoadError extends Error {
   constructor(path: string, reason: string) {
@@ -33,19 +38,31 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
   let closePools: (() => Promise<unknown>) | undefined;
   let running: RunningServer | undefined;
   let usage: ReturnType<typeof createUsageReporter> | undefined;
+  let stages: PolicyStage[] = [];
 
   return {
     logger,
     async start() {
       const { path: file, registry } = config.supergraph;
       const sourceName = registry ? `the registry at ${new URL(registry.url).origin}` : file!;
+      stages = await createPolicyStages({ config, logger, metrics: routerMetrics });
+      const prepare = (text: string) => stages.reduce((current, stage) => stage.supergraph?.(current) ?? current, text);
       const sdl = registry
-        ? registrySupergraph({ config: registry, logger, metrics: routerMetrics })
-        : await readFile(file!, "utf8").catch((error: NodeJS.ErrnoException) => {
-            throw new SupergraphLoadError(file!, error.code === "ENOENT" ? "no such file (run `npm run compose` first)" : error.message);
-          });
+        ? registrySupergraph({ config: registry, logger, metrics: routerMetrics, prepare })
+        : await readFile(file!, "utf8").then(
+            (text) => {
+              try {
+                return prepare(text);
+              } catch (error) {
+                throw new SupergraphLoadError(file!, (error as Error).message);
+              }
+            },
+            (error: NodeJS.ErrnoException) => {
+              throw new SupergraphLoadError(file!, error.code === "ENOENT" ? "no such file (run `npm run compose` first)" : error.message);
+            },
+          );
       usage = registry?.usage.enabled ? createUsageReporter({ config: registry, logger, metrics: routerMetrics }) : undefined;
-      const built = createGateway(config, sdl, logger, routerMetrics);
+      const built = createGateway(config, sdl, logger, routerMetrics, stages);
       closePools = built.closePools;
       apollo = new ApolloServer<RouterContext>({
         gateway: built.gateway,
@@ -53,12 +70,18 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         // main.ts owns the signals, so shutdown runs once and in order.
         stopOnTerminationSignals: false,
         includeStacktraceInErrorResponses: !production,
-        formatError: errorFormatter(logger, production),
+        persistedQueries: persistedQueriesOption(config.persistedOperations),
+        csrfPrevention: csrfPreventionOption(config.csrf),
+        parseOptions: Object.assign({}, ...stages.map((stage) => stage.parseOptions)),
+        // Batches (JSON array bodies) are capped by the HTTP door below; each operation meets the limits on its own.
+        allowBatchedHttpRequests: config.limits.maxBatchedOperations > 0,
+        formatError: withCsrfCode(errorFormatter(logger, production)),
         logger,
         plugins: [
           config.landingPage === "sandbox" ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
           observationPlugin<RouterContext>({ executeSpan: false }),
           ...(usage ? [usage.plugin] : []),
+          ...stages.flatMap((stage) => stage.plugins ?? []),
         ],
       });
       try {
@@ -66,12 +89,16 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       } catch (error) {
         throw new SupergraphLoadError(sourceName, error instanceof RegistrySourceError ? error.message : (error as Error).message);
       }
+      const httpStages = stages.filter((stage) => stage.http);
+      const contextStages = stages.filter((stage) => stage.context);
       const handler = createHttpHandler<RouterContext>({
         apollo,
         logger,
         metrics,
         maxBodyBytes: config.server.maxBodyBytes,
-        context: async (_req, requestId) => ({ requestId }),
+        maxBatchedOperations: config.limits.maxBatchedOperations || undefined,
+        context: (req, requestId) => createRequestContext(req, requestId, contextStages),
+        beforeGraphQL: httpStages.length ? (req, res, requestId) => runHttpStages(httpStages, req, res, requestId) : undefined,
         // Serving means the supergraph loaded. Circuit states inform, but never fail readiness:
         // the router still answers (with partial data) while a subgraph is down.
         readiness: async () => ({
@@ -93,6 +120,24 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       await apollo?.stop().catch(() => undefined);
       await closePools?.();
       await usage?.close();
+      await Promise.all(stages.map((stage) => stage.close?.()));
     },
   };
+}
+
+async function createRequestContext(req: IncomingMessage, requestId: string, stages: PolicyStage[]): Promise<RouterContext> {
+  const context: RouterContext = {
+    requestId,
+    claims: null,
+    clientHeaders: req.headers,
+    clientIp: req.socket.remoteAddress ?? "",
+    responseHeaders: new Map(),
+  };
+  for (const stage of stages) await stage.context!(req, context);
+  return context;
+}
+
+async function runHttpStages(stages: PolicyStage[], req: IncomingMessage, res: ServerResponse, requestId: string): Promise<boolean> {
+  for (const stage of stages) if (await stage.http!(req, res, requestId)) return true;
+  return false;
 }

@@ -3,6 +3,8 @@ import { Agent } from "undici";
 /** What one HTTP attempt at a subgraph needs back: the status and the body text. */
 export interface SubgraphHttpResponse {
   status: number;
+  /** A plain record from undici's request API; a Headers object from a WHATWG fetch (tests). */
+  headers: Headers | Record<string, string | string[] | undefined>;
   text(): Promise<string>;
 }
 
@@ -37,7 +39,7 @@ export function createSubgraphFetcher({ connections }: { connections: number }) 
       lastUrl = url;
     }
     const response = await agent.request({ origin: target.origin, path: target.path, method, headers, body, signal });
-    return { status: response.statusCode, text: () => response.body.text() };
+    return { status: response.statusCode, headers: response.headers, text: () => response.body.text() };
   };
   return { fetcher, close: () => agent.close() };
 }

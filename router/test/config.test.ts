@@ -12,6 +12,9 @@ const file = (name: string, text: string) => {
   return p;
 };
 
+/** Production signs subgraph requests, so it needs a signing secret to start. */
+const SIGNING = { SUBGRAPH_SECRET_PRODUCTS: "test-signing-secret-for-products-0123456789" };
+
 function problemsOf(fn: () => unknown): string[] {
   try {
     fn();
@@ -30,7 +33,7 @@ describe("router config", () => {
   });
 
   it("turns introspection and the landing page off in production", () => {
-    const config = loadRouterConfig({ env: { NODE_ENV: "production" }, cwd: dir });
+    const config = loadRouterConfig({ env: { NODE_ENV: "production", ...SIGNING }, cwd: dir });
     expect(config).toMatchObject({ mode: "production", introspection: false, landingPage: false, explorer: { enabled: false } });
   });
 
@@ -81,7 +84,7 @@ describe("router config", () => {
   });
 
   it("chooses the landing page and the explorer, accepting the old boolean landingPage", () => {
-    const load = (yaml: string, env: NodeJS.ProcessEnv = {}) => loadRouterConfig({ flags: { config: file("explorer.yaml", yaml) }, env, cwd: dir });
+    const load = (yaml: string, env: NodeJS.ProcessEnv = {}) => loadRouterConfig({ flags: { config: file("explorer.yaml", yaml) }, env: { ...SIGNING, ...env }, cwd: dir });
     expect(load("landingPage: true\n")).toMatchObject({ landingPage: "sandbox" });
     expect(load("landingPage: false\n")).toMatchObject({ landingPage: false, explorer: { enabled: true } });
     expect(load("landingPage: explorer\n")).toMatchObject({ landingPage: "explorer" });

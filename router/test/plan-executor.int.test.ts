@@ -23,7 +23,7 @@ beforeAll(async () => {
   config.traffic.circuitBreaker.enabled = false;
   const logger = createLogger("router", "silent");
   for (const executor of ["router", "stock"] as const) {
-    const built = createGateway(config, fixture.supergraphSdl, logger, createRouterMetrics(createServiceMetrics(`router_${executor}`)), { executor });
+    const built = createGateway(config, fixture.supergraphSdl, logger, createRouterMetrics(createServiceMetrics(`router_${executor}`)), [], { executor });
     gateways.push(built);
     servers[executor] = new ApolloServer({ gateway: built.gateway, logger });
     await servers[executor].start();

@@ -7,6 +7,7 @@ import { createLogger, createServiceMetrics } from "@store/service-kit";
 import { composeStoreSupergraph } from "../../tests/support/supergraph.ts";
 import { createRouterMetrics } from "../src/metrics.ts";
 import { RegistrySourceError, registrySupergraph } from "../src/registry-source.ts";
+import { createAuthorizationStage } from "../src/policy/authorization/index.ts";
 
 /**
  * The router's registry source against a stand-in registry that can serve what the real one never
@@ -58,6 +59,10 @@ const eventually = async (check: () => boolean | Promise<boolean>, ms = 5_000) =
   }
 };
 
+// The router's own preparation: the store's supergraph carries authorization directives the gateway
+// loads only once the authorization stage has checked and adapted it.
+const prepare = createAuthorizationStage({ config: { reject: false, policies: {} }, logger: createLogger("test", "silent") }).supergraph!;
+
 describe("registry supergraph source", () => {
   const registry = fakeRegistry({ status: 200, sdl: "", etag: '"1"' });
   let url: string;
@@ -76,10 +81,11 @@ describe("registry supergraph source", () => {
       config: { url, token: "router-secret", pollTimeoutSeconds: 1, cacheFile, usage: { enabled: false, flushIntervalMs: 10_000 } },
       logger,
       metrics,
+      prepare,
     });
     const { supergraphSdl, cleanup } = await hook(hookOptions((sdl) => updates.push(sdl)));
     try {
-      expect(supergraphSdl).toBe(good);
+      expect(supergraphSdl).toBe(prepare(good));
       expect(readFileSync(cacheFile, "utf8")).toBe(good);
       expect(registry.authorizations.every((a) => a === "Bearer router-secret")).toBe(true);
 
@@ -88,10 +94,15 @@ describe("registry supergraph source", () => {
       expect(updates).toEqual([]);
       expect(readFileSync(cacheFile, "utf8")).toBe(good);
 
+      // A supergraph naming a policy the router does not know is refused the same way.
+      registry.set({ status: 200, sdl: good.replace('"self_or_admin"', '"owner_of_anything"'), etag: '"2b"' });
+      await eventually(async () => (await metrics.supergraphUpdateFailures.get()).values[0]?.value === 2);
+      expect(updates).toEqual([]);
+
       const next = `${good}\n# version 3\n`;
       registry.set({ status: 200, sdl: next, etag: '"3"' });
       await eventually(() => updates.length === 1);
-      expect(updates[0]).toBe(next);
+      expect(updates[0]).toBe(prepare(next));
       await eventually(() => readFileSync(cacheFile, "utf8") === next);
       expect(await service.registry.getSingleMetricAsString("supergraph_version_info")).toMatch(/supergraph_version_info\{version="3",service="router"\} 1/);
     } finally {
@@ -103,11 +114,11 @@ describe("registry supergraph source", () => {
     const down = "http://127.0.0.1:9"; // discard port: nothing listens
     const cacheFile = path.join(dir, "b.graphql");
     const config = { url: down, token: "t", pollTimeoutSeconds: 1, cacheFile, usage: { enabled: false, flushIntervalMs: 10_000 } };
-    await expect(registrySupergraph({ config, logger })(hookOptions(() => undefined))).rejects.toThrow(RegistrySourceError);
-    await expect(registrySupergraph({ config, logger })(hookOptions(() => undefined))).rejects.toThrow(/no cache file at .*b\.graphql/);
+    await expect(registrySupergraph({ config, logger, prepare })(hookOptions(() => undefined))).rejects.toThrow(RegistrySourceError);
+    await expect(registrySupergraph({ config, logger, prepare })(hookOptions(() => undefined))).rejects.toThrow(/no cache file at .*b\.graphql/);
     writeFileSync(cacheFile, good);
-    const { supergraphSdl, cleanup } = await registrySupergraph({ config, logger })(hookOptions(() => undefined));
-    expect(supergraphSdl).toBe(good);
+    const { supergraphSdl, cleanup } = await registrySupergraph({ config, logger, prepare })(hookOptions(() => undefined));
+    expect(supergraphSdl).toBe(prepare(good));
     await cleanup!();
   });
 });

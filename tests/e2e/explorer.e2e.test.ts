@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { generateStore } from "@store/seed-data";
+import { DEMO_USERNAME, generateStore } from "@store/seed-data";
 import { loadExampleOperations } from "../../router/explorer/operations.ts";
 import { graphql } from "../support/graphql.ts";
 import { repoRoot } from "../support/test-stack.ts";
@@ -91,12 +91,19 @@ describe("the explorer in a browser", () => {
     expect(result).toContain(`"inStock": ${inStock}`); // inventory
     expect(result).toContain(`"reviewCount": ${reviewCount}`); // reviews
 
-    // The headers editor offers the bearer token placeholder; with no login mutation there is no demo button.
-    await page.getByRole("button", { name: "Headers" }).click();
+    // The headers editor offers the bearer token placeholder; "Use demo user" signs in through the
+    // graph's login mutation (as the seeded demo customer, the development default) and puts a
+    // real token there, one the router accepts.
+    await page.getByRole("button", { name: "Headers", exact: true }).click();
     await page.waitForFunction((selector) => document.querySelector(`${selector} .view-lines`)?.textContent?.includes("Authorization"), TOOL_EDITOR);
     expect(await shownText(page, TOOL_EDITOR)).toContain('"Authorization": "Bearer <token>"');
-    expect(await page.locator(".store-demo-user").count()).toBe(0);
-    await page.getByRole("button", { name: "Variables" }).click();
+    await page.locator(".store-demo-user").click();
+    // Monaco shows spaces as no-break spaces.
+    await page.waitForFunction((selector) => /Bearer[\s\u00a0]ey/.test(document.querySelector(`${selector} .view-lines`)?.textContent ?? ""), TOOL_EDITOR);
+    const token = /Bearer (ey[\w.-]+)/.exec(await shownText(page, TOOL_EDITOR))![1]!;
+    const me = await graphql(routerUrl, `{ me { username } }`, {}, { authorization: `Bearer ${token}` });
+    expect(me.data).toEqual({ me: { username: DEMO_USERNAME } });
+    await page.getByRole("button", { name: "Variables", exact: true }).click();
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 
     mkdirSync(path.join(repoRoot, "test-results"), { recursive: true });

@@ -9,7 +9,7 @@ import { loadRouterConfig } from "../../router/src/config.ts";
 import { createRouter, type Router } from "../../router/src/router.ts";
 import { graphql } from "../support/graphql.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
-import { repoRoot, startTestStack, type TestStack } from "../support/test-stack.ts";
+import { TEST_JWT_SECRET, repoRoot, startTestStack, type TestStack } from "../support/test-stack.ts";
 import { sleep, startStream, tally, type Sample, type StreamKind } from "../support/traffic.ts";
 
 /**
@@ -64,7 +64,7 @@ afterAll(async () => {
 async function routerWith(yaml: string): Promise<{ router: Router; url: string }> {
   const file = path.join(workDir, `router-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, yaml);
-  const router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent" }, flags: { supergraph: stack.supergraphPath, port: "0", config: file } }));
+  const router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", ...stack.signingEnv }, flags: { supergraph: stack.supergraphPath, port: "0", config: file } }));
   const running = await router.start();
   return { router, url: `${running.url}/graphql` };
 }
@@ -256,7 +256,7 @@ describe("the router's retries", () => {
     received = [];
     const result = await graphql(
       routed.url,
-      `mutation { addReview(input: { productId: "prd_0001", authorId: "usr_0001", rating: 5, title: "Great", body: "Great grinder" }) { id } }`,
+      `mutation { addReview(input: { productId: "prd_0001", rating: 5, title: "Great", body: "Great grinder" }) { id } }`,
     );
     expect(result.errors![0]).toMatchObject({ path: ["addReview"], extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "reviews" } });
     expect(received).toEqual(["mutation"]);
@@ -300,7 +300,7 @@ describe.skipIf(!postgresReachable)("a subgraph whose PostgreSQL goes away", () 
       name: "accounts-dbcut",
       entry: path.join(repoRoot, "subgraphs", "accounts", "src", "main.ts"),
       cwd: repoRoot,
-      env: { ...process.env, PORT: String(port), ACCOUNTS_DATABASE_URL: databaseUrl.toString(), SEED_USERS: "20", NODE_ENV: "development", LOG_LEVEL: "warn" },
+      env: { ...process.env, PORT: String(port), ACCOUNTS_DATABASE_URL: databaseUrl.toString(), AUTH_JWT_SECRET: TEST_JWT_SECRET, SEED_USERS: "20", NODE_ENV: "development", LOG_LEVEL: "warn" },
       logs: { kind: "directory", dir: stack.logDir },
     });
     await waitUntilReady(`${url}/health/ready`, accounts, 60_000);

@@ -12,6 +12,7 @@ export async function setup(project: TestProject) {
   project.provide("routerUrl", stack.routerUrl);
   project.provide("subgraphUrls", stack.subgraphUrls);
   project.provide("supergraphPath", stack.supergraphPath);
+  project.provide("signingEnv", stack.signingEnv);
 }
 
 export async function teardown() {
@@ -23,5 +24,7 @@ declare module "vitest" {
     routerUrl: string;
     subgraphUrls: Record<string, string>;
     supergraphPath: string;
+    /** The stack's SUBGRAPH_SECRET_* variables, for a router started in a test and for signing requests by hand. */
+    signingEnv: Record<string, string>;
   }
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql } from "../support/graphql.ts";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
+import { bearer, mintToken } from "../support/auth.ts";
 
 /**
  * Tracing and request logs across real processes: a stack of its own, exporting to an OTLP receiver
@@ -13,7 +14,8 @@ import { startTestStack, type TestStack } from "../support/test-stack.ts";
 let receiver: OtlpReceiver;
 let stack: TestStack;
 
-const SECRET = "Bearer obs-e2e-secret-token";
+/** A real bearer token (the router verifies it): it must reach no log line. */
+let token: string;
 const SPAN_KIND_CLIENT = 3;
 
 beforeAll(async () => {
@@ -68,7 +70,8 @@ describe("tracing across the supergraph", () => {
   let traceId: string;
 
   it("one client request yields one trace: router stages, a fetch span per subgraph, the subgraphs' spans and their SQL", async () => {
-    const result = await graphql(stack.routerUrl, PRODUCT_PAGE, {}, { authorization: SECRET });
+    token = await mintToken({ sub: "usr_0003" });
+    const result = await graphql(stack.routerUrl, PRODUCT_PAGE, {}, bearer(token));
     expect(result.errors).toBeUndefined();
     requestId = result.headers.get("x-request-id")!;
 
@@ -117,7 +120,7 @@ describe("tracing across the supergraph", () => {
       expect(subgraphLine, service).toMatchObject({ traceId, outcome: "ok", operation: expect.stringMatching(new RegExp(`^TracedProductPage__${service}__\\d+$`)) });
     }
     for (const service of ["router", "products", "inventory", "reviews", "accounts", "orders"]) {
-      expect(readFileSync(path.join(stack.logDir, `${service}.log`), "utf8"), service).not.toContain("obs-e2e-secret-token");
+      expect(readFileSync(path.join(stack.logDir, `${service}.log`), "utf8"), service).not.toContain(token.split(".")[2]);
     }
   });
 
@@ -133,8 +136,9 @@ describe("tracing across the supergraph", () => {
   it("follows service-to-service calls: orders asking products and inventory during placeOrder", async () => {
     const result = await graphql(
       stack.routerUrl,
-      `mutation TracedCheckout($key: String!) { placeOrder(input: { userId: "usr_0003", lines: [{ productId: "prd_0005", quantity: 1 }] }, idempotencyKey: $key) { id } }`,
+      `mutation TracedCheckout($key: String!) { placeOrder(input: { lines: [{ productId: "prd_0005", quantity: 1 }] }, idempotencyKey: $key) { id } }`,
       { key: `obs-${randomUUID()}` },
+      bearer(await mintToken({ sub: "usr_0003" })),
     );
     // Enough stock or not, orders asked inventory; both answers are traced.
     expect(result.status).toBe(200);

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { generateStore } from "@store/seed-data";
-import { graphql } from "../support/graphql.ts";
+import { loginAs } from "../support/auth.ts";
+import { graphql, type GraphQLResult } from "../support/graphql.ts";
+import { tokenHeader } from "../support/tokens.ts";
 
 const routerUrl = inject("routerUrl");
 const store = generateStore();
@@ -17,8 +19,10 @@ const PLACE_ORDER = `mutation ($input: PlaceOrderInput!, $key: String!) {
 const stockOf = async (productId: string): Promise<number> =>
   (await graphql(routerUrl, `query ($id: ID!) { product(id: $id) { totalStock } }`, { id: productId })).data.product.totalStock;
 
+/** A user's orders are theirs and staff's to read (authorization): counted with an admin's token. */
 const orderCountOf = async (userId: string): Promise<number> =>
-  (await graphql(routerUrl, `query ($id: ID!) { user(id: $id) { orders(first: 1) { totalCount } } }`, { id: userId })).data.user.orders.totalCount;
+  (await graphql(routerUrl, `query ($id: ID!) { user(id: $id) { orders(first: 1) { totalCount } } }`, { id: userId }, await asAdmin())).data.user.orders.totalCount;
+const asAdmin = () => tokenHeader(store.users.find((u) => u.roles.includes("admin"))!);
 
 /** A product with stock between 1 and 99 units, found through the public graph. */
 async function productWithLittleStock(skip: number): Promise<{ id: string; stock: number; priceCents: number }> {
@@ -31,15 +35,22 @@ async function productWithLittleStock(skip: number): Promise<{ id: string; stock
 }
 
 describe("placing an order through the router", () => {
+  // The buyer is whoever the token names: the user signs in first, as a frontend would.
   const user = store.users[20]!;
+  let asUser: { authorization: string };
+  let placeOrder: (variables: Record<string, unknown>) => Promise<GraphQLResult>;
+  beforeAll(async () => {
+    asUser = await loginAs(routerUrl, user.username);
+    placeOrder = (variables) => graphql(routerUrl, PLACE_ORDER, variables, asUser);
+  });
 
   it("reserves stock, writes the order, and a retry with the same key returns the same order", async () => {
     const product = await productWithLittleStock(0);
     const ordersBefore = await orderCountOf(user.id);
     const key = `e2e-${randomUUID()}`;
-    const input = { userId: user.id, lines: [{ productId: product.id, quantity: 2 }] };
+    const input = { lines: [{ productId: product.id, quantity: 2 }] };
 
-    const first = await graphql(routerUrl, PLACE_ORDER, { input, key });
+    const first = await placeOrder({ input, key });
     expect(first.errors).toBeUndefined();
     const order = first.data.placeOrder;
     expect(order.user.id).toBe(user.id);
@@ -49,22 +60,22 @@ describe("placing an order through the router", () => {
     expect(order.shipment.trackingNumber).toBeTruthy();
     expect(await stockOf(product.id)).toBe(product.stock - 2);
 
-    const retry = await graphql(routerUrl, PLACE_ORDER, { input, key });
+    const retry = await placeOrder({ input, key });
     expect(retry.errors).toBeUndefined();
     expect(retry.data.placeOrder.id).toBe(order.id);
     expect(await stockOf(product.id)).toBe(product.stock - 2);
     expect(await orderCountOf(user.id)).toBe(ordersBefore + 1);
 
-    const byId = await graphql(routerUrl, `query ($id: ID!) { order(id: $id) { id total { cents } } }`, { id: order.id });
+    const byId = await graphql(routerUrl, `query ($id: ID!) { order(id: $id) { id total { cents } } }`, { id: order.id }, await asAdmin());
     expect(byId.data.order).toEqual({ id: order.id, total: { cents: order.total.cents } });
   });
 
   it("refuses the same key with a different order", async () => {
     const key = `e2e-${randomUUID()}`;
     const product = await productWithLittleStock(3);
-    const ok = await graphql(routerUrl, PLACE_ORDER, { input: { userId: user.id, lines: [{ productId: product.id, quantity: 1 }] }, key });
+    const ok = await placeOrder({ input: { lines: [{ productId: product.id, quantity: 1 }] }, key });
     expect(ok.errors).toBeUndefined();
-    const reused = await graphql(routerUrl, PLACE_ORDER, { input: { userId: user.id, lines: [{ productId: product.id, quantity: 2 }] }, key });
+    const reused = await placeOrder({ input: { lines: [{ productId: product.id, quantity: 2 }] }, key });
     expect(reused.errors?.[0]?.extensions?.code).toBe("IDEMPOTENCY_KEY_REUSED");
     expect(await stockOf(product.id)).toBe(product.stock - 1);
   });
@@ -73,8 +84,8 @@ describe("placing an order through the router", () => {
     const plenty = await productWithLittleStock(1);
     const scarce = await productWithLittleStock(2);
     const ordersBefore = await orderCountOf(user.id);
-    const result = await graphql(routerUrl, PLACE_ORDER, {
-      input: { userId: user.id, lines: [{ productId: plenty.id, quantity: 1 }, { productId: scarce.id, quantity: scarce.stock + 1 }] },
+    const result = await placeOrder({
+      input: { lines: [{ productId: plenty.id, quantity: 1 }, { productId: scarce.id, quantity: scarce.stock + 1 }] },
       key: `e2e-${randomUUID()}`,
     });
     expect(result.data).toBeNull();
@@ -86,7 +97,7 @@ describe("placing an order through the router", () => {
 
   it("rejects an unknown product with PRODUCT_NOT_FOUND", async () => {
     const ordersBefore = await orderCountOf(user.id);
-    const result = await graphql(routerUrl, PLACE_ORDER, { input: { userId: user.id, lines: [{ productId: "prd_nope", quantity: 1 }] }, key: `e2e-${randomUUID()}` });
+    const result = await placeOrder({ input: { lines: [{ productId: "prd_nope", quantity: 1 }] }, key: `e2e-${randomUUID()}` });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: "PRODUCT_NOT_FOUND", productId: "prd_nope" });
     expect(await orderCountOf(user.id)).toBe(ordersBefore);
   });
@@ -99,7 +110,7 @@ describe("placing an order through the router", () => {
   ])("rejects %s with BAD_USER_INPUT and writes nothing", async (_label, partial, key) => {
     const stockBefore = await stockOf("prd_0001");
     const ordersBefore = await orderCountOf(user.id);
-    const result = await graphql(routerUrl, PLACE_ORDER, { input: { userId: user.id, ...partial }, key });
+    const result = await placeOrder({ input: partial, key });
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(await stockOf("prd_0001")).toBe(stockBefore);
     expect(await orderCountOf(user.id)).toBe(ordersBefore);

@@ -59,7 +59,7 @@ async function startRouter(registryUrl: string): Promise<void> {
     entry: path.join(repoRoot, "router", "src", "main.ts"),
     args: ["--port", String(port), "--config", config],
     cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", ROUTER_REGISTRY_TOKEN: TEST_TOKENS.router, ...subgraphUrls },
+    env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", ROUTER_REGISTRY_TOKEN: TEST_TOKENS.router, ...subgraphUrls, ...stack.signingEnv },
     logs: { kind: "directory", dir: logDir },
   });
   await waitUntilReady(`http://127.0.0.1:${port}/health/ready`, router, 60_000);

@@ -5,6 +5,7 @@ import { graphql } from "../support/graphql.ts";
 
 const routerUrl = inject("routerUrl");
 const supergraphPath = inject("supergraphPath");
+const signingEnv = inject("signingEnv");
 
 describe("development router", () => {
   it("serves the Apollo Sandbox landing page to a browser and allows introspection", async () => {
@@ -28,7 +29,7 @@ describe("production router on the same supergraph", () => {
   let url: string;
 
   beforeAll(async () => {
-    router = createRouter(loadRouterConfig({ env: { NODE_ENV: "production", LOG_LEVEL: "silent" }, flags: { supergraph: supergraphPath, port: "0" } }));
+    router = createRouter(loadRouterConfig({ env: { NODE_ENV: "production", LOG_LEVEL: "silent", ...signingEnv }, flags: { supergraph: supergraphPath, port: "0" } }));
     const running = await router.start();
     url = `${running.url}/graphql`;
   });

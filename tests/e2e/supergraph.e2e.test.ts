@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { generateStore } from "@store/seed-data";
 import { estimateShipping } from "../../subgraphs/inventory/src/shipping.ts";
 import { graphql, readCounter, settle } from "../support/graphql.ts";
+import { tokenHeader } from "../support/tokens.ts";
 
 const routerUrl = inject("routerUrl");
 const subgraphUrls = inject("subgraphUrls");
@@ -33,7 +34,7 @@ describe("one query across all five subgraphs", () => {
           }
           reviews(first: 3) { totalCount edges { node { rating product { name } } } }
         }
-      }`, { id: user.id });
+      }`, { id: user.id }, await tokenHeader(user)); // a user's orders are theirs to read
     expect(result.errors).toBeUndefined();
     const data = result.data.user;
     expect(data.username).toBe(user.username); // accounts

@@ -7,6 +7,8 @@ import { startStack, type RunningStack } from "@store/stack";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const SUBGRAPHS = ["accounts", "products", "inventory", "reviews", "orders"] as const;
+/** The HS256 secret the test stack's accounts signs login tokens with and its router verifies; tests mint tokens with it. */
+export const TEST_JWT_SECRET = "e2e-test-secret-do-not-use-elsewhere-0123456789";
 
 /**
  * Which database the end-to-end stack runs on: E2E_DATABASE=postgres gives every subgraph its own
@@ -69,6 +71,7 @@ export async function startTestStack(options: { routerArgs?: string[]; env?: Nod
     env: { NODE_ENV: "development", LOG_LEVEL: "info", ...options.env },
     routerArgs: options.routerArgs,
     withRouter: options.withRouter,
+    jwtSecret: TEST_JWT_SECRET,
     supergraphOut: path.join(workDir, "supergraph.graphql"),
     logs: { kind: "directory", dir: logDir },
   });

@@ -1,14 +1,41 @@
+import { SignJWT } from "jose";
+
 /**
  * The store operations a frontend sends most: product page, search, a user's orders with tracking,
- * and checkout. Each takes a sequence number so the load varies the ids it asks for.
+ * and checkout. Each takes a sequence number so the load varies the ids it asks for. Checkout is
+ * placed by a signed-in user, so its requests carry that user's bearer token.
  */
 export interface BenchOperation {
   name: string;
   mutation: boolean;
-  body(sequence: number): { query: string; variables: Record<string, unknown>; operationName: string };
+  body(sequence: number): { query: string; variables: Record<string, unknown>; operationName: string; headers?: Record<string, string> };
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
+const USERS = 200;
+
+/** One HS256 token per seeded user, as the accounts subgraph's login would issue it (same secret, claims). */
+export async function signBenchTokens(secret: string): Promise<string[]> {
+  const key = new TextEncoder().encode(secret);
+  const exp = Math.floor(Date.now() / 1000) + 6 * 3600;
+  return Promise.all(
+    Array.from({ length: USERS }, (_, i) =>
+      new SignJWT({ scope: "orders:read orders:write reviews:write profile:read", roles: ["customer"] })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setSubject(`usr_${pad(i + 1, 4)}`)
+        .setIssuer("store-accounts")
+        .setAudience("store-graph")
+        .setExpirationTime(exp)
+        .sign(key),
+    ),
+  );
+}
+
+/** Bearer tokens by user index, set by run.ts before any load. */
+let tokens: string[] = [];
+export function useBenchTokens(signed: string[]): void {
+  tokens = signed;
+}
 
 export const storeOperations: BenchOperation[] = [
   {
@@ -52,9 +79,10 @@ export const storeOperations: BenchOperation[] = [
       query: `mutation Checkout($input: PlaceOrderInput!, $key: String!) { placeOrder(input: $input, idempotencyKey: $key) {
         id total { formatted } shipment { trackingNumber } } }`,
       variables: {
-        input: { userId: `usr_${pad((n % 200) + 1, 4)}`, lines: [{ productId: `prd_${pad(((n * 7) % 1000) + 1, 4)}`, quantity: 1 }] },
+        input: { lines: [{ productId: `prd_${pad(((n * 7) % 1000) + 1, 4)}`, quantity: 1 }] },
         key: `bench-${process.pid}-${Date.now().toString(36)}-${n}`,
       },
+      headers: { authorization: `Bearer ${tokens[n % USERS]}` },
     }),
   },
 ];

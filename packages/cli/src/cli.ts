@@ -6,6 +6,7 @@ import { SupergraphConfigError, composeFromSources, readSupergraphConfig } from 
 import { CliError, createRegistryClient, type CheckReport } from "./client.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { formatCheck, formatCompositionMessage, formatDiff, formatList } from "./format.ts";
+import { apiSchemaOf, buildManifest, formatProblem } from "./manifest.ts";
 
 /**
  * `supergraph <command>`: check, publish, compose, list, diff. Returns the exit code instead of
@@ -31,6 +32,9 @@ Commands:
   list                                 the subgraphs, their owners and current versions
   diff [<from>] [<to>]                 API changes between two supergraph versions
                                        (default: the latest and the one before)
+  manifest <dir> [-o manifest.json]    the trusted-documents manifest (Apollo persisted query
+                                       manifest JSON, sha256 ids) of the .graphql operation files
+                                       under <dir>; --supergraph <file> validates them against it
 
 Options:
   --registry <url>     registry URL (env SUPERGRAPH_REGISTRY_URL, default ${DEFAULT_REGISTRY})
@@ -59,6 +63,7 @@ const commands = {
   compose: { json: common.json, help: common.help, config: { type: "string", default: "supergraph.yaml" }, out: { type: "string" } },
   list: common,
   diff: { ...common, from: { type: "string" }, to: { type: "string" } },
+  manifest: { json: common.json, help: common.help, out: { type: "string", short: "o" }, supergraph: { type: "string" } },
 } as const satisfies Record<string, ParseArgsConfig["options"]>;
 
 type Command = keyof typeof commands;
@@ -100,8 +105,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     switch (command as Command) {
       case "compose":
         return await compose(values, positionals, io, { json, emit, say });
+      case "manifest":
+        return await manifest(values, positionals, io, { json, emit, say });
       default:
-        return await remote(command as Exclude<Command, "compose">, values, positionals, io, { json, emit, say });
+        return await remote(command as Exclude<Command, "compose" | "manifest">, values, positionals, io, { json, emit, say });
     }
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
@@ -156,7 +163,40 @@ async function compose(values: Record<string, string | boolean | undefined>, pos
   }
 }
 
-async function remote(command: Exclude<Command, "compose">, values: Record<string, string | boolean | undefined>, positionals: string[], io: Io, out: Output): Promise<number> {
+async function manifest(values: Record<string, string | boolean | undefined>, positionals: string[], io: Io, out: Output): Promise<number> {
+  if (positionals.length !== 1) throw usageError("manifest takes one folder: supergraph manifest <dir> [-o manifest.json] [--supergraph supergraph.graphql].");
+  const dir = path.resolve(io.cwd, positionals[0]!);
+  let schema;
+  if (values.supergraph) {
+    const sdl = await readFile(path.resolve(io.cwd, values.supergraph as string), "utf8").catch((error: NodeJS.ErrnoException) => {
+      throw new CliError(ExitCode.USAGE, "SUPERGRAPH_FILE_UNREADABLE", `Cannot read ${values.supergraph}: ${error.code ?? error.message}.`);
+    });
+    try {
+      schema = apiSchemaOf(sdl);
+    } catch (error) {
+      throw new CliError(ExitCode.USAGE, "SUPERGRAPH_INVALID", `${values.supergraph} is not a supergraph: ${(error as Error).message}`);
+    }
+  }
+  const result = await buildManifest(dir, { schema }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT" || error.code === "ENOTDIR") throw new CliError(ExitCode.USAGE, "FOLDER_UNREADABLE", `Cannot read the folder ${positionals[0]}: ${error.code}.`);
+    throw error;
+  });
+  const ok = result.problems.length === 0;
+  const outFile = values.out ? path.resolve(io.cwd, values.out as string) : undefined;
+  if (ok && outFile) await writeFile(outFile, `${JSON.stringify(result.manifest, null, 2)}\n`);
+  if (out.json) {
+    out.emit({ ok, files: result.files, operations: result.manifest.operations.length, problems: result.problems, ...(ok && (outFile ? { out: outFile } : { manifest: result.manifest })) });
+  } else if (!ok) {
+    io.stderr(`${result.problems.map(formatProblem).join("\n")}\n\n✗ ${result.problems.length} problem(s) in ${positionals[0]}${outFile ? `; ${values.out} was not written` : ""}.\n`);
+  } else if (outFile) {
+    out.say(`✓ ${result.manifest.operations.length} operation(s) from ${result.files} file(s)${schema ? `, valid against ${values.supergraph}` : ""}, written to ${values.out}.`);
+  } else {
+    io.stdout(`${JSON.stringify(result.manifest, null, 2)}\n`);
+  }
+  return ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
+}
+
+async function remote(command: Exclude<Command, "compose" | "manifest">, values: Record<string, string | boolean | undefined>, positionals: string[], io: Io, out: Output): Promise<number> {
   const registryUrl = (values.registry as string | undefined) ?? io.env.SUPERGRAPH_REGISTRY_URL ?? DEFAULT_REGISTRY;
   if (!/^https?:\/\/[^/]/.test(registryUrl)) throw usageError(`--registry must be an http(s) URL, not "${registryUrl}".`);
   const token = (values.token as string | undefined) ?? io.env.SUPERGRAPH_TOKEN;

@@ -18,6 +18,14 @@ export const DEFAULT_SIZES: SeedSizes = { users: 200, products: 1000, reviews: 5
 export const DEFAULT_SEED = 20261125;
 
 const BASE_TIME = Date.UTC(2026, 0, 1);
+
+/**
+ * The demo store's sign-in: every seeded user has this one password (documented in the README).
+ * usr_0001 and usr_0002 are admins, usr_0003 to usr_0005 staff, everyone else a customer.
+ */
+export const DEMO_PASSWORD = "store-demo-password";
+/** The customer the explorer's "Use demo user" button signs in as (usr_0006). */
+export const DEMO_USERNAME = "dennis.lovelace";
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -64,7 +72,7 @@ function generateUsers(random: Random, count: number): SeedUser[] {
     const cycle = Math.floor(i / (FIRST_NAMES.length * LAST_NAMES.length));
     const handle = `${first}.${last}`.toLowerCase().replace(/[^a-z.]/g, "");
     const username = cycle === 0 ? handle : `${handle}${cycle + 1}`;
-    const roles = i === 0 ? ["admin", "customer"] : i < 5 ? ["staff", "customer"] : ["customer"];
+    const roles = i < 2 ? ["admin", "customer"] : i < 5 ? ["staff", "customer"] : ["customer"];
     return {
       id: `usr_${pad(i + 1, 4)}`,
       username,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MIN_SECRET_LENGTH, ROUTER_CALLER, callerSecretVariable, routerSecretVariable } from "./request-signing.ts";
 
 /** Raised when configuration is invalid; the message lists every problem, one per line. */
 export class ConfigError extends Error {
@@ -51,8 +52,12 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
   const dbVar = `${name.toUpperCase()}_DATABASE_URL`;
   return z
     .preprocess(
-      // The service's own database variable, picked out so other services' URLs are never read.
-      (env) => ({ ...(env as Record<string, unknown>), DATABASE_URL: (env as Record<string, unknown> | undefined)?.[dbVar] }),
+      // The service's own database variable and signing secrets, picked out so other services' are never read.
+      (env) => ({
+        ...(env as Record<string, unknown>),
+        DATABASE_URL: (env as Record<string, unknown> | undefined)?.[dbVar],
+        SIGNING_CREDENTIALS: incomingCredentials(name, (env ?? {}) as Record<string, unknown>),
+      }),
       z.object({
         PORT: portSchema.default(defaultPort),
         HOST: z.string().min(1).default("127.0.0.1"),
@@ -63,11 +68,34 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
         SEED_ON_START: booleanFlag.optional(),
         MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
         SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+        /** "off" accepts unsigned requests (only where mTLS or a private network already keeps everyone but the router out). */
+        SUBGRAPH_SIGNING: z.enum(["required", "off"]).optional(),
+        /** Seconds a signed request stays valid (replays later than that are refused). */
+        SUBGRAPH_SIGNATURE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+        SIGNING_CREDENTIALS: z.record(z.string(), z.string()),
         ...tracingEnvSchema,
       }),
     )
+    .superRefine((env, ctx) => {
+      for (const [caller, secret] of Object.entries(env.SIGNING_CREDENTIALS)) {
+        if (secret.length < MIN_SECRET_LENGTH) {
+          const variable = caller === ROUTER_CALLER ? routerSecretVariable(name) : callerSecretVariable(name, caller);
+          ctx.addIssue({ code: "custom", path: [variable], message: `must be at least ${MIN_SECRET_LENGTH} characters (HMAC is only as strong as its key)` });
+        }
+      }
+      // Security by default: a production subgraph refuses to start open to anyone who reaches its port.
+      const wanted = env.SUBGRAPH_SIGNING === "required" || (env.NODE_ENV === "production" && env.SUBGRAPH_SIGNING !== "off");
+      if (wanted && !env.SIGNING_CREDENTIALS[ROUTER_CALLER]) {
+        ctx.addIssue({
+          code: "custom",
+          path: [routerSecretVariable(name)],
+          message: `required${env.NODE_ENV === "production" ? " in production" : ""}: the secret the router signs its requests with (or SUBGRAPH_SIGNING=off where the network already keeps everyone but the router out)`,
+        });
+      }
+    })
     .transform((env) => {
       const production = env.NODE_ENV === "production";
+      const credentials = env.SIGNING_CREDENTIALS;
       return {
         name,
         port: env.PORT,
@@ -83,10 +111,35 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
         maxBodyBytes: env.MAX_BODY_BYTES,
         /** Milliseconds in-flight requests get to finish after SIGTERM before connections are cut. */
         shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+        /**
+         * Who may call this subgraph, each with the secret it signs with. "open": none configured
+         * (development only), so unsigned requests are served with a warning at start.
+         */
+        signing: {
+          mode: (env.SUBGRAPH_SIGNING === "off" ? "off" : Object.keys(credentials).length ? "required" : "open") as "required" | "off" | "open",
+          credentials,
+          maxAgeSeconds: env.SUBGRAPH_SIGNATURE_MAX_AGE_SECONDS,
+        },
         /** OTLP/HTTP export of traces; see tracing.ts. */
         tracing: { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: env.OTEL_TRACES_SAMPLER_ARG, scheduleDelayMs: env.OTEL_BSP_SCHEDULE_DELAY },
       };
     });
+}
+
+/**
+ * The secrets this subgraph accepts: the router's (SUBGRAPH_SECRET_<NAME>) and each trusted
+ * service's (SUBGRAPH_SECRET_<NAME>_FROM_<CALLER>), by caller name.
+ */
+function incomingCredentials(name: string, env: Record<string, unknown>): Record<string, unknown> {
+  const credentials: Record<string, unknown> = {};
+  const router = env[routerSecretVariable(name)];
+  if (typeof router === "string" && router !== "") credentials[ROUTER_CALLER] = router;
+  const prefix = callerSecretVariable(name, "");
+  for (const [key, value] of Object.entries(env)) {
+    const caller = key.slice(prefix.length).toLowerCase();
+    if (key.startsWith(prefix) && caller !== "" && caller !== ROUTER_CALLER && typeof value === "string" && value !== "") credentials[caller] = value;
+  }
+  return credentials;
 }
 
 export type SubgraphConfig = z.output<ReturnType<typeof subgraphConfigSchema>>;

@@ -18,6 +18,20 @@ export const ErrorCode = {
   INSUFFICIENT_STOCK: "INSUFFICIENT_STOCK",
   IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  /** A browser preflight from an origin (or asking for a method or header) the router's CORS allowlist does not allow. */
+  CORS_REJECTED: "CORS_REJECTED",
+  /** A request a browser could send cross-site without a preflight (simple content type, no preflight-forcing header). */
+  CSRF_PREVENTED: "CSRF_PREVENTED",
+  /** The client spent its rate limit budget (HTTP 429 with Retry-After). */
+  RATE_LIMITED: "RATE_LIMITED",
+  /** A persisted operation id the router does not know: send the full document (APQ) or use a known id. */
+  PERSISTED_QUERY_NOT_FOUND: "PERSISTED_QUERY_NOT_FOUND",
+  /** The router runs only the trusted documents of its manifest, and this is not one (HTTP 400). */
+  PERSISTED_QUERY_NOT_ALLOWED: "PERSISTED_QUERY_NOT_ALLOWED",
+  /** The operation breaks one of the router's operation limits (extensions: limit, actual, maximum). */
+  OPERATION_LIMIT_EXCEEDED: "OPERATION_LIMIT_EXCEEDED",
+  /** The operation's estimated cost is above the router's maximum (extensions: estimatedCost, maxCost). */
+  COST_LIMIT_EXCEEDED: "COST_LIMIT_EXCEEDED",
   /** A subgraph answered the router with something that is not a GraphQL response (an HTML error page, say). */
   SUBGRAPH_INVALID_RESPONSE: "SUBGRAPH_INVALID_RESPONSE",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",

@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { isDatabaseUnavailable } from "./database-errors.ts";
 import { ErrorCode } from "./errors.ts";
+import { currentRequest } from "./request-observation.ts";
 
 const PUBLIC_CODES = new Set<string>([
   ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
@@ -32,8 +33,10 @@ export function errorFormatter(logger: Logger, production: boolean) {
     }
     logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error, path: formatted.path }, "unexpected error in resolver");
     if (!production) return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    // The request id is what an operator searches the log for; the details stay there.
+    const requestId = currentRequest()?.requestId;
     return {
-      message: "Internal server error",
+      message: requestId ? `Internal server error (request ${requestId}).` : "Internal server error",
       path: formatted.path,
       locations: formatted.locations,
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },

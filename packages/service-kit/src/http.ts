@@ -6,7 +6,8 @@ import type { Logger } from "pino";
 import { ErrorCode } from "./errors.ts";
 import { drainOnClose } from "./graceful-close.ts";
 import type { ServiceMetrics } from "./metrics.ts";
-import { observeRequest } from "./request-observation.ts";
+import { currentRequest, observeRequest } from "./request-observation.ts";
+import type { Verification } from "./request-signing.ts";
 
 /**
  * The HTTP door every service shares: /graphql through Apollo Server's HTTP API, health routes and
@@ -20,19 +21,36 @@ export interface Readiness {
 
 export interface GraphQLHttpOptions<Ctx extends BaseContext> {
   apollo: ApolloServer<Ctx>;
-  context: (req: IncomingMessage, requestId: string) => Promise<Ctx>;
+  /** `caller`: who signed the request, when verifyRequest is set. */
+  context: (req: IncomingMessage, requestId: string, caller?: string) => Promise<Ctx>;
   logger: Logger;
   maxBodyBytes: number;
   readiness: () => Promise<Readiness>;
   metrics?: ServiceMetrics;
   /** Level of the one line logged per GraphQL request (default info). */
   requestLogLevel?: "info" | "debug";
+  /**
+   * Runs before a /graphql request's body is read; returns true when it answered the request itself
+   * (a CORS preflight, a rejected token), so nothing else runs.
+   */
+  beforeGraphQL?: (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<boolean> | boolean;
+  /**
+   * Checks the request's signature over its exact body, once read and before anything parses it
+   * (subgraphs only answer the router and trusted services). A failure answers 401 UNAUTHENTICATED.
+   */
+  verifyRequest?: (headers: IncomingMessage["headers"], rawBody: string) => Verification;
+  /**
+   * Most operations a batch (a JSON array body) may hold; a longer one is rejected with 400
+   * OPERATION_LIMIT_EXCEEDED before any of its operations runs. Whether batches are accepted at all
+   * is Apollo Server's allowBatchedHttpRequests.
+   */
+  maxBatchedOperations?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: Record<string, unknown> = {}) {
     super(message);
   }
 }
@@ -74,8 +92,8 @@ export async function serveOperationalRoute(
   }
 }
 
-function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string, details: Record<string, unknown> = {}): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code, ...details } }] });
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -101,6 +119,32 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
   }
 }
 
+/**
+ * A batch is answered all or nothing when it is malformed: Apollo Server runs its operations side by
+ * side and one malformed entry fails the whole response while the others still run. So the batch's
+ * size and each entry's shape are checked before any of them starts.
+ */
+function checkBatch(body: unknown[], max: number): void {
+  if (body.length > max) {
+    throw new HttpError(400, ErrorCode.OPERATION_LIMIT_EXCEEDED, `The request batches ${body.length} operations, above the maximum of ${max}.`, {
+      limit: "batchedOperations",
+      actual: body.length,
+      maximum: max,
+    });
+  }
+  const isObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
+  body.forEach((entry, index) => {
+    const e = entry as Record<string, unknown>;
+    const malformed =
+      !isObject(entry) ||
+      (e.query !== undefined && typeof e.query !== "string") ||
+      (e.operationName !== undefined && e.operationName !== null && typeof e.operationName !== "string") ||
+      (e.variables !== undefined && e.variables !== null && !isObject(e.variables)) ||
+      (e.extensions !== undefined && e.extensions !== null && !isObject(e.extensions));
+    if (malformed) throw new HttpError(400, ErrorCode.BAD_REQUEST, `Batched operation ${index} is not a GraphQL request object (query, operationName, variables, extensions).`);
+  });
+}
+
 function toHeaderMap(req: IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -113,10 +157,25 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
   const { apollo, logger, metrics } = options;
 
   async function serveGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string, search: string) {
-    const body = req.method === "POST" ? parseBody(await readBody(req, options.maxBodyBytes), req.headers["content-type"]) : undefined;
+    if (options.beforeGraphQL && (await options.beforeGraphQL(req, res, requestId))) return;
+    const raw = req.method === "POST" ? await readBody(req, options.maxBodyBytes) : "";
+    let caller: string | undefined;
+    if (options.verifyRequest) {
+      // Only POST: a GET's operation sits in the URL, which the signature does not cover.
+      const verdict: Verification = req.method === "POST" ? options.verifyRequest(req.headers, raw) : { ok: false, reason: "This subgraph only answers signed POST requests." };
+      if (!verdict.ok) {
+        logger.warn({ reason: verdict.reason, caller: req.headers["x-supergraph-caller"], remoteAddress: req.socket.remoteAddress }, "refused a request that is not properly signed");
+        throw new HttpError(401, ErrorCode.UNAUTHENTICATED, verdict.reason);
+      }
+      caller = verdict.caller;
+      const record = currentRequest();
+      if (record) record.caller = caller;
+    }
+    const body = req.method === "POST" ? parseBody(raw, req.headers["content-type"]) : undefined;
+    if (options.maxBatchedOperations !== undefined && Array.isArray(body)) checkBatch(body, options.maxBatchedOperations);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers: toHeaderMap(req), search, body },
-      context: () => options.context(req, requestId),
+      context: () => options.context(req, requestId, caller),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -156,7 +215,7 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
       } catch (error) {
         if (error instanceof HttpError) {
           record.errorCodes.push(error.code);
-          if (!res.headersSent) sendGraphQLError(res, error.status, error.code, error.message);
+          if (!res.headersSent) sendGraphQLError(res, error.status, error.code, error.message, error.details);
           return "graphql";
         }
         record.errorCodes.push(ErrorCode.INTERNAL_SERVER_ERROR);

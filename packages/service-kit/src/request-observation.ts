@@ -23,6 +23,8 @@ export interface RequestRecord {
   errorCodes: string[];
   /** Whether the response carried data (a partial result) next to its errors. */
   hasData: boolean;
+  /** Who signed the request (router, orders...), on subgraphs that verify signatures. */
+  caller?: string;
 }
 
 export type Outcome = "ok" | "partial" | "error";
@@ -115,6 +117,7 @@ function report(record: RequestRecord, route: string, method: string, pathname: 
     {
       operation: operationName,
       operationType: record.operationType,
+      ...(record.caller && { caller: record.caller }),
       outcome,
       ...(record.errorCodes.length > 0 && { errorCodes: [...new Set(record.errorCodes)] }),
       status,

@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import { ErrorCode, codedError } from "./errors.ts";
+import type { RequestSigner } from "./request-signing.ts";
 
 /**
  * A small GraphQL client for service-to-service calls (orders -> inventory, reviews -> accounts).
@@ -18,8 +19,10 @@ export interface SubgraphClientOptions {
   name: string;
   url: string;
   timeoutMs?: number;
-  /** Extra headers on every call (service credentials). */
+  /** Extra headers on every call. */
   headers?: Record<string, string>;
+  /** Signs every call with the calling service's own credential (loadServiceSigners). */
+  signer?: RequestSigner;
 }
 
 interface GraphQLResponse<T> {
@@ -27,38 +30,41 @@ interface GraphQLResponse<T> {
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
-export function createSubgraphClient({ name, url, timeoutMs = 5000, headers = {} }: SubgraphClientOptions): SubgraphClient {
+export function createSubgraphClient({ name, url, timeoutMs = 5000, headers = {}, signer }: SubgraphClientOptions): SubgraphClient {
   const unavailable = (reason: string) =>
     codedError(ErrorCode.SERVICE_UNAVAILABLE, `The ${name} service could not be reached: ${reason}`, { service: name });
 
   async function request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     let response: Response;
+    const body = JSON.stringify({ query, variables });
     try {
       response = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", ...headers },
-        body: JSON.stringify({ query, variables }),
+        headers: { "content-type": "application/json", ...headers, ...signer?.(body) },
+        body,
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw unavailable((error as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : (error as Error).message);
     }
-    let body: GraphQLResponse<T>;
+    let answer: GraphQLResponse<T>;
     try {
-      body = (await response.json()) as GraphQLResponse<T>;
+      answer = (await response.json()) as GraphQLResponse<T>;
     } catch {
       throw unavailable(`HTTP ${response.status} with a body that is not JSON`);
     }
-    const first = body.errors?.[0];
+    const first = answer.errors?.[0];
     if (first) {
       const code = first.extensions?.code;
+      // The callee refusing this service's credentials is this service's misconfiguration, not the client's.
+      if (code === ErrorCode.UNAUTHENTICATED && response.status === 401) throw unavailable(`it refused this service's credentials (${first.message})`);
       if (typeof code === "string" && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
         throw new GraphQLError(first.message, { extensions: { ...first.extensions, code } });
       }
       throw unavailable(first.message);
     }
-    if (!body.data) throw unavailable(`HTTP ${response.status} without data`);
-    return body.data;
+    if (!answer.data) throw unavailable(`HTTP ${response.status} without data`);
+    return answer.data;
   }
 
   return {

@@ -13,6 +13,8 @@ import { createServiceMetrics, type ServiceMetrics } from "./metrics.ts";
 import { databaseReadiness } from "./database-readiness.ts";
 import { observationPlugin } from "./observation-plugin.ts";
 import { enterQueryTally, trackQueries } from "./query-tracking.ts";
+import { createRequestVerifier, routerSecretVariable } from "./request-signing.ts";
+import { viewerFromHeaders, type Viewer } from "./viewer.ts";
 
 /** What a Prisma client must offer the kit: query events (for counting) and a way to disconnect. */
 export interface PrismaLike {
@@ -23,6 +25,10 @@ export interface PrismaLike {
 export interface RequestInfo {
   requestId: string;
   headers: IncomingHttpHeaders;
+  /** The signed-in caller from the router's claims header, or null for an anonymous request. */
+  viewer: Viewer | null;
+  /** Who signed the request: "router" or a trusted service's name; unset when signing is not required. */
+  caller?: string;
 }
 
 /** Everything that makes one subgraph what it is; the kit supplies the rest. */
@@ -93,11 +99,12 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     // per fetch (several per client request) would triple the volume, so it waits for LOG_LEVEL=debug.
     requestLogLevel: "debug",
     maxBodyBytes: config.maxBodyBytes,
-    context: async (req, requestId) => {
+    context: async (req, requestId, caller) => {
       enterQueryTally({ statements: 0 });
-      return definition.createContext(prisma, { requestId, headers: req.headers });
+      return definition.createContext(prisma, { requestId, headers: req.headers, caller, viewer: viewerFromHeaders(req.headers) });
     },
     readiness: readiness.check,
+    verifyRequest: config.signing.mode === "required" ? createRequestVerifier(config.signing) : undefined,
   });
 
   let running: RunningServer | undefined;
@@ -113,8 +120,16 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
       }
       if (config.seedOnStart && (await definition.seed(prisma, logger))) logger.info("loaded seed data");
       await apollo.start();
+      if (config.signing.mode === "open") {
+        logger.warn(`accepting unsigned requests: set ${routerSecretVariable(definition.name)} (the stack does) so that only the router can call ${definition.name}`);
+      } else if (config.signing.mode === "off") {
+        logger.warn("SUBGRAPH_SIGNING=off: accepting unsigned requests from anyone who reaches this port");
+      }
       running = await listen(handler, config.port, config.host);
-      logger.info({ url: `${running.url}/graphql`, database: db.kind, location: db.location }, `${definition.name} subgraph ready`);
+      logger.info(
+        { url: `${running.url}/graphql`, database: db.kind, location: db.location, signing: config.signing.mode, trustedCallers: Object.keys(config.signing.credentials) },
+        `${definition.name} subgraph ready`,
+      );
       return running;
     },
     async stop() {

@@ -2,6 +2,8 @@ import type { Database } from "./database.ts";
 import { openDatabase } from "./database.ts";
 import { applyMigrations } from "./migrations.ts";
 import { subgraphConfigSchema, type SubgraphConfig } from "./config.ts";
+import { CLAIMS_HEADER } from "./request-signing.ts";
+import { encodeClaimsHeader } from "./viewer.ts";
 
 /**
  * Test helpers: a fresh, migrated, in-memory PGlite per call. The first call per migrations folder
@@ -39,3 +41,8 @@ export function testSubgraphConfig(name: string, overrides: Partial<SubgraphConf
 }
 
 export { postGraphQL } from "./test-client.ts";
+
+/** The claims header the router would send for this user, for tests that call a subgraph directly. */
+export function viewerHeaders(userId: string, { scopes = [], roles = ["customer"] }: { scopes?: string[]; roles?: string[] } = {}): Record<string, string> {
+  return { [CLAIMS_HEADER]: encodeClaimsHeader({ sub: userId, scopes, roles }) };
+}

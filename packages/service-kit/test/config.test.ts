@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadSubgraphConfig } from "../src/config.ts";
 
+const SECRET = "a-test-signing-secret-of-forty-characters";
+const SIGNED = { SUBGRAPH_SECRET_ORDERS: SECRET };
+
 describe("subgraph config", () => {
   it("defaults to development: migrate and seed on start, embedded database", () => {
     const config = loadSubgraphConfig("reviews", 4004, {});
@@ -13,8 +16,8 @@ describe("subgraph config", () => {
   });
 
   it("does not migrate or seed on start in production unless asked", () => {
-    expect(loadSubgraphConfig("orders", 4005, { NODE_ENV: "production" })).toMatchObject({ migrateOnStart: false, seedOnStart: false });
-    expect(loadSubgraphConfig("orders", 4005, { NODE_ENV: "production", MIGRATE_ON_START: "true" }).migrateOnStart).toBe(true);
+    expect(loadSubgraphConfig("orders", 4005, { NODE_ENV: "production", ...SIGNED })).toMatchObject({ migrateOnStart: false, seedOnStart: false });
+    expect(loadSubgraphConfig("orders", 4005, { NODE_ENV: "production", MIGRATE_ON_START: "true", ...SIGNED }).migrateOnStart).toBe(true);
     expect(loadSubgraphConfig("orders", 4005, { SEED_ON_START: "false" }).seedOnStart).toBe(false);
   });
 
@@ -35,5 +38,44 @@ describe("subgraph config", () => {
       expect(problems).toMatch(/NODE_ENV/);
       expect(problems).toMatch(/SEED_ON_START/);
     }
+  });
+
+  describe("request signing", () => {
+    it("requires signatures once the router's secret is set, and trusts the callers that have one of their own", () => {
+      const { signing } = loadSubgraphConfig("inventory", 4003, {
+        SUBGRAPH_SECRET_INVENTORY: SECRET,
+        SUBGRAPH_SECRET_INVENTORY_FROM_ORDERS: `${SECRET}-orders`,
+        // Secrets for other subgraphs' calls are not this subgraph's business.
+        SUBGRAPH_SECRET_PRODUCTS: `${SECRET}-products`,
+        SUBGRAPH_SECRET_PRODUCTS_FROM_ORDERS: `${SECRET}-po`,
+      });
+      expect(signing).toEqual({ mode: "required", credentials: { router: SECRET, orders: `${SECRET}-orders` }, maxAgeSeconds: 60 });
+    });
+
+    it("serves unsigned requests in development only while no secret is set", () => {
+      expect(loadSubgraphConfig("inventory", 4003, {}).signing.mode).toBe("open");
+      expect(loadSubgraphConfig("inventory", 4003, { SUBGRAPH_SIGNING: "off", SUBGRAPH_SECRET_INVENTORY: SECRET }).signing.mode).toBe("off");
+    });
+
+    it("refuses to start in production without the router's secret, unless signing is explicitly off", () => {
+      expect(() => loadSubgraphConfig("inventory", 4003, { NODE_ENV: "production" })).toThrow(/SUBGRAPH_SECRET_INVENTORY: required in production/);
+      expect(() => loadSubgraphConfig("inventory", 4003, { SUBGRAPH_SIGNING: "required" })).toThrow(/SUBGRAPH_SECRET_INVENTORY: required/);
+      expect(loadSubgraphConfig("inventory", 4003, { NODE_ENV: "production", SUBGRAPH_SIGNING: "off" }).signing.mode).toBe("off");
+    });
+
+    it("refuses secrets too short to be secret, naming the variable, and a bad window", () => {
+      const problems = (() => {
+        try {
+          loadSubgraphConfig("inventory", 4003, { SUBGRAPH_SECRET_INVENTORY: "short", SUBGRAPH_SECRET_INVENTORY_FROM_ORDERS: "also-short", SUBGRAPH_SIGNATURE_MAX_AGE_SECONDS: "0" });
+        } catch (error) {
+          return (error as ConfigError).problems.join("\n");
+        }
+        return "";
+      })();
+      expect(problems).toMatch(/SUBGRAPH_SECRET_INVENTORY: must be at least 32 characters/);
+      expect(problems).toMatch(/SUBGRAPH_SECRET_INVENTORY_FROM_ORDERS: must be at least 32 characters/);
+      expect(problems).toMatch(/SUBGRAPH_SIGNATURE_MAX_AGE_SECONDS/);
+      expect(problems).not.toMatch(/short/);
+    });
   });
 });

@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { composeFromSources, formatMessage, readSupergraphConfig } from "@store/composition";
 import { freePort } from "./ports.ts";
 import { startServiceProcess, waitUntilReady, type LogTarget, type ServiceProcess } from "./service-process.ts";
+import { signingSecrets } from "./signing-secrets.ts";
 
 export interface StackOptions {
   repoRoot: string;
@@ -19,6 +21,16 @@ export interface StackOptions {
   readyTimeoutMs?: number;
   /** false: subgraphs only (the benchmark starts the gateways it compares itself). */
   withRouter?: boolean;
+  /**
+   * Signed subgraph requests (default true): secrets are generated for the router and every pair of
+   * subgraphs. false: subgraphs accept unsigned requests (SUBGRAPH_SIGNING=off), for gateways that cannot sign.
+   */
+  requestSigning?: boolean;
+  /**
+   * AUTH_JWT_SECRET for accounts (signs login tokens) and the router (verifies them). Default: env
+   * AUTH_JWT_SECRET, else a random one for this start (never printed).
+   */
+  jwtSecret?: string;
 }
 
 export interface RunningStack {
@@ -26,6 +38,8 @@ export interface RunningStack {
   /** The composed supergraph the router serves (routing URLs point at this stack's ports). */
   supergraphPath: string;
   subgraphUrls: Record<string, string>;
+  /** The SUBGRAPH_SECRET_* variables the stack runs with (for tests that sign requests or start another router). */
+  signingEnv: Record<string, string>;
   processes: Map<string, ServiceProcess>;
   /** Stops the router first, then the subgraphs, each gracefully. */
   stop(): Promise<void>;
@@ -56,6 +70,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     }
   }
 
+  const jwtSecret = options.jwtSecret ?? options.env?.AUTH_JWT_SECRET ?? process.env.AUTH_JWT_SECRET ?? randomBytes(32).toString("base64url");
+  const authEnv = (name: string): NodeJS.ProcessEnv => (name === "accounts" || name === "router" ? { AUTH_JWT_SECRET: jwtSecret } : {});
+
+  const names = config.subgraphs.map((s) => s.name);
+  const signing = options.requestSigning === false ? undefined : signingSecrets(names, { ...process.env, ...options.env });
+  const routerSigningEnv: NodeJS.ProcessEnv = signing?.router ?? { ROUTER_SUBGRAPH_SIGNING: "false" };
+  const subgraphSigningEnv = (name: string): NodeJS.ProcessEnv => signing?.subgraph(name) ?? { SUBGRAPH_SIGNING: "off" };
+
   const processes = new Map<string, ServiceProcess>();
   const launchers = new Map<string, () => ServiceProcess>();
   const stopAll = async () => {
@@ -73,7 +95,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
             name: subgraph.name,
             entry: path.join(options.repoRoot, "subgraphs", subgraph.name, "src", "main.ts"),
             cwd: options.repoRoot,
-            env: { ...process.env, ...neighbourEnv, ...options.env, ...options.subgraphEnv?.[subgraph.name], PORT: String(ports.get(subgraph.name)) },
+            env: {
+              ...process.env,
+              ...neighbourEnv,
+              ...subgraphSigningEnv(subgraph.name),
+              ...options.env,
+              ...options.subgraphEnv?.[subgraph.name],
+              ...authEnv(subgraph.name),
+              PORT: String(ports.get(subgraph.name)),
+            },
             logs: options.logs,
           });
         launchers.set(subgraph.name, launch);
@@ -89,7 +119,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         entry: path.join(options.repoRoot, "router", "src", "main.ts"),
         args: ["--supergraph", options.supergraphOut, "--port", String(routerPort), ...(options.routerArgs ?? [])],
         cwd: options.repoRoot,
-        env: { ...process.env, ...options.env },
+        env: { ...process.env, ...routerSigningEnv, ...options.env, ...authEnv("router") },
         logs: options.logs,
       });
     launchers.set("router", launchRouter);
@@ -102,6 +132,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       routerUrl: `http://localhost:${routerPort}/graphql`,
       supergraphPath: options.supergraphOut,
       subgraphUrls,
+      signingEnv: signing?.all ?? {},
       processes,
       stop: stopAll,
       async restart(name) {

@@ -17,7 +17,9 @@ export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
     cache.set(supergraphSdl, cached);
     return cached;
   }
-  const schema = buildSchema(printSchema(Supergraph.build(supergraphSdl).apiSchema()));
+  // Only read here, never executed: features for SECURITY (@authenticated, @requiresScopes, @policy)
+  // are for the router to enforce or refuse, so they are not checked against a gateway's list.
+  const schema = buildSchema(printSchema(Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema()));
   cache.set(supergraphSdl, schema);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return schema;

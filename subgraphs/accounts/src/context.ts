@@ -1,15 +1,20 @@
-import type { RequestInfo } from "@store/service-kit";
+import type { RequestInfo, Viewer } from "@store/service-kit";
 import type { AccountsPrisma } from "./data/prisma.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
+import type { TokenIssuer } from "./tokens.ts";
 
 export interface AccountsContext {
   requestId: string;
   prisma: AccountsPrisma;
   loaders: Loaders;
-  /** The caller's user id once the router authenticates requests; null for anonymous ones. */
+  /** The signed-in caller (from the router's claims header), or null for an anonymous request. */
+  viewer: Viewer | null;
+  /** viewer.id, or null for an anonymous request. */
   viewerId: string | null;
+  /** Signs login tokens (one per process). */
+  tokens: TokenIssuer;
 }
 
-export function createContext(prisma: AccountsPrisma, request: RequestInfo): AccountsContext {
-  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), viewerId: null };
+export function createContext(prisma: AccountsPrisma, request: RequestInfo, tokens: TokenIssuer): AccountsContext {
+  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), viewer: request.viewer, viewerId: request.viewer?.id ?? null, tokens };
 }

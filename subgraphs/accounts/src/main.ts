@@ -1,4 +1,5 @@
 import { runSubgraphMain } from "@store/service-kit";
-import { accounts } from "./definition.ts";
+import { loadAccountsSettings } from "./config.ts";
+import { createAccountsDefinition } from "./definition.ts";
 
-await runSubgraphMain(accounts);
+await runSubgraphMain(() => createAccountsDefinition(loadAccountsSettings()));

@@ -1,16 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryEventsSettled, type RunningServer } from "@store/service-kit";
-import { createTestDatabase, postGraphQL, testSubgraphConfig } from "@store/service-kit/testing";
-import { accounts } from "../src/definition.ts";
+import { createTestDatabase, postGraphQL, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
+import { DEMO_PASSWORD, generateStore } from "@store/seed-data";
+import { decodeJwt, jwtVerify } from "jose";
+import { accountsMigrationsDir } from "../src/definition.ts";
+import { seedAccounts } from "../src/seed.ts";
 import { createServer } from "../src/server.ts";
+
+const SECRET = "accounts-test-secret-0123456789abcdef";
+const LOGIN = `mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token expiresAt user { id username roles } } }`;
+const store = generateStore();
 
 let server: Awaited<ReturnType<typeof createServer>>;
 let running: RunningServer;
 let url: string;
 
 beforeAll(async () => {
-  server = await createServer({ config: testSubgraphConfig("accounts"), db: await createTestDatabase(accounts.migrationsDir) });
-  await accounts.seed(server.prisma, server.logger);
+  server = await createServer(
+    { config: testSubgraphConfig("accounts"), db: await createTestDatabase(accountsMigrationsDir) },
+    { jwtSecret: SECRET, tokenTtlMinutes: 60 },
+  );
+  await seedAccounts(server.prisma);
   running = await server.start();
   url = `${running.url}/graphql`;
 });
@@ -66,5 +76,63 @@ describe("accounts subgraph", () => {
     const response = await fetch(`${running.url}/health/ready`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: "ready", checks: { database: "ok", migrations: "ok" } });
+  });
+});
+
+describe("login", () => {
+  it("issues an HS256 token whose claims name the user, their roles and the scopes of those roles", async () => {
+    const admin = store.users[0]!;
+    const { body } = await postGraphQL(url, LOGIN, { u: admin.username, p: DEMO_PASSWORD });
+    expect(body.errors).toBeUndefined();
+    const session = body.data.login;
+    expect(session.user).toEqual({ id: admin.id, username: admin.username, roles: ["admin", "customer"] });
+    const { payload, protectedHeader } = await jwtVerify(session.token, new TextEncoder().encode(SECRET), {
+      issuer: "store-accounts",
+      audience: "store-graph",
+      algorithms: ["HS256"],
+    });
+    expect(protectedHeader.alg).toBe("HS256");
+    expect(payload).toMatchObject({ sub: admin.id, username: admin.username, roles: ["admin", "customer"] });
+    expect((payload.scope as string).split(" ").sort()).toEqual(
+      ["admin", "inventory:read", "inventory:write", "orders:read", "orders:write", "profile:read", "reviews:write"].sort(),
+    );
+    // About an hour, and expiresAt says the same as the token.
+    expect(payload.exp! - payload.iat!).toBe(3600);
+    expect(Date.parse(session.expiresAt)).toBe(payload.exp! * 1000);
+  });
+
+  it("gives a customer the customer scopes only", async () => {
+    const customer = store.users[10]!;
+    const { body } = await postGraphQL(url, LOGIN, { u: customer.username, p: DEMO_PASSWORD });
+    expect(decodeJwt(body.data.login.token).scope).toBe("orders:read orders:write reviews:write profile:read");
+  });
+
+  it("answers a wrong password and an unknown user alike, with UNAUTHENTICATED", async () => {
+    const wrong = await postGraphQL(url, LOGIN, { u: store.users[10]!.username, p: "not-the-password" });
+    const unknown = await postGraphQL(url, LOGIN, { u: "nobody.at.all", p: DEMO_PASSWORD });
+    for (const { body } of [wrong, unknown]) {
+      expect(body.data).toBeNull();
+      expect(body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    }
+    expect(wrong.body.errors![0]!.message).toBe(unknown.body.errors![0]!.message);
+  });
+
+  it("stores scrypt hashes, never the password", async () => {
+    const row = await server.prisma.user.findUnique({ where: { id: "usr_0003" } });
+    expect(row?.passwordHash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(row?.passwordHash).not.toContain(DEMO_PASSWORD);
+  });
+});
+
+describe("me", () => {
+  it("is the viewer named by the router's claims header", async () => {
+    const { body } = await postGraphQL(url, `{ me { id username } }`, {}, viewerHeaders("usr_0007"));
+    expect(body.data.me).toEqual({ id: "usr_0007", username: store.users[6]!.username });
+  });
+
+  it("is null for an anonymous request", async () => {
+    const { body } = await postGraphQL(url, `{ me { id } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.me).toBeNull();
   });
 });

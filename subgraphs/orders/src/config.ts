@@ -1,4 +1,4 @@
-import { parseConfig } from "@store/service-kit";
+import { loadServiceSigners, parseConfig, type RequestSigner } from "@store/service-kit";
 import { z } from "zod";
 
 /**
@@ -20,9 +20,12 @@ const ordersEnvSchema = z
     upstreamTimeoutMs: env.ORDERS_UPSTREAM_TIMEOUT_MS,
   }));
 
-export type OrdersSettings = z.output<typeof ordersEnvSchema>;
+export type OrdersSettings = z.output<typeof ordersEnvSchema> & {
+  /** Orders' own credentials for its calls (SUBGRAPH_SECRET_PRODUCTS_FROM_ORDERS, SUBGRAPH_SECRET_INVENTORY_FROM_ORDERS). */
+  signers?: { products?: RequestSigner; inventory?: RequestSigner };
+};
 
 /** Throws ConfigError listing every problem; runSubgraphMain prints it and exits non-zero. */
 export function loadOrdersSettings(env: NodeJS.ProcessEnv = process.env): OrdersSettings {
-  return parseConfig(ordersEnvSchema, env, "orders");
+  return { ...parseConfig(ordersEnvSchema, env, "orders"), signers: loadServiceSigners("orders", ["products", "inventory"], env) };
 }

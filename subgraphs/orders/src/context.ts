@@ -1,4 +1,4 @@
-import type { RequestInfo, SubgraphClient } from "@store/service-kit";
+import type { RequestInfo, Viewer, SubgraphClient } from "@store/service-kit";
 import type { OrdersPrisma } from "./data/prisma.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
 
@@ -13,10 +13,12 @@ export interface OrdersContext {
   prisma: OrdersPrisma;
   loaders: Loaders;
   upstreams: OrdersUpstreams;
-  /** The caller's user id once the router authenticates requests; null for anonymous ones. */
+  /** The signed-in caller (from the router's claims header), or null for an anonymous request. */
+  viewer: Viewer | null;
+  /** viewer.id, or null for an anonymous request. */
   viewerId: string | null;
 }
 
 export function createContext(prisma: OrdersPrisma, request: RequestInfo, upstreams: OrdersUpstreams): OrdersContext {
-  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), upstreams, viewerId: null };
+  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), upstreams, viewer: request.viewer, viewerId: request.viewer?.id ?? null };
 }

@@ -8,7 +8,6 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,100}$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface PlaceOrderInput {
-  userId: string;
   lines: Array<{ productId: string; quantity: number }>;
 }
 
@@ -21,13 +20,13 @@ export interface PlaceOrderRequest {
   requestHash: string;
 }
 
-/** Validates and normalizes placeOrder's arguments; BAD_USER_INPUT with `extensions.field` otherwise. */
-export function normalizePlaceOrder(input: PlaceOrderInput, idempotencyKey: string): PlaceOrderRequest {
+/**
+ * Validates and normalizes placeOrder's arguments for the buyer (the signed-in viewer);
+ * BAD_USER_INPUT with `extensions.field` otherwise.
+ */
+export function normalizePlaceOrder(userId: string, input: PlaceOrderInput, idempotencyKey: string): PlaceOrderRequest {
   if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
     throw badUserInput("idempotencyKey must be 8 to 100 characters of A-Z, a-z, 0-9, _ and -.", { field: "idempotencyKey" });
-  }
-  if (!ID.test(input.userId)) {
-    throw badUserInput("userId must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.", { field: "input.userId" });
   }
   if (input.lines.length === 0) throw badUserInput("An order needs at least one line.", { field: "input.lines" });
   if (input.lines.length > MAX_LINES) {
@@ -56,7 +55,7 @@ export function normalizePlaceOrder(input: PlaceOrderInput, idempotencyKey: stri
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([productId, quantity]) => ({ productId, quantity }));
   const requestHash = createHash("sha256")
-    .update(JSON.stringify({ userId: input.userId, lines: lines.map((line) => [line.productId, line.quantity]) }))
+    .update(JSON.stringify({ userId, lines: lines.map((line) => [line.productId, line.quantity]) }))
     .digest("hex");
-  return { userId: input.userId, idempotencyKey, lines, requestHash };
+  return { userId, idempotencyKey, lines, requestHash };
 }

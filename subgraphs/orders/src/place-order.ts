@@ -28,8 +28,9 @@ export const CARRIERS = ["DHL", "UPS", "PostNL"] as const;
 
 export const reservationKeyFor = (userId: string, idempotencyKey: string) => `order:${userId}:${idempotencyKey}`;
 
-export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput, idempotencyKey: string): Promise<Order> {
-  const request = normalizePlaceOrder(input, idempotencyKey);
+/** Places an order for `userId`, the signed-in viewer. */
+export async function placeOrder(deps: PlaceOrderDeps, userId: string, input: PlaceOrderInput, idempotencyKey: string): Promise<Order> {
+  const request = normalizePlaceOrder(userId, input, idempotencyKey);
 
   const earlier = await orderByIdempotencyKey(deps.prisma, request.userId, request.idempotencyKey);
   if (earlier) return replay(earlier, request);

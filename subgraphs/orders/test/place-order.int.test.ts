@@ -6,7 +6,7 @@
 import { createServer as createNetServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateStore, seedSizesFromEnv } from "@store/seed-data";
-import { createTestDatabase, postGraphQL, testSubgraphConfig } from "@store/service-kit/testing";
+import { createTestDatabase, postGraphQL, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
 import { inventory as inventoryDefinition } from "../../inventory/src/definition.ts";
 import { createServer as createInventoryServer } from "../../inventory/src/server.ts";
 import { products as productsDefinition } from "../../products/src/definition.ts";
@@ -46,7 +46,8 @@ const PLACE_ORDER = `mutation ($input: PlaceOrderInput!, $key: String!) {
 }`;
 
 type Line = { productId: string; quantity: number };
-const place = (userId: string, lines: Line[], key: string, target = url) => postGraphQL(target, PLACE_ORDER, { input: { userId, lines }, key });
+/** Places an order as the signed-in `userId` (the claims header the router would send). */
+const place = (userId: string, lines: Line[], key: string, target = url) => postGraphQL(target, PLACE_ORDER, { input: { lines }, key }, viewerHeaders(userId));
 
 async function stockOf(productId: string): Promise<number> {
   const sum = await inventory.prisma.stockLevel.aggregate({ where: { productId }, _sum: { quantity: true } });
@@ -223,6 +224,17 @@ describe("placeOrder with the real products and inventory subgraphs", () => {
     const { body } = await place("usr_0009", input, key as string);
     expect(body.data).toBeNull();
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
+    expect(await stocks([A])).toEqual([stockA]);
+    expect(await orderRows()).toBe(ordersBefore);
+    expect(await reservationRows()).toBe(reservationsBefore);
+  });
+
+  it("answers UNAUTHENTICATED to a caller without a viewer, reserving and writing nothing", async () => {
+    const [stockA] = await stocks([A]);
+    const [ordersBefore, reservationsBefore] = [await orderRows(), await reservationRows()];
+    const { body } = await postGraphQL(url, PLACE_ORDER, { input: { lines: [{ productId: A, quantity: 1 }] }, key: "checkout-anonymous-1" });
+    expect(body.data).toBeNull();
+    expect(body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(await stocks([A])).toEqual([stockA]);
     expect(await orderRows()).toBe(ordersBefore);
     expect(await reservationRows()).toBe(reservationsBefore);

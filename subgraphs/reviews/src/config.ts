@@ -1,4 +1,4 @@
-import { parseConfig } from "@store/service-kit";
+import { loadServiceSigners, parseConfig, type RequestSigner } from "@store/service-kit";
 import { z } from "zod";
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
@@ -22,9 +22,12 @@ const reviewsSettingsSchema = z
     subgraphTimeoutMs: env.REVIEWS_SUBGRAPH_TIMEOUT_MS,
   }));
 
-export type ReviewsSettings = z.output<typeof reviewsSettingsSchema>;
+export type ReviewsSettings = z.output<typeof reviewsSettingsSchema> & {
+  /** Reviews' own credentials for its calls (SUBGRAPH_SECRET_PRODUCTS_FROM_REVIEWS, SUBGRAPH_SECRET_ACCOUNTS_FROM_REVIEWS). */
+  signers?: { products?: RequestSigner; accounts?: RequestSigner };
+};
 
 /** Reads the reviews settings from `env`; throws a ConfigError listing every problem. */
 export function loadReviewsSettings(env: NodeJS.ProcessEnv = process.env): ReviewsSettings {
-  return parseConfig(reviewsSettingsSchema, env, "reviews");
+  return { ...parseConfig(reviewsSettingsSchema, env, "reviews"), signers: loadServiceSigners("reviews", ["products", "accounts"], env) };
 }

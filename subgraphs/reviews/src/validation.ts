@@ -3,7 +3,6 @@ import { badUserInput } from "@store/service-kit";
 /** What a client sends to addReview. */
 export interface AddReviewInput {
   productId: string;
-  authorId: string;
   rating: number;
   title: string;
   body: string;
@@ -28,12 +27,11 @@ function requireText(field: keyof AddReviewInput, value: string, max: number): s
 
 /**
  * Checks and normalises an addReview input: rating a whole number 1..5, title 1..120 and body
- * 1..5000 characters after trimming, ids not blank. Throws BAD_USER_INPUT with `extensions.field`
+ * 1..5000 characters after trimming, productId not blank. Throws BAD_USER_INPUT with `extensions.field`
  * naming the first offending field.
  */
 export function validateAddReviewInput(input: AddReviewInput): AddReviewInput {
   const productId = requireText("productId", input.productId, ID_MAX);
-  const authorId = requireText("authorId", input.authorId, ID_MAX);
   if (!Number.isInteger(input.rating) || input.rating < RATING_MIN || input.rating > RATING_MAX) {
     throw badUserInput(`\`rating\` must be a whole number from ${RATING_MIN} to ${RATING_MAX}.`, {
       field: "rating",
@@ -43,5 +41,5 @@ export function validateAddReviewInput(input: AddReviewInput): AddReviewInput {
   }
   const title = requireText("title", input.title, TITLE_MAX);
   const body = requireText("body", input.body, BODY_MAX);
-  return { productId, authorId, rating: input.rating, title, body };
+  return { productId, rating: input.rating, title, body };
 }

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateStore, seedSizesFromEnv, type SeedReview } from "@store/seed-data";
 import { queryEventsSettled, type RunningServer } from "@store/service-kit";
-import { createTestDatabase, postGraphQL, testSubgraphConfig } from "@store/service-kit/testing";
-import { accounts } from "../../accounts/src/definition.ts";
+import { createTestDatabase, postGraphQL, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
+import { accountsMigrationsDir } from "../../accounts/src/definition.ts";
+import { seedAccounts } from "../../accounts/src/seed.ts";
 import { createServer as createAccountsServer } from "../../accounts/src/server.ts";
 import { products } from "../../products/src/definition.ts";
 import { createServer as createProductsServer } from "../../products/src/server.ts";
@@ -54,9 +55,9 @@ const reviewRowCount = () => server.prisma.review.count();
 async function startAccounts() {
   accountsServer = await createAccountsServer({
     config: testSubgraphConfig("accounts"),
-    db: await createTestDatabase(accounts.migrationsDir),
-  });
-  await accounts.seed(accountsServer.prisma, accountsServer.logger);
+    db: await createTestDatabase(accountsMigrationsDir),
+  }, { jwtSecret: "reviews-test-secret-0123456789abcdef", tokenTtlMinutes: 60 });
+  await seedAccounts(accountsServer.prisma);
   return `${(await accountsServer.start()).url}/graphql`;
 }
 
@@ -234,7 +235,9 @@ describe("reading reviews", () => {
 const ADD_REVIEW = `mutation ($input: AddReviewInput!) {
   addReview(input: $input) { id rating title body createdAt product { id } author { id username } }
 }`;
-const validInput = { productId: "prd_0002", authorId: "usr_0003", rating: 1, title: "  Broke on day two  ", body: " The hinge snapped. " };
+const validInput = { productId: "prd_0002", rating: 1, title: "  Broke on day two  ", body: " The hinge snapped. " };
+/** The author: the claims header the router sends for the signed-in usr_0003. */
+const asAuthor = viewerHeaders("usr_0003");
 
 describe("addReview", () => {
   it("stores a valid review, which then comes first in Product.reviews and moves the average", async () => {
@@ -244,7 +247,7 @@ describe("addReview", () => {
     const ratings = store.reviews.filter((x) => x.productId === "prd_0002").map((x) => x.rating);
     expect(before.reviewCount).toBe(ratings.length);
 
-    const { body } = await postGraphQL(url, ADD_REVIEW, { input: validInput });
+    const { body } = await postGraphQL(url, ADD_REVIEW, { input: validInput }, asAuthor);
     expect(body.errors).toBeUndefined();
     const added = body.data.addReview;
     expect(added).toMatchObject({
@@ -276,29 +279,41 @@ describe("addReview", () => {
     ["empty body", { body: "" }, "body"],
     ["5001-character body", { body: "y".repeat(5001) }, "body"],
     ["blank productId", { productId: " " }, "productId"],
-    ["blank authorId", { authorId: "" }, "authorId"],
   ];
   it.each(invalid)("rejects %s with BAD_USER_INPUT naming the field, writing nothing", async (_, change, field) => {
     const rowsBefore = await reviewRowCount();
-    const { body } = await postGraphQL(url, ADD_REVIEW, { input: { ...validInput, ...change } });
+    const { body } = await postGraphQL(url, ADD_REVIEW, { input: { ...validInput, ...change } }, asAuthor);
     expect(body.data?.addReview ?? null).toBeNull();
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
     expect(await reviewRowCount()).toBe(rowsBefore);
   });
 
   it("accepts the limits: rating 5, a 120-character title and a 5000-character body", async () => {
-    const { body } = await postGraphQL(url, ADD_REVIEW, { input: { ...validInput, rating: 5, title: "t".repeat(120), body: "b".repeat(5000) } });
+    const { body } = await postGraphQL(url, ADD_REVIEW, { input: { ...validInput, rating: 5, title: "t".repeat(120), body: "b".repeat(5000) } }, asAuthor);
     expect(body.errors).toBeUndefined();
     expect(body.data.addReview.title).toHaveLength(120);
   });
 
-  it("answers NOT_FOUND for an unknown product or author, writing nothing", async () => {
+  it("answers NOT_FOUND for an unknown product and UNAUTHENTICATED for an author who does not exist, writing nothing", async () => {
     const rowsBefore = await reviewRowCount();
-    const product = await postGraphQL(url, ADD_REVIEW, { input: { ...validInput, productId: "prd_9999" } });
+    const product = await postGraphQL(url, ADD_REVIEW, { input: { ...validInput, productId: "prd_9999" } }, asAuthor);
     expect(product.body.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "productId" });
-    const author = await postGraphQL(url, ADD_REVIEW, { input: { ...validInput, authorId: "usr_9999" } });
-    expect(author.body.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "authorId" });
+    const author = await postGraphQL(url, ADD_REVIEW, { input: validInput }, viewerHeaders("usr_9999"));
+    expect(author.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(await reviewRowCount()).toBe(rowsBefore);
+  });
+
+  it("answers UNAUTHENTICATED without a signed-in author, writing nothing", async () => {
+    const rowsBefore = await reviewRowCount();
+    const { body } = await postGraphQL(url, ADD_REVIEW, { input: validInput });
+    expect(body.data?.addReview ?? null).toBeNull();
+    expect(body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(await reviewRowCount()).toBe(rowsBefore);
+  });
+
+  it("ignores a claims header that does not parse: the caller is anonymous", async () => {
+    const { body } = await postGraphQL(url, ADD_REVIEW, { input: validInput }, { "x-supergraph-claims": "not-base64-json" });
+    expect(body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
   // Last: stops the products subgraph.
@@ -306,7 +321,7 @@ describe("addReview", () => {
     await productsServer.stop();
     productsServer = undefined!;
     const rowsBefore = await reviewRowCount();
-    const { body } = await postGraphQL(url, ADD_REVIEW, { input: validInput });
+    const { body } = await postGraphQL(url, ADD_REVIEW, { input: validInput }, asAuthor);
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: "SERVICE_UNAVAILABLE", service: "products" });
     expect(await reviewRowCount()).toBe(rowsBefore);
   });

@@ -27,3 +27,7 @@ export const userSortValues = (user: User): [string, string] => [user.createdAt.
 export function countUsers(prisma: AccountsPrisma): Promise<number> {
   return prisma.user.count();
 }
+
+export function userByUsername(prisma: AccountsPrisma, username: string): Promise<User | null> {
+  return prisma.user.findUnique({ where: { username } });
+}

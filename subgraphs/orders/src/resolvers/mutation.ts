@@ -1,8 +1,10 @@
+import { requireViewer } from "@store/service-kit";
 import type { OrdersContext } from "../context.ts";
 import type { PlaceOrderInput } from "../order-input.ts";
 import { placeOrder } from "../place-order.ts";
 
 export const Mutation = {
+  /** The buyer is the signed-in viewer; anonymous callers get UNAUTHENTICATED before anything is read. */
   placeOrder: (_: unknown, args: { input: PlaceOrderInput; idempotencyKey: string }, ctx: OrdersContext) =>
-    placeOrder({ prisma: ctx.prisma, ...ctx.upstreams }, args.input, args.idempotencyKey),
+    placeOrder({ prisma: ctx.prisma, ...ctx.upstreams }, requireViewer(ctx.viewer, "place an order").id, args.input, args.idempotencyKey),
 };

@@ -1,25 +1,28 @@
 import { randomUUID } from "node:crypto";
-import { ErrorCode, codedError } from "@store/service-kit";
+import { ErrorCode, codedError, requireViewer } from "@store/service-kit";
 import type { ReviewsContext } from "../context.ts";
 import { createReview } from "../data/reviews.ts";
 import { validateAddReviewInput, type AddReviewInput } from "../validation.ts";
 
 export const Mutation = {
   /**
-   * Validates, asks products and accounts (in parallel, before any write) whether the product and
-   * the author exist, then stores the review with a copy of the author's username.
+   * The author is the signed-in viewer (UNAUTHENTICATED without one). Validates, asks products and
+   * accounts (in parallel, before any write) whether the product and the author exist, then stores
+   * the review with a copy of the author's username.
    */
   addReview: async (_: unknown, args: { input: AddReviewInput }, ctx: ReviewsContext) => {
+    const viewer = requireViewer(ctx.viewer, "write a review");
     const input = validateAddReviewInput(args.input);
     const [[product], [author]] = await Promise.all([
       ctx.neighbours.products.entities<{ id: string }>("Product", [input.productId], "id"),
-      ctx.neighbours.accounts.entities<{ id: string; username: string }>("User", [input.authorId], "id username"),
+      ctx.neighbours.accounts.entities<{ id: string; username: string }>("User", [viewer.id], "id username"),
     ]);
     if (!product) {
       throw codedError(ErrorCode.NOT_FOUND, `There is no product with id "${input.productId}".`, { field: "productId" });
     }
     if (!author) {
-      throw codedError(ErrorCode.NOT_FOUND, `There is no user with id "${input.authorId}".`, { field: "authorId" });
+      // A valid token for an account that is gone: the caller is nobody we know.
+      throw codedError(ErrorCode.UNAUTHENTICATED, `The signed-in user "${viewer.id}" does not exist.`);
     }
     const review = await createReview(ctx.prisma, {
       id: `rev_${randomUUID()}`,

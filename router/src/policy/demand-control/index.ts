@@ -1,0 +1,101 @@
+import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
+import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from "graphql";
+import { Histogram, type Registry } from "prom-client";
+import { ErrorCode, type Logger } from "@store/service-kit";
+import type { RouterContext } from "../../context.ts";
+import type { PolicyStage } from "../stage.ts";
+import type { DemandControlConfig } from "./config.ts";
+import { costModelFromSchema, costModelFromSupergraph, type CostModel } from "./cost-model.ts";
+import { estimateCost } from "./estimate.ts";
+
+/** Request header a client sends, with the value `report`, to get the estimate in `extensions.cost`. */
+export const COST_REPORT_HEADER = "graphql-cost";
+
+export function costLimitExceeded(estimatedCost: number, maxCost: number): GraphQLError {
+  return new GraphQLError(`The operation's estimated cost (${estimatedCost}) is above the maximum of ${maxCost}.`, {
+    extensions: { code: ErrorCode.COST_LIMIT_EXCEEDED, estimatedCost, maxCost, http: { status: 400 } },
+  });
+}
+
+/** One supergraph's model with its per-operation cache: a new supergraph starts a new cache. */
+interface ServedModel {
+  model: CostModel;
+  /** Estimates that did not depend on variables, per parsed operation (Apollo reuses parsed documents). */
+  fixed: WeakMap<OperationDefinitionNode, number>;
+}
+
+export interface DemandControlDeps {
+  config: DemandControlConfig;
+  logger: Logger;
+  registry?: Registry;
+}
+
+/**
+ * `demandControl`: estimates each operation's cost from the served supergraph (rebuilt whenever the
+ * gateway swaps one in, from the registry or otherwise) once the operation is resolved and before
+ * the gateway plans it. enforce mode rejects operations above maxCost with COST_LIMIT_EXCEEDED (HTTP
+ * 400); measure mode only counts and logs them. Each operation of a batch is estimated and judged on
+ * its own. A client that sends `graphql-cost: report` gets `extensions.cost` in the response.
+ * Disabled: no stage at all.
+ */
+export function createDemandControlStage({ config, logger, registry }: DemandControlDeps): PolicyStage | undefined {
+  if (!config.enabled) return undefined;
+  const costs = new Histogram({
+    name: "operation_estimated_cost",
+    help: "Estimated cost of each operation, by result (ok, over: above demandControl.maxCost, refused in enforce mode and only counted in measure mode)",
+    labelNames: ["result"],
+    buckets: [0, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 50_000, 100_000],
+    registers: registry ? [registry] : [],
+  });
+  let served: ServedModel | undefined;
+  // Per request (Apollo passes one request context object to every hook), only when a report was asked for.
+  const reports = new WeakMap<object, number>();
+
+  function estimate(current: ServedModel, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
+    const cached = current.fixed.get(operation);
+    if (cached !== undefined) return cached;
+    const { cost, usedVariables } = estimateCost(current.model, document, operation, variables, config.defaultListSize);
+    if (!usedVariables) current.fixed.set(operation, cost);
+    return cost;
+  }
+
+  const listener: GraphQLRequestListener<RouterContext> = {
+    async didResolveOperation(context) {
+      const { document, operation, request, operationName } = context;
+      if (!operation || !served) return;
+      const estimated = estimate(served, document, operation, request.variables ?? {});
+      if (request.http?.headers.get(COST_REPORT_HEADER)?.trim().toLowerCase() === "report") reports.set(context, estimated);
+      const over = estimated > config.maxCost;
+      costs.observe({ result: over ? "over" : "ok" }, estimated);
+      if (!over) return;
+      if (config.mode === "enforce") throw costLimitExceeded(estimated, config.maxCost);
+      logger.info({ operation: operationName ?? "anonymous", estimatedCost: estimated, maxCost: config.maxCost }, "operation above the cost limit (measure mode: served)");
+    },
+    async willSendResponse(context) {
+      const estimated = reports.get(context);
+      if (estimated === undefined) return;
+      const { body } = context.response;
+      const result = body.kind === "single" ? body.singleResult : body.initialResult;
+      result.extensions = { ...result.extensions, cost: { estimated, max: config.maxCost, mode: config.mode } };
+    },
+  };
+
+  const plugin: ApolloServerPlugin<RouterContext> = {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate({ apiSchema, coreSupergraphSdl }) {
+          try {
+            served = { model: coreSupergraphSdl ? costModelFromSupergraph(coreSupergraphSdl) : costModelFromSchema(apiSchema), fixed: new WeakMap() };
+          } catch (error) {
+            // The gateway already accepted this supergraph; estimate with default weights rather than stop.
+            logger.error({ err: error }, "cannot read cost directives from the supergraph; estimating with default weights");
+            served = { model: costModelFromSchema(apiSchema), fixed: new WeakMap() };
+          }
+        },
+      };
+    },
+    // One listener for every request: nothing is allocated per request unless a report is asked for.
+    requestDidStart: async () => listener,
+  };
+  return { name: "demandControl", plugins: [plugin] };
+}

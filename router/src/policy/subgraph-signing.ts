@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { CLAIMS_HEADER, ConfigError, MIN_SECRET_LENGTH, ROUTER_CALLER, createRequestSigner, routerSecretVariable, type Logger, type RequestSigner } from "@store/service-kit";
+import type { PolicyStage } from "./stage.ts";
+
+/**
+ * Subgraphs only answer the router: every subgraph request carries an HMAC over its exact body, a
+ * timestamp and the claims header (scheme in @store/service-kit request-signing.ts), keyed with the
+ * subgraph's own secret from env SUBGRAPH_SECRET_<NAME>. Secrets never come from the config file.
+ */
+export const subgraphSigningSchema = z
+  .object({
+    /** Sign subgraph requests. false only where something else (mTLS, a private network) proves the router is the caller. */
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+  .prefault({});
+
+export interface SubgraphSigningConfig extends z.output<typeof subgraphSigningSchema> {
+  /** SUBGRAPH_SECRET_<NAME> values by variable name, from the environment only. */
+  secrets: Readonly<Record<string, string>>;
+}
+
+const SECRET_VARIABLE = /^SUBGRAPH_SECRET_([A-Z0-9_]+)$/;
+
+/**
+ * Reads the signing secrets from `env` (loadRouterConfig calls it). Production refuses to start
+ * without any while signing is on; a secret too short to be one is refused everywhere.
+ */
+export function loadSigningSecrets(section: z.output<typeof subgraphSigningSchema>, env: NodeJS.ProcessEnv, production: boolean): SubgraphSigningConfig {
+  const secrets: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(env)) {
+    // SUBGRAPH_SECRET_<CALLEE>_FROM_<CALLER> belongs to service-to-service calls, not the router.
+    if (!value || !SECRET_VARIABLE.test(key) || key.includes("_FROM_")) continue;
+    if (value.length < MIN_SECRET_LENGTH) problems.push(`${key}: must be at least ${MIN_SECRET_LENGTH} characters (HMAC is only as strong as its key) (from env ${key})`);
+    else secrets[key] = value;
+  }
+  if (section.enabled && production && Object.keys(secrets).length === 0 && problems.length === 0) {
+    problems.push(
+      "subgraphSigning: production signs every subgraph request, so it needs each subgraph's secret in env SUBGRAPH_SECRET_<NAME> (none is set); " +
+        "set subgraphSigning.enabled: false (ROUTER_SUBGRAPH_SIGNING=false) only where the network already proves the router is the caller",
+    );
+  }
+  if (problems.length) throw new ConfigError(problems, "router");
+  return { ...section, secrets };
+}
+
+export function createSubgraphSigningStage({ config, logger, production }: { config: SubgraphSigningConfig; logger: Logger; production: boolean }): PolicyStage {
+  // A stage without hooks costs nothing per request.
+  if (!config.enabled) return { name: "subgraphSigning" };
+  // One signer per subgraph, built on its first request (a registry update may bring new subgraphs).
+  const signers = new Map<string, RequestSigner | null>();
+  const signerFor = (subgraph: string) => {
+    let signer = signers.get(subgraph);
+    if (signer === undefined) {
+      const variable = routerSecretVariable(subgraph);
+      const secret = config.secrets[variable];
+      signer = secret ? createRequestSigner(ROUTER_CALLER, secret) : null;
+      signers.set(subgraph, signer);
+      if (!signer) logger[production ? "error" : "warn"]({ subgraph }, `no ${variable} set: requests to ${subgraph} ${production ? "are refused" : "go unsigned"}`);
+    }
+    return signer;
+  };
+  return {
+    name: "subgraphSigning",
+    subgraphRequest(call) {
+      const signer = signerFor(call.subgraph);
+      if (!signer) {
+        // Production never sends an unsigned request; the error is masked for the client and logged.
+        if (production) throw new Error(`No signing secret for subgraph ${call.subgraph} (set ${routerSecretVariable(call.subgraph)})`);
+        return;
+      }
+      Object.assign(call.headers, signer(call.body, call.headers[CLAIMS_HEADER]));
+    },
+  };
+}
