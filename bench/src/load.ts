@@ -15,15 +15,21 @@ export interface LoadOptions {
   body: (sequence: number) => { query: string; variables?: Record<string, unknown>; operationName?: string; headers?: Record<string, string> };
   connections: number;
   durationSeconds: number;
+  /** Requests per second in all, when the load should come at a fixed rate rather than as fast as answered. */
+  rate?: number;
 }
 
-/** Fixed-concurrency load (autocannon): `connections` clients each sending the next request as soon as one returns. */
-export async function runLoad({ url, body: bodyFor, connections, durationSeconds }: LoadOptions): Promise<LoadResult> {
+/**
+ * Fixed-concurrency load (autocannon): `connections` clients each sending the next request as soon as
+ * one returns; with `rate`, no more than that many requests per second in all.
+ */
+export async function runLoad({ url, body: bodyFor, connections, durationSeconds, rate }: LoadOptions): Promise<LoadResult> {
   let sequence = 0;
   const result = await autocannon({
     url,
     connections,
     duration: durationSeconds,
+    ...(rate && { overallRate: rate }),
     method: "POST",
     headers: { "content-type": "application/json" },
     requests: [

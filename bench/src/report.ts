@@ -7,6 +7,8 @@ export interface GatewayFigures {
   medianP50Ms: number;
   medianP99Ms: number;
   peakMemoryMiB: number;
+  /** Peak RSS of a fresh process serving the same fixed request rate as the other gateway (workload 1). */
+  peakMemoryAtEqualRateMiB?: number;
   /** Subgraph HTTP requests per client operation. */
   fetchesPerOperation: number;
   failedRequests: number;
@@ -17,6 +19,8 @@ export interface WorkloadReport {
   description: string;
   gateways: GatewayFigures[];
   notes: string[];
+  /** The request rate of the equal-rate memory run, when there was one. */
+  equalRate?: number;
 }
 
 export const median = (values: number[]) => {
@@ -30,11 +34,12 @@ export function toMarkdown(reports: WorkloadReport[], settings: string): string 
   for (const report of reports) {
     const stock = report.gateways.find((g) => g.gateway === "stock");
     lines.push(`## ${report.workload}`, "", report.description, "");
-    lines.push("| gateway | req/s (median) | vs stock | p50 ms | p99 ms | peak RSS MiB | subgraph fetches / op | failed |");
-    lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    const equal = report.equalRate !== undefined;
+    lines.push(`| gateway | req/s (median) | vs stock | p50 ms | p99 ms | peak RSS MiB |${equal ? ` peak RSS MiB at ${report.equalRate} req/s |` : ""} subgraph fetches / op | failed |`);
+    lines.push(`| --- | ---: | ---: | ---: | ---: | ---: |${equal ? " ---: |" : ""} ---: | ---: |`);
     for (const g of report.gateways) {
       const ratio = stock ? (g.medianRps / stock.medianRps).toFixed(2) + "x" : "";
-      lines.push(`| ${g.gateway} | ${g.medianRps.toFixed(0)} | ${ratio} | ${g.medianP50Ms} | ${g.medianP99Ms} | ${g.peakMemoryMiB} | ${g.fetchesPerOperation.toFixed(1)} | ${g.failedRequests} |`);
+      lines.push(`| ${g.gateway} | ${g.medianRps.toFixed(0)} | ${ratio} | ${g.medianP50Ms} | ${g.medianP99Ms} | ${g.peakMemoryMiB} |${equal ? ` ${g.peakMemoryAtEqualRateMiB ?? ""} |` : ""} ${g.fetchesPerOperation.toFixed(1)} | ${g.failedRequests} |`);
     }
     lines.push("", ...report.notes.map((n) => `- ${n}`), "");
   }

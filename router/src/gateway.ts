@@ -1,13 +1,16 @@
+import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions, type SupergraphSdlHook } from "@apollo/gateway";
 import { Kind } from "graphql";
 import type { Logger } from "@store/service-kit";
 import type { BreakerState } from "./circuit-breaker.ts";
 import type { RouterConfig } from "./config.ts";
 import type { RouterContext } from "./context.ts";
+import { createPlanExecutor } from "./execution/executor.ts";
 import { answerFailuresWithErrors } from "./failure-response.ts";
 import { createFetchPolicy, type FetchPolicy } from "./fetch-policy.ts";
 import { countingPlanCache, observeFetches, type RouterMetrics } from "./metrics.ts";
-import { createSubgraphFetcher } from "./subgraph-fetcher.ts";
+import { HeaderBag } from "./header-bag.ts";
+import { createSubgraphFetcher, type SubgraphFetcher } from "./subgraph-fetcher.ts";
 import { sendSubgraphRequest } from "./subgraph-request.ts";
 import type { PolicyStage } from "./policy/stage.ts";
 
@@ -22,6 +25,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     readonly subgraphName: string,
     readonly policy: FetchPolicy,
     readonly stages: PolicyStage[],
+    readonly subgraphFetcher: SubgraphFetcher,
     options: ConstructorParameters<typeof RemoteGraphQLDataSource<RouterContext>>[0],
     readonly responseStages: PolicyStage[] = [],
   ) {
@@ -30,11 +34,12 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
 
   override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
     const { request } = options;
-    const headers = new Headers(request.http?.headers as HeadersInit | undefined);
+    const headers = new HeaderBag(request.http?.headers as never);
     headers.set("content-type", "application/json");
     request.http = { method: "POST", url: this.url, headers: headers as never };
     await this.willSendRequest(options);
-    const sent = Object.fromEntries(headers);
+    // The stages see (and may add to, as signing does) the very record that is sent.
+    const sent = headers.record;
     const { query, variables, operationName, extensions } = request;
     const body = JSON.stringify({ query, variables, operationName, extensions });
     const context = options.context as RouterContext | undefined;
@@ -42,7 +47,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     // Only when a stage reads response headers (header rules), so the common path stays as it was.
     const onResponseHeaders = this.responseStages.length && context ? (headers: Headers) => this.responseStages.forEach((stage) => stage.subgraphResponse!({ subgraph: this.subgraphName, context, headers })) : undefined;
     return this.policy.run(isQuery(options), (signal) =>
-      sendSubgraphRequest({ subgraph: this.subgraphName, url: this.url, fetcher: this.fetcher, request, body, headers: sent, signal, onResponseHeaders }),
+      sendSubgraphRequest({ subgraph: this.subgraphName, url: this.url, fetcher: this.subgraphFetcher, request, body, headers: sent, signal, onResponseHeaders }),
     );
   }
 
@@ -62,13 +67,17 @@ function isQuery(options: GraphQLDataSourceProcessOptions<RouterContext>): boole
   return /^\s*(\{|query\b)/.test(options.request.query ?? "");
 }
 
-/** `supergraphSdl`: a fixed SDL (file mode) or a hook that follows the registry. */
+/**
+ * `supergraphSdl`: a fixed SDL (file mode) or a hook that follows the registry. `executor: "stock"`
+ * runs @apollo/gateway's own executor instead of the router's (the tests compare the two).
+ */
 export function createGateway(
   config: RouterConfig,
   supergraphSdl: string | SupergraphSdlHook,
   logger: Logger,
   metrics?: RouterMetrics,
   stages: PolicyStage[] = [],
+  { executor: executorKind = "router" }: { executor?: "router" | "stock" } = {},
 ) {
   const pools: Array<{ close(): Promise<void> }> = [];
   const breakers = new Map<string, FetchPolicy["breaker"]>();
@@ -93,7 +102,7 @@ export function createGateway(
   function buildSubgraphService(name: string, url: string | undefined) {
     const override = config.subgraphs[name];
     const timeoutMs = override?.timeoutMs ?? config.traffic.subgraphTimeoutMs;
-    const pool = createSubgraphFetcher({ timeoutMs, connections: config.traffic.maxConnectionsPerSubgraph });
+    const pool = createSubgraphFetcher({ connections: config.traffic.maxConnectionsPerSubgraph });
     pools.push(pool);
     const policy = createFetchPolicy({
       subgraph: name,
@@ -103,15 +112,38 @@ export function createGateway(
     });
     breakers.set(name, policy.breaker);
     policy.breaker.onStateChange((state) => logger[state === "closed" ? "info" : "warn"]({ subgraph: name, circuit: state }, `${name} circuit ${state}`));
-    const source = new SubgraphDataSource(name, policy, stages.filter((stage) => stage.subgraphRequest), { url: override?.url ?? url, fetcher: pool.fetcher }, stages.filter((stage) => stage.subgraphResponse));
+    const source = new SubgraphDataSource(
+      name,
+      policy,
+      stages.filter((stage) => stage.subgraphRequest),
+      pool.fetcher,
+      { url: override?.url ?? url },
+      stages.filter((stage) => stage.subgraphResponse),
+    );
     // Outermost, so the fetch metrics still count a failure as failed.
     return answerFailuresWithErrors(metrics ? observeFetches(source, name, metrics) : source, (failure) => {
       if (failure.kind !== "circuit-open") logger.warn({ subgraph: name, reason: failure.kind, detail: failure.detail }, "subgraph fetch failed");
     });
   }
 
+  // Apollo's planner and supergraph handling, the router's own plan runner (router/src/execution).
+  const routed: GatewayInterface = {
+    async load(options) {
+      const loaded = await gateway.load(options);
+      if (executorKind === "stock") return loaded;
+      const executor = createPlanExecutor({
+        gateway,
+        stock: loaded.executor,
+        onPlanCacheLookup: (hit) => metrics?.queryPlanCache.inc({ result: hit ? "hit" : "miss" }),
+      });
+      return { schema: loaded.schema, executor };
+    },
+    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
+    stop: () => gateway.stop(),
+  };
+
   return {
-    gateway,
+    gateway: routed,
     closePools: () => Promise.all(pools.map((p) => p.close())),
     /** Each subgraph's circuit state, for the readiness report (informative: it never fails readiness). */
     circuits: (): Record<string, BreakerState> => Object.fromEntries([...breakers].map(([name, breaker]) => [name, breaker.state])),

@@ -1,14 +1,25 @@
 import type { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { SubgraphFailure, TRANSIENT_STATUSES } from "./subgraph-failure.ts";
+import type { SubgraphFetcher, SubgraphHttpResponse } from "./subgraph-fetcher.ts";
+
+/** The response headers as a WHATWG Headers: undici's request API gives a plain record. */
+function asHeaders(headers: SubgraphHttpResponse["headers"]): Headers {
+  if (headers instanceof Headers) return headers;
+  const converted = new Headers();
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) converted.append(name, one);
+  }
+  return converted;
+}
 
 export type SubgraphRequest = GraphQLDataSourceProcessOptions["request"];
 export type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource["process"]>>;
-type Fetcher = RemoteGraphQLDataSource["fetcher"];
 
 export interface SubgraphCall {
   subgraph: string;
   url: string;
-  fetcher: Fetcher;
+  fetcher: SubgraphFetcher;
   request: SubgraphRequest;
   /** The serialized request, exactly as signed and sent (built from `request` when absent). */
   body?: string;
@@ -31,20 +42,16 @@ export async function sendSubgraphRequest({ subgraph, url, fetcher, request, bod
     new SubgraphFailure(subgraph, kind, detail, transient);
   let status: number;
   let text: string;
-  let responseHeaders: Headers;
+  let responseHeaders: SubgraphHttpResponse["headers"];
   try {
-    const response = await fetcher(url, {
-      method: "POST",
-      headers,
-      body: sentBody ?? JSON.stringify({ query, variables, operationName, extensions }),
-      signal,
-    } as Parameters<Fetcher>[1]);
+    const response = await fetcher(url, { method: "POST", headers, body: sentBody ?? JSON.stringify({ query, variables, operationName, extensions }), signal });
     status = response.status;
-    responseHeaders = response.headers as Headers;
+    responseHeaders = response.headers;
     text = await response.text();
   } catch (error) {
     if (signal.aborted || (error as Error).name === "TimeoutError") throw fail("timeout", "it did not answer in time");
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    // undici's request API puts the socket error's code on the error itself; fetch puts it on `cause`.
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
     throw fail("unreachable", `it could not be reached${cause ? ` (${cause})` : ""}`, true);
   }
   if (status >= 500) throw fail("http-status", `it answered HTTP ${status}`, TRANSIENT_STATUSES.has(status));
@@ -74,6 +81,7 @@ export async function sendSubgraphRequest({ subgraph, url, fetcher, request, bod
       throw fail("invalid-response", `expected ${representations.length} entities in _entities`);
     }
   }
-  onResponseHeaders?.(responseHeaders);
+  // A Headers object only when a stage reads them (header rules): the common path stays without one.
+  if (onResponseHeaders) onResponseHeaders(asHeaders(responseHeaders));
   return body as SubgraphResponse;
 }
