@@ -143,9 +143,13 @@ describe("tracing across the supergraph", () => {
     // Enough stock or not, orders asked inventory; both answers are traced.
     expect(result.status).toBe(200);
     const root = await eventually(() => routerSpanOf("TracedCheckout"));
-    const trace = await receiver.waitFor(() => !!serverSpan(traceOf(root.traceId), "inventory") && !!serverSpan(traceOf(root.traceId), "products"), 15_000).then(() =>
-      traceOf(root.traceId),
-    );
+    // Each service exports on its own schedule: wait for both callees' server spans and for their parents.
+    const hasCallAndParent = (callee: string) => {
+      const spans = traceOf(root.traceId);
+      const server = serverSpan(spans, callee);
+      return !!server && spans.some((s) => s.spanId === server.parentSpanId);
+    };
+    const trace = await receiver.waitFor(() => hasCallAndParent("inventory") && hasCallAndParent("products"), 15_000).then(() => traceOf(root.traceId));
     for (const callee of ["products", "inventory"]) {
       const server = serverSpan(trace, callee)!;
       expect(trace.find((s) => s.spanId === server.parentSpanId), callee).toMatchObject({ service: "orders", kind: SPAN_KIND_CLIENT });
