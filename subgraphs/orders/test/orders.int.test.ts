@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateStore, seedSizesFromEnv } from "@store/seed-data";
 import { queryEventsSettled, type RunningServer } from "@store/service-kit";
-import { createTestDatabase, postGraphQL, testSubgraphConfig } from "@store/service-kit/testing";
+import { createTestDatabase, postGraphQL, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
 import { loadOrdersSettings } from "../src/config.ts";
 import { ordersMigrationsDir } from "../src/definition.ts";
 import { seedOrders } from "../src/seed.ts";
@@ -110,6 +110,7 @@ describe("orders subgraph: queries", () => {
         subtotal { cents currency formatted } shipping { cents } total { cents formatted }
         shipment { trackingNumber carrier status order { id } } } }`,
       { id: seed.id },
+      viewerHeaders(seed.userId),
     );
     expect(body.errors).toBeUndefined();
     const order = body.data.order;
@@ -140,8 +141,19 @@ describe("orders subgraph: queries", () => {
     }
   });
 
+  it("shows an order to its owner and staff only: someone else's answers null, like an unknown id", async () => {
+    const seed = store.orders[0]!;
+    const query = `query ($id: ID!) { order(id: $id) { id } }`;
+    const stranger = store.users.find((u) => u.id !== seed.userId && !u.roles.includes("admin"))!;
+    expect((await postGraphQL(url, query, { id: seed.id }, viewerHeaders(seed.userId))).body.data.order).toEqual({ id: seed.id });
+    expect((await postGraphQL(url, query, { id: seed.id }, viewerHeaders(stranger.id))).body).toEqual({ data: { order: null } });
+    expect((await postGraphQL(url, query, { id: seed.id }, viewerHeaders(stranger.id, { roles: ["admin"] }))).body.data.order).toEqual({ id: seed.id });
+    const anonymous = await postGraphQL(url, query, { id: seed.id });
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
   it("returns null for an unknown order id and resolves Order references in order", async () => {
-    const { body } = await postGraphQL(url, `{ order(id: "ord_99999") { id } }`);
+    const { body } = await postGraphQL(url, `{ order(id: "ord_99999") { id } }`, {}, viewerHeaders("usr_0001"));
     expect(body.errors).toBeUndefined();
     expect(body.data.order).toBeNull();
     const refs = await postGraphQL(url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id } } }`, {
