@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "@store/service-kit";
+import { problemsOf } from "./support/config-problems.ts";
 import { loadRouterConfig } from "../src/config.ts";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "router-config-"));
@@ -15,15 +15,6 @@ const file = (name: string, text: string) => {
 /** Production signs subgraph requests, so it needs a signing secret to start. */
 const SIGNING = { SUBGRAPH_SECRET_PRODUCTS: "test-signing-secret-for-products-0123456789" };
 
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("router config", () => {
   it("defaults to development on port 4000 with introspection and the landing page on", () => {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "@store/service-kit";
+import { problemsOf } from "../support/config-problems.ts";
 import { loadRouterConfig } from "../../src/config.ts";
 
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("limits and demandControl config", () => {
   it("is on by default in both modes", () => {
