@@ -1,8 +1,15 @@
-import { SpanStatusCode, context, trace, type Attributes } from "@opentelemetry/api";
+import { SpanStatusCode, context, trace, type Attributes, type Span } from "@opentelemetry/api";
 import { tracingEnabled } from "@store/service-kit";
 
 // The names and tracer @apollo/gateway uses, so traces read the same whichever executor ran.
 const tracer = trace.getTracer("@apollo/gateway");
+
+/** Records the error on the span and returns it, for the caller to rethrow. */
+function markFailed(span: Span, error: unknown): unknown {
+  span.recordException(error as Error);
+  span.setStatus({ code: SpanStatusCode.ERROR });
+  return error;
+}
 
 /**
  * Runs `work` in an active span (so a subgraph call made inside carries it as parent) when this
@@ -14,9 +21,7 @@ export function withSpan<T>(name: string, attributes: Attributes, work: () => Pr
     try {
       return await work();
     } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw error;
+      throw markFailed(span, error);
     } finally {
       span.end();
     }
@@ -29,9 +34,7 @@ export function withSyncSpan<T>(name: string, attributes: Attributes, work: () =
     try {
       return work();
     } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw error;
+      throw markFailed(span, error);
     } finally {
       span.end();
     }
