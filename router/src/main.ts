@@ -3,7 +3,7 @@
  * Serves any composed supergraph file. Exits 2 with every problem listed when config is bad.
  */
 import { parseArgs } from "node:util";
-import { ConfigError, createLogger, startTracing, type Tracing } from "@store/service-kit";
+import { ConfigError, createLogger, startTracing, stopOnSignals, type Tracing } from "@store/service-kit";
 import { loadRouterConfig } from "./config.ts";
 import { SupergraphLoadError, createRouter } from "./router.ts";
 
@@ -29,16 +29,12 @@ try {
   throw error;
 }
 
-let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    router.logger.info({ signal }, "shutting down");
-    // Never outlive a stuck stop: the grace period, then a little for the pools and exporters.
-    setTimeout(() => process.exit(1), shutdownGraceMs + 5_000);
+// Never outlive a stuck stop: the grace period, then a little for the pools and exporters.
+stopOnSignals({
+  logger: router.logger,
+  limitMs: shutdownGraceMs + 5_000,
+  stop: async () => {
     await router.stop();
     await tracing?.shutdown();
-    process.exit(0);
-  });
-}
+  },
+});

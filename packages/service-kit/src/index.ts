@@ -18,6 +18,7 @@ export * from "./query-tracking.ts";
 export * from "./request-observation.ts";
 export * from "./request-signing.ts";
 export * from "./service-credentials.ts";
+export * from "./stop-on-signals.ts";
 export * from "./subgraph.ts";
 export * from "./subgraph-client.ts";
 export * from "./tracing.ts";

@@ -4,6 +4,7 @@ import { openDatabase } from "./database.ts";
 import { createLogger } from "./logger.ts";
 import { applyMigrations } from "./migrations.ts";
 import { createSubgraphServer, type PrismaLike, type SubgraphDefinition } from "./subgraph.ts";
+import { stopOnSignals } from "./stop-on-signals.ts";
 import { startTracing } from "./tracing.ts";
 
 /**
@@ -55,21 +56,12 @@ export async function runSubgraphMain<P extends PrismaLike, Ctx extends BaseCont
   const tracing = await startTracing(definition.name, config.tracing, logger);
   const server = await createSubgraphServer(definition, { config, logger });
   await server.start();
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    // A stop that hangs (a stuck connection, say) must not keep the process alive forever.
-    const limitMs = config.shutdownGraceMs + 5_000;
-    setTimeout(() => {
-      logger.error({ limitMs }, "shutdown did not finish in time; exiting anyway");
-      process.exit(1);
-    }, limitMs);
-    await server.stop();
-    await tracing.shutdown();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  stopOnSignals({
+    logger,
+    limitMs: config.shutdownGraceMs + 5_000,
+    stop: async () => {
+      await server.stop();
+      await tracing.shutdown();
+    },
+  });
 }

@@ -4,7 +4,7 @@
  * (reads a token on stdin, prints its sha256 for registry.yaml).
  */
 import { text } from "node:stream/consumers";
-import { ConfigError, applyMigrations, createLogger, openDatabase } from "@store/service-kit";
+import { ConfigError, applyMigrations, createLogger, openDatabase, stopOnSignals } from "@store/service-kit";
 import { defaultDataDir, loadRegistryConfig, migrationsDir, sha256, MIN_TOKEN_LENGTH } from "./config.ts";
 import { RegistryError } from "./errors.ts";
 import { createRegistryServer, readRepoSubgraphs } from "./server.ts";
@@ -55,20 +55,7 @@ if (command === "migrate" || command === "import") {
 } else if (command === "serve") {
   const server = await createRegistryServer({ config, logger });
   await server.start();
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    setTimeout(() => {
-      logger.error("shutdown did not finish in 15 s; exiting anyway");
-      process.exit(1);
-    }, 15_000).unref();
-    await server.stop();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  stopOnSignals({ logger, limitMs: 15_000, stop: () => server.stop() });
 } else {
   console.error(`Unknown command "${command}". Use: serve | migrate | import | hash-token`);
   process.exit(2);
