@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { HeaderMap } from "@apollo/server";
-import { CLAIMS_HEADER, ErrorCode, encodeClaimsHeader, type Logger } from "@store/service-kit";
-import { GraphQLError } from "graphql";
+import { CLAIMS_HEADER, ErrorCode, codedError, encodeClaimsHeader, type Logger } from "@store/service-kit";
+import type { GraphQLError } from "graphql";
 import type { RouterContext } from "../../context.ts";
 import type { PolicyStage } from "../stage.ts";
 import type { AuthenticationSettings } from "./config.ts";
@@ -68,11 +68,8 @@ function unauthenticated(rejected: TokenRejected): GraphQLError {
   const unavailable = rejected.status === 503;
   const headers = new HeaderMap();
   if (!unavailable) headers.set("www-authenticate", `Bearer error="invalid_token", error_description="${rejected.message.replace(/["\\]/g, "'")}"`);
-  return new GraphQLError(rejected.message, {
-    extensions: {
-      code: unavailable ? ErrorCode.SERVICE_UNAVAILABLE : ErrorCode.UNAUTHENTICATED,
-      reason: rejected.reason,
-      http: { status: rejected.status, headers },
-    },
+  return codedError(unavailable ? ErrorCode.SERVICE_UNAVAILABLE : ErrorCode.UNAUTHENTICATED, rejected.message, {
+    reason: rejected.reason,
+    http: { status: rejected.status, headers },
   });
 }

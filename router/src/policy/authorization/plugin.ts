@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation, type GraphQLRequestListener } from "@apollo/server";
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from "graphql";
-import type { Logger } from "@store/service-kit";
+import { type GraphQLError, type DocumentNode, type GraphQLSchema } from "graphql";
+import { ErrorCode, codedError, type Logger } from "@store/service-kit";
 import type { RouterContext } from "../../context.ts";
 import { UnauthorizableOperationError, analyzeOperation, type OperationAnalysis } from "./analyze.ts";
 import type { AuthorizationIndex } from "./directives.ts";
@@ -57,11 +57,12 @@ export function authorizationPlugin(options: AuthorizationPluginOptions): Apollo
 
   function rejection(denials: readonly Denial[]): GraphQLError {
     const anonymous = denials.some((d) => d.code === "UNAUTHENTICATED");
-    const code = anonymous ? "UNAUTHENTICATED" : "FORBIDDEN";
+    const code = anonymous ? ErrorCode.UNAUTHENTICATED : ErrorCode.FORBIDDEN;
     const fields = denials.map((d) => ({ coordinate: d.guard.coordinate, path: d.guard.steps.map((s) => s.key), code: d.code }));
     const names = [...new Set(fields.map((f) => f.coordinate))].join(", ");
-    return new GraphQLError(anonymous ? `Sign in to run this operation: it asks for ${names}.` : `This operation asks for fields you may not read: ${names}.`, {
-      extensions: { code, fields, http: { status: anonymous ? 401 : 403 } },
+    return codedError(code, anonymous ? `Sign in to run this operation: it asks for ${names}.` : `This operation asks for fields you may not read: ${names}.`, {
+      fields,
+      http: { status: anonymous ? 401 : 403 },
     });
   }
 
@@ -86,7 +87,7 @@ export function authorizationPlugin(options: AuthorizationPluginOptions): Apollo
             entry = analyzed(state, schema, requestContext.document, requestContext.operationName);
           } catch (error) {
             if (!(error instanceof UnauthorizableOperationError)) throw error;
-            throw new GraphQLError(error.message, { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
+            throw codedError(ErrorCode.BAD_REQUEST, error.message, { http: { status: 400 } });
           }
           if (!entry.analysis) return;
           const denials = evaluateGuards(entry.analysis, requestContext.contextValue.claims, requestContext.request.variables ?? {}, options.policies);

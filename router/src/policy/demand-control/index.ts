@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
-import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from "graphql";
+import { type GraphQLError, type DocumentNode, type OperationDefinitionNode } from "graphql";
 import { Histogram, type Registry } from "prom-client";
-import { ErrorCode, type Logger } from "@store/service-kit";
+import { ErrorCode, codedError, type Logger } from "@store/service-kit";
 import type { RouterContext } from "../../context.ts";
 import type { PolicyStage } from "../stage.ts";
 import type { DemandControlConfig } from "./config.ts";
@@ -12,8 +12,10 @@ import { estimateCost } from "./estimate.ts";
 export const COST_REPORT_HEADER = "graphql-cost";
 
 export function costLimitExceeded(estimatedCost: number, maxCost: number): GraphQLError {
-  return new GraphQLError(`The operation's estimated cost (${estimatedCost}) is above the maximum of ${maxCost}.`, {
-    extensions: { code: ErrorCode.COST_LIMIT_EXCEEDED, estimatedCost, maxCost, http: { status: 400 } },
+  return codedError(ErrorCode.COST_LIMIT_EXCEEDED, `The operation's estimated cost (${estimatedCost}) is above the maximum of ${maxCost}.`, {
+    estimatedCost,
+    maxCost,
+    http: { status: 400 },
   });
 }
 

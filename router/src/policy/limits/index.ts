@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
-import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from "graphql";
+import { type GraphQLError, type DocumentNode, type OperationDefinitionNode } from "graphql";
 import { Counter, type Registry } from "prom-client";
-import { ErrorCode } from "@store/service-kit";
+import { ErrorCode, codedError } from "@store/service-kit";
 import type { RouterContext } from "../../context.ts";
 import type { PolicyStage } from "../stage.ts";
 import type { LimitsConfig } from "./config.ts";
@@ -21,8 +21,11 @@ const DESCRIPTIONS: Record<LimitName, string> = {
 
 /** OPERATION_LIMIT_EXCEEDED, HTTP 400, naming the limit, the operation's figure and the maximum. */
 export function limitExceeded(limit: LimitName, actual: number, maximum: number): GraphQLError {
-  return new GraphQLError(`The operation's ${DESCRIPTIONS[limit]} (${actual}) is above the maximum of ${maximum}.`, {
-    extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, limit, actual, maximum, http: { status: 400 } },
+  return codedError(ErrorCode.OPERATION_LIMIT_EXCEEDED, `The operation's ${DESCRIPTIONS[limit]} (${actual}) is above the maximum of ${maximum}.`, {
+    limit,
+    actual,
+    maximum,
+    http: { status: 400 },
   });
 }
 
