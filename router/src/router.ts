@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import { createHttpHandler, createLogger, createServiceMetrics, errorFormatter, listen, observationPlugin, type Logger, type RunningServer } from "@store/service-kit";
+import { createHttpHandler, createLogger, createServiceMetrics, errorFormatter, listen, observationPlugin, stringifyResult, type Logger, type RunningServer } from "@store/service-kit";
 import type { RouterConfig } from "./config.ts";
 import type { RouterContext } from "./context.ts";
 import { createGateway } from "./gateway.ts";
@@ -75,6 +75,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         parseOptions: Object.assign({}, ...stages.map((stage) => stage.parseOptions)),
         // Batches (JSON array bodies) are capped by the HTTP door below; each operation meets the limits on its own.
         allowBatchedHttpRequests: config.limits.maxBatchedOperations > 0,
+        stringifyResult,
         formatError: withCsrfCode(errorFormatter(logger, production)),
         logger,
         plugins: [

@@ -153,6 +153,12 @@ function toHeaderMap(req: IncomingMessage): HeaderMap {
   return headers;
 }
 
+/**
+ * Apollo Server's `stringifyResult` for every service: plain JSON. The default appends a newline,
+ * which makes every response body a joined string that must be flattened (copied) before it is sent.
+ */
+export const stringifyResult = (result: unknown): string => JSON.stringify(result);
+
 export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpOptions<Ctx>): RequestListener {
   const { apollo, logger, metrics } = options;
 
@@ -180,7 +186,11 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
-      res.end(response.body.string);
+      // Encoded once, with its length: Node then writes head and body together, rather than measuring
+      // the string, joining it to the head and encoding it again on the way out.
+      const bytes = Buffer.from(response.body.string);
+      res.setHeader("content-length", bytes.length);
+      res.end(bytes);
     } else {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();

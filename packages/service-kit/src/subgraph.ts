@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import type { SubgraphConfig } from "./config.ts";
 import { openDatabase, type Database } from "./database.ts";
 import { errorFormatter } from "./graphql-errors.ts";
-import { createHttpHandler, listen, type RunningServer } from "./http.ts";
+import { createHttpHandler, listen, stringifyResult, type RunningServer } from "./http.ts";
 import { createLogger } from "./logger.ts";
 import { createServiceMetrics, type ServiceMetrics } from "./metrics.ts";
 import { databaseReadiness } from "./database-readiness.ts";
@@ -80,6 +80,7 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     // runSubgraphMain owns the signals; Apollo stopping itself too would race our shutdown.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !config.production,
+    stringifyResult,
     formatError: errorFormatter(logger, config.production),
     // Inline traces (ftv1) only serve Apollo's hosted usage reporting, which we do not use.
     plugins: [

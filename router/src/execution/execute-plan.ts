@@ -5,6 +5,7 @@ import { ERRORS, errorCodeDef, type VariableDefinitions } from "@apollo/federati
 import { evaluateCondition, getResponseName, type FetchNode, type PlanNode, type QueryPlanSelectionNode } from "@apollo/query-planner";
 import { Kind, type GraphQLSchema } from "graphql";
 import { GraphQLError } from "./graphql-error.ts";
+import { DistinctEntities } from "./distinct-entities.ts";
 import type { EntityBatcher, EntityResponse, MergeGroup } from "./entity-batching.ts";
 import { withSpan } from "./spans.ts";
 
@@ -134,33 +135,33 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   // One representation per distinct entity; `occurrences[j]` lists the entities (by their index
   // among all representations, as error paths count them) that representation j stands for.
   const representations: Data[] = [];
-  const keys: string[] = [];
   const occurrences: number[][] = [];
   const entityOf: Data[] = [];
-  const seen = new Map<string, number>();
   let index = 0;
   const flat = fetch.inputRewrites?.length ? null : flatRequires(fetch);
+  // Flat requires: repeated entities found by their key fields, costing no representation object.
+  const distinct = flat ? new DistinctEntities(flat.fields) : undefined;
+  const byJson = distinct ? undefined : new Map<string, number>();
   for (const entity of entities) {
-    let key: string | undefined;
-    let representation: Data | null = null;
-    if (flat) {
-      // Keyed straight from the entity: a repeated entity costs no representation object.
-      key = flatKey(run.supergraphSchema, entity, flat);
-      if (key === undefined) continue;
+    let unique: number | undefined;
+    if (distinct) {
+      if (!isObjectOfType(run.supergraphSchema, entity, flat!.typeCondition)) continue;
+      unique = distinct.indexOf(entity, representations.length);
+      if (unique === undefined) continue;
+      if (unique === representations.length) representations.push(selectionOf(run.supergraphSchema, entity, fetch.requires)!);
     } else {
-      representation = selectionOf(run.supergraphSchema, entity, fetch.requires);
+      const representation = selectionOf(run.supergraphSchema, entity, fetch.requires);
       if (!representation || !representation.__typename) continue;
       applyRewrites(run.supergraphSchema, fetch.inputRewrites, representation);
-      key = JSON.stringify(representation);
+      const key = JSON.stringify(representation);
+      unique = byJson!.get(key);
+      if (unique === undefined) {
+        unique = representations.length;
+        byJson!.set(key, unique);
+        representations.push(representation);
+      }
     }
-    let unique = seen.get(key);
-    if (unique === undefined) {
-      unique = representations.length;
-      seen.set(key, unique);
-      representations.push(representation ?? selectionOf(run.supergraphSchema, entity, fetch.requires)!);
-      keys.push(key);
-      occurrences.push([]);
-    }
+    if (unique === occurrences.length) occurrences.push([]);
     occurrences[unique]!.push(index++);
     entityOf.push(entity);
   }
@@ -169,7 +170,8 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
 
   const call = (sent: Data[]) => callService(run, service, fetch, cursor, { ...variables, representations: sent });
   const batch = run.mergeable.get(fetch);
-  const response = batch ? await run.batcher.request(batch, representations, keys, call) : await call(representations);
+  // Batches join representations by their JSON; built here once per distinct entity.
+  const response = batch ? await run.batcher.request(batch, representations, representations.map((r) => JSON.stringify(r)), call) : await call(representations);
   const data = placeErrors(run, fetch, cursor, response, occurrences);
   if (!data) return;
   const received = data._entities;
@@ -211,26 +213,6 @@ function flatRequires(fetch: FetchNode): FlatRequires | null {
     flatRequiresOf.set(fetch, flat);
   }
   return flat;
-}
-
-/**
- * A key equal for two entities exactly when selectionOf would give them equal representations
- * (undefined when it would give none): the values of the key fields, each length-prefixed.
- */
-function flatKey(schema: GraphQLSchema, entity: Data, flat: FlatRequires): string | undefined {
-  if (!isObjectOfType(schema, entity, flat.typeCondition)) return undefined;
-  let key = "";
-  for (const field of flat.fields) {
-    const value = hasOwn.call(entity, field) ? entity[field] : undefined;
-    if (value === undefined) return undefined;
-    // Tagged and length-prefixed, so no two different value sequences give the same key.
-    if (typeof value === "string") key += `s${value.length}:${value}`;
-    else {
-      const json = JSON.stringify(value);
-      key += `j${json.length}:${json}`;
-    }
-  }
-  return key;
 }
 
 /**
