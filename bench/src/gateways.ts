@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@store/stack";
+import { freePort, routerNodeFlags } from "@store/stack";
 import { bundleForNode } from "../../router/build-server.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -72,7 +72,8 @@ export async function startGateway(name: GatewayName, supergraphPath: string, ex
   const child =
     name === "stock"
       ? spawnPinned([entry, supergraphPath, String(port)], env)
-      : spawnPinned([entry, "--supergraph", supergraphPath, "--port", String(port)],
+      : // With the node flags it ships with (router/node-flags.json), as `npm run start:built` runs it.
+        spawnPinned([...routerNodeFlags(repoRoot), entry, "--supergraph", supergraphPath, "--port", String(port)],
           // The stock gateway cannot sign subgraph requests, so the comparison runs both unsigned.
           // Workload 1's schema has no @listSize hints, so its heavy query is over the default cost limit:
           // the router still estimates every operation (same work) but only measures.

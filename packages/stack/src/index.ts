@@ -2,3 +2,4 @@ export * from "./ports.ts";
 export * from "./service-process.ts";
 export * from "./stack.ts";
 export * from "./signing-secrets.ts";
+export * from "./router-node-flags.ts";

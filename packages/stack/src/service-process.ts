@@ -33,11 +33,13 @@ export function startServiceProcess(options: {
   name: string;
   entry: string;
   args?: string[];
+  /** Flags for node itself (the router's V8 settings), before the entry. */
+  nodeFlags?: string[];
   env: NodeJS.ProcessEnv;
   cwd: string;
   logs: LogTarget;
 }): ServiceProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", options.entry, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), "--import", "tsx", options.entry, ...(options.args ?? [])], {
     cwd: options.cwd,
     env: options.env,
     stdio: ["ignore", "pipe", "pipe"],

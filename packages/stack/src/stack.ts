@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { composeFromSources, formatMessage, readSupergraphConfig } from "@store/composition";
 import { freePort } from "./ports.ts";
+import { routerNodeFlags } from "./router-node-flags.ts";
 import { startServiceProcess, waitUntilReady, type LogTarget, type ServiceProcess } from "./service-process.ts";
 import { signingSecrets } from "./signing-secrets.ts";
 
@@ -117,6 +118,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       startServiceProcess({
         name: "router",
         entry: path.join(options.repoRoot, "router", "src", "main.ts"),
+        nodeFlags: routerNodeFlags(options.repoRoot),
         args: ["--supergraph", options.supergraphOut, "--port", String(routerPort), ...(options.routerArgs ?? [])],
         cwd: options.repoRoot,
         env: { ...process.env, ...routerSigningEnv, ...options.env, ...authEnv("router") },

@@ -47,6 +47,9 @@ interface FragmentShape {
   selections: Shape[];
   /** Whether the type condition applies to a runtime type name, learnt once per name. */
   appliesTo: Map<string, boolean>;
+  /** Whether it applies to an object without __typename under this parent type (nearly always the same one). */
+  lastParent?: CompositeType;
+  appliesToLastParent?: boolean;
 }
 
 type Shape = FieldShape | FragmentShape;
@@ -142,7 +145,14 @@ function skipped(conditions: Conditions | undefined, variables: Record<string, u
 function fragmentApplies(run: Run, shape: FragmentShape, typename: unknown, parentType: CompositeType): boolean {
   const condition = shape.typeCondition;
   if (!condition) return true;
-  if (typeof typename !== "string" || !typename) return isSubtype(condition, parentType);
+  if (typeof typename !== "string" || !typename) {
+    // Objects the operation did not ask __typename of: the common case for named fragments.
+    if (shape.lastParent !== parentType) {
+      shape.lastParent = parentType;
+      shape.appliesToLastParent = isSubtype(condition, parentType);
+    }
+    return shape.appliesToLastParent!;
+  }
   let applies = shape.appliesTo.get(typename);
   if (applies === undefined) {
     const type = run.schema.type(typename);
