@@ -21,6 +21,8 @@ export interface WorkloadReport {
   notes: string[];
   /** The request rate of the equal-rate memory run, when there was one. */
   equalRate?: number;
+  /** Workload 2: what our router adds on top of its subgraph calls, per read operation. */
+  overhead?: Array<{ operation: string; samples: number; totalMs: number; slowestCallMs: number; callsInFlightMs: number; routerOnlyMs: number }>;
 }
 
 export const median = (values: number[]) => {

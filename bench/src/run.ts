@@ -19,6 +19,8 @@ import { HEAVY_QUERY } from "./workload1/schema.ts";
 import { startWorkload1Subgraphs } from "./workload1/subgraphs.ts";
 import { randomBytes } from "node:crypto";
 import { signBenchTokens, storeOperations, useBenchTokens } from "./workload2/operations.ts";
+import { overheadOf, routerTraces, type OverheadFigures } from "./workload2/router-overhead.ts";
+import { startOtlpReceiver } from "../../tests/support/otlp-receiver.ts";
 
 const { values } = parseArgs({
   options: {
@@ -156,6 +158,33 @@ async function readMetric(url: string, metric: string): Promise<number> {
     .reduce((sum, l) => sum + (l.includes('route="graphql"') || !l.includes("route=") ? Number(l.slice(l.lastIndexOf(" ") + 1)) : 0), 0);
 }
 
+/**
+ * What our router adds on top of the subgraph calls, per read operation of the mix: a separate
+ * router process with tracing on (so the load runs stay untraced), one request at a time.
+ */
+async function routerOverhead(supergraphPath: string, env: NodeJS.ProcessEnv): Promise<OverheadFigures[]> {
+  const receiver = await startOtlpReceiver();
+  const router = await startGateway("ours", supergraphPath, { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "100" });
+  const samples = smoke ? 3 : 30;
+  try {
+    const figures: OverheadFigures[] = [];
+    for (const op of storeOperations.filter((o) => !o.mutation)) {
+      for (let n = 0; n < 3; n++) await post(router.url, op.body(n)); // plans cached, pools open
+      const from = Date.now();
+      for (let n = 0; n < samples; n++) await post(router.url, op.body(1000 + n));
+      const to = Date.now();
+      const inWindow = () => routerTraces(receiver.spans).filter((t) => t.server.startMs >= from && t.server.startMs <= to);
+      await receiver.waitFor(() => inWindow().length >= samples, 15_000);
+      await new Promise((r) => setTimeout(r, 300)); // the last client spans may come in the next export
+      figures.push(overheadOf(op.name, inWindow()));
+    }
+    return figures;
+  } finally {
+    await router.stop();
+    await receiver.close();
+  }
+}
+
 async function workload2(): Promise<WorkloadReport> {
   console.log("Workload 2: the store graph on its real databases (PGlite), frontend operation mix");
   const seedEnv = smoke ? { SEED_USERS: "200", SEED_PRODUCTS: "1000", SEED_REVIEWS: "1000", SEED_ORDERS: "300" } : {};
@@ -201,7 +230,15 @@ async function workload2(): Promise<WorkloadReport> {
       }
       notes.push(`products(first: 10) vs (first: 100) with stock, ratings, reviews and authors: ${sizes[0]} vs ${sizes[1]} SQL statements in all subgraphs`);
       const figures = await measure(gateways, mix, countFetches, storeOperations.filter((o) => !o.mutation).map((o, i) => o.body(i)));
+      const overhead = await routerOverhead(stack.supergraphPath, { AUTH_JWT_SECRET: jwtSecret });
+      for (const o of overhead) {
+        notes.push(
+          `${o.operation}, one request at a time through our router (traced, median of ${o.samples}): ${o.totalMs} ms in all; slowest subgraph call ${o.slowestCallMs} ms; ` +
+            `subgraph calls in flight ${o.callsInFlightMs} ms; **router alone ${o.routerOnlyMs} ms**`,
+        );
+      }
       return {
+        overhead,
         workload: "Workload 2: store graph on PGlite",
         description: "Product page, search, order history with tracking and checkout, round-robin; real subgraphs on PGlite, each its own process.",
         gateways: figures,

@@ -14,6 +14,9 @@ export interface ReceivedSpan {
   name: string;
   kind: number;
   attributes: Record<string, unknown>;
+  /** Start and end, in milliseconds since the epoch (fractional). */
+  startMs: number;
+  endMs: number;
 }
 
 export interface OtlpReceiver {
@@ -39,7 +42,16 @@ interface OtlpAttribute {
 interface OtlpExport {
   resourceSpans?: Array<{
     resource?: { attributes?: OtlpAttribute[] };
-    scopeSpans?: Array<{ spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes?: OtlpAttribute[] }> }>;
+    scopeSpans?: Array<{ spans?: Array<{
+      traceId: string;
+      spanId: string;
+      parentSpanId?: string;
+      name: string;
+      kind: number;
+      attributes?: OtlpAttribute[];
+      startTimeUnixNano: string | number;
+      endTimeUnixNano: string | number;
+    }> }>;
   }>;
 }
 
@@ -51,6 +63,12 @@ function plain(value: OtlpValue): unknown {
 function attributes(list: OtlpAttribute[] = []): Record<string, unknown> {
   return Object.fromEntries(list.map((a) => [a.key, plain(a.value)]));
 }
+
+/** OTLP/JSON carries nanoseconds as a decimal string, beyond a double's exact range: split before dividing. */
+const nanosToMs = (nanos: string | number): number => {
+  const text = String(nanos);
+  return Number(text.slice(0, -6) || "0") + Number(text.slice(-6)) / 1e6;
+};
 
 export function flattenExport(body: OtlpExport): ReceivedSpan[] {
   const spans: ReceivedSpan[] = [];
@@ -66,6 +84,8 @@ export function flattenExport(body: OtlpExport): ReceivedSpan[] {
           name: span.name,
           kind: span.kind,
           attributes: attributes(span.attributes),
+          startMs: nanosToMs(span.startTimeUnixNano),
+          endMs: nanosToMs(span.endTimeUnixNano),
         });
       }
     }
