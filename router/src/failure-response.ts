@@ -40,14 +40,14 @@ interface DataSource {
 }
 
 /** Wraps a data source (outermost, so fetch metrics still see the failure) to answer failures with errors. */
-export function answerFailuresWithErrors<S extends DataSource>(source: S, onFailure?: (failure: SubgraphFailure) => void): S {
+export function answerFailuresWithErrors<S extends DataSource>(source: S, onFailure?: (failure: SubgraphFailure, options: GraphQLDataSourceProcessOptions<any>) => void): S {
   const process = source.process.bind(source);
   source.process = async (options) => {
     try {
       return await process(options);
     } catch (error) {
       if (!(error instanceof SubgraphFailure)) throw error;
-      onFailure?.(error);
+      onFailure?.(error, options);
       return failureResponse(error, options);
     }
   };

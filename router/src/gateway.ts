@@ -121,8 +121,9 @@ export function createGateway(
       stages.filter((stage) => stage.subgraphResponse),
     );
     // Outermost, so the fetch metrics still count a failure as failed.
-    return answerFailuresWithErrors(metrics ? observeFetches(source, name, metrics) : source, (failure) => {
-      if (failure.kind !== "circuit-open") logger.warn({ subgraph: name, reason: failure.kind, detail: failure.detail }, "subgraph fetch failed");
+    return answerFailuresWithErrors(metrics ? observeFetches(source, name, metrics) : source, (failure, { context }) => {
+      const requestId = (context as RouterContext | undefined)?.requestId;
+      if (failure.kind !== "circuit-open") logger.warn({ requestId, subgraph: name, reason: failure.kind, detail: failure.detail }, "subgraph fetch failed");
     });
   }
 

@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { isDatabaseUnavailable } from "./database-errors.ts";
 import { ErrorCode } from "./errors.ts";
-import { currentRequest } from "./request-observation.ts";
+import { currentRequest, requestIdOfError } from "./request-observation.ts";
 
 const PUBLIC_CODES = new Set<string>([
   ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
@@ -31,10 +31,11 @@ export function errorFormatter(logger: Logger, production: boolean) {
         extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
       };
     }
-    logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error, path: formatted.path }, "unexpected error in resolver");
+    const requestId = currentRequest()?.requestId ?? requestIdOfError(error);
+    // Explicit, for services that keep no async-local record (an undefined one would hide the mixin's).
+    logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error, path: formatted.path, ...(requestId && { requestId }) }, "unexpected error in resolver");
     if (!production) return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
     // The request id is what an operator searches the log for; the details stay there.
-    const requestId = currentRequest()?.requestId;
     return {
       message: requestId ? `Internal server error (request ${requestId}).` : "Internal server error",
       path: formatted.path,

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { ErrorCode } from "./errors.ts";
 import { drainOnClose } from "./graceful-close.ts";
 import type { ServiceMetrics } from "./metrics.ts";
-import { currentRequest, observeRequest } from "./request-observation.ts";
+import { bindRecordToContext, observeRequest, type RequestRecord } from "./request-observation.ts";
 import type { Verification } from "./request-signing.ts";
 
 /**
@@ -45,6 +45,12 @@ export interface GraphQLHttpOptions<Ctx extends BaseContext> {
    * is Apollo Server's allowBatchedHttpRequests.
    */
   maxBatchedOperations?: number;
+  /**
+   * Keep each request's record in async-local storage (default true), so any log line written
+   * while serving it carries the request id. The router turns it off for speed and logs request
+   * ids explicitly (see ObservationOptions.asyncContext).
+   */
+  asyncContext?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -162,7 +168,8 @@ export const stringifyResult = (result: unknown): string => JSON.stringify(resul
 export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpOptions<Ctx>): RequestListener {
   const { apollo, logger, metrics } = options;
 
-  async function serveGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string, search: string) {
+  async function serveGraphQL(req: IncomingMessage, res: ServerResponse, record: RequestRecord, search: string) {
+    const { requestId } = record;
     if (options.beforeGraphQL && (await options.beforeGraphQL(req, res, requestId))) return;
     const raw = req.method === "POST" ? await readBody(req, options.maxBodyBytes) : "";
     let caller: string | undefined;
@@ -174,14 +181,18 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
         throw new HttpError(401, ErrorCode.UNAUTHENTICATED, verdict.reason);
       }
       caller = verdict.caller;
-      const record = currentRequest();
-      if (record) record.caller = caller;
+      record.caller = caller;
     }
     const body = req.method === "POST" ? parseBody(raw, req.headers["content-type"]) : undefined;
     if (options.maxBatchedOperations !== undefined && Array.isArray(body)) checkBatch(body, options.maxBatchedOperations);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers: toHeaderMap(req), search, body },
-      context: () => options.context(req, requestId, caller),
+      context: async () => {
+        const contextValue = await options.context(req, requestId, caller);
+        // So the observation plugin finds the record without async-local storage.
+        bindRecordToContext(contextValue, record);
+        return contextValue;
+      },
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -197,13 +208,13 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
     }
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string> {
+  async function route(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<string> {
     const url = req.url ?? "/";
     const queryStart = url.indexOf("?");
     const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
     const search = queryStart === -1 ? "" : url.slice(queryStart);
     if (pathname === "/graphql") {
-      await serveGraphQL(req, res, requestId, search);
+      await serveGraphQL(req, res, record, search);
       return "graphql";
     }
     const operational = await serveOperationalRoute(pathname, res, { readiness: options.readiness, metrics });
@@ -219,9 +230,10 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
     const url = req.url ?? "/";
     const pathname = url.includes("?") ? url.slice(0, url.indexOf("?")) : url;
     // observeRequest counts, logs and traces the request once it is answered.
-    void observeRequest(req, res, requestId, pathname, { logger, metrics, requestLogLevel: options.requestLogLevel ?? "info" }, async (record) => {
+    const observation = { logger, metrics, requestLogLevel: options.requestLogLevel ?? "info", asyncContext: options.asyncContext ?? true } as const;
+    void observeRequest(req, res, requestId, pathname, observation, async (record) => {
       try {
-        return await route(req, res, requestId);
+        return await route(req, res, record);
       } catch (error) {
         if (error instanceof HttpError) {
           record.errorCodes.push(error.code);
@@ -229,7 +241,7 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
           return "graphql";
         }
         record.errorCodes.push(ErrorCode.INTERNAL_SERVER_ERROR);
-        logger.error({ err: error }, "request failed");
+        logger.error({ err: error, requestId }, "request failed");
         if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, `Internal server error (request ${requestId}).`);
         else res.destroy();
         return "graphql";

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from "@ap
 import { SpanStatusCode, trace, type Span } from "@opentelemetry/api";
 import { getOperationAST } from "graphql";
 import { ErrorCode } from "./errors.ts";
-import { currentRequest } from "./request-observation.ts";
+import { requestRecordOf, tagErrorWithRequest } from "./request-observation.ts";
 import { tracer, tracingEnabled } from "./tracing.ts";
 
 export interface ObservationPluginOptions {
@@ -19,8 +19,8 @@ export interface ObservationPluginOptions {
  */
 export function observationPlugin<Ctx extends BaseContext>({ executeSpan }: ObservationPluginOptions): ApolloServerPlugin<Ctx> {
   return {
-    async requestDidStart() {
-      const record = currentRequest();
+    async requestDidStart({ contextValue }) {
+      const record = requestRecordOf(contextValue);
       if (record) record.graphql = true;
       const traced = tracingEnabled();
       const nameFrom = (ctx: GraphQLRequestContext<Ctx>) => {
@@ -38,6 +38,10 @@ export function observationPlugin<Ctx extends BaseContext>({ executeSpan }: Obse
             span?.setAttribute("graphql.operation.name", record.operationName);
             if (record.operationType) span?.setAttribute("graphql.operation.type", record.operationType);
           }
+        },
+        async didEncounterErrors({ errors }) {
+          // The error formatter runs next and gets no context: it finds the request id by the error.
+          if (record) for (const error of errors) tagErrorWithRequest(error, record.requestId);
         },
         async parsingDidStart() {
           if (!traced) return;

@@ -31,8 +31,36 @@ export type Outcome = "ok" | "partial" | "error";
 
 const records = new AsyncLocalStorage<RequestRecord>();
 
+/** The record of the request being served, when the service keeps it in async-local storage. */
 export function currentRequest(): RequestRecord | undefined {
   return records.getStore();
+}
+
+/**
+ * Where a request's Apollo context holds its record, to be found without async-local storage. A
+ * symbol property rather than a WeakMap by context: Apollo Server hands plugins a shallow copy of
+ * the context (Object.assign copies symbol properties too), not the object the service built.
+ */
+const RECORD = Symbol("requestRecord");
+
+export function bindRecordToContext(contextValue: object, record: RequestRecord): void {
+  Object.defineProperty(contextValue, RECORD, { value: record, enumerable: true, configurable: true, writable: true });
+}
+
+/** The request's record, from async-local storage or else from its Apollo context object. */
+export function requestRecordOf(contextValue: unknown): RequestRecord | undefined {
+  return records.getStore() ?? (typeof contextValue === "object" && contextValue !== null ? (contextValue as { [RECORD]?: RequestRecord })[RECORD] : undefined);
+}
+
+/** Request ids by error object, for the error formatter, which gets no context (set when errors are met). */
+const requestIdsByError = new WeakMap<object, string>();
+
+export function tagErrorWithRequest(error: unknown, requestId: string): void {
+  if (typeof error === "object" && error !== null) requestIdsByError.set(error, requestId);
+}
+
+export function requestIdOfError(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null ? requestIdsByError.get(error) : undefined;
 }
 
 export function outcomeOf(record: Pick<RequestRecord, "errorCodes" | "hasData">): Outcome {
@@ -45,6 +73,12 @@ export interface ObservationOptions {
   metrics?: ServiceMetrics;
   /** Level of the one line logged per GraphQL request. */
   requestLogLevel: "info" | "debug";
+  /**
+   * Keep the record in async-local storage, so every log line written while serving the request
+   * carries its id. On Node 20 that turns on promise hooks for every promise of the process, a
+   * cost the router (hundreds of promises per request) avoids: it passes request ids explicitly.
+   */
+  asyncContext: boolean;
 }
 
 /**
@@ -75,17 +109,18 @@ export async function observeRequest(
   };
   // Health probes and metric scrapes stay out of traces: they would bury the requests that matter.
   const traced = tracingEnabled() && pathname === "/graphql";
+  const serveTraced = () => {
+    if (!traced) return run();
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const span = tracer.startSpan(
+      `${method} ${pathname}`,
+      { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "url.path": pathname, "http.route": pathname } },
+      parent,
+    );
+    return context.with(trace.setSpan(parent, span), () => run(span));
+  };
   try {
-    await records.run(record, async () => {
-      if (!traced) return run();
-      const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-      const span = tracer.startSpan(
-        `${method} ${pathname}`,
-        { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "url.path": pathname, "http.route": pathname } },
-        parent,
-      );
-      return context.with(trace.setSpan(parent, span), () => run(span));
-    });
+    await (options.asyncContext ? records.run(record, serveTraced) : serveTraced());
   } catch (error) {
     // `serve` answers its own errors; anything reaching here is a bug, and must not end the process.
     options.logger.error({ err: error, requestId }, "request handling failed");
@@ -100,7 +135,7 @@ function report(record: RequestRecord, route: string, method: string, pathname: 
   const { metrics, logger } = options;
   metrics?.httpRequests.inc({ route, status: String(status) });
   if (!(route === "graphql" && (record.graphql || record.errorCodes.length > 0))) {
-    logger.debug({ method, path: pathname, status, durationMs }, "request");
+    logger.debug({ requestId: record.requestId, method, path: pathname, status, durationMs }, "request");
     span?.setAttribute("http.response.status_code", status);
     span?.end();
     return;
@@ -115,6 +150,7 @@ function report(record: RequestRecord, route: string, method: string, pathname: 
   }
   logger[options.requestLogLevel](
     {
+      requestId: record.requestId,
       operation: operationName,
       operationType: record.operationType,
       ...(record.caller && { caller: record.caller }),

@@ -71,7 +71,7 @@ export function createDemandControlStage({ config, logger, registry }: DemandCon
       costs.observe({ result: over ? "over" : "ok" }, estimated);
       if (!over) return;
       if (config.mode === "enforce") throw costLimitExceeded(estimated, config.maxCost);
-      logger.info({ operation: operationName ?? "anonymous", estimatedCost: estimated, maxCost: config.maxCost }, "operation above the cost limit (measure mode: served)");
+      logger.info({ requestId: context.contextValue?.requestId, operation: operationName ?? "anonymous", estimatedCost: estimated, maxCost: config.maxCost }, "operation above the cost limit (measure mode: served)");
     },
     async willSendResponse(context) {
       const estimated = reports.get(context);
