@@ -123,6 +123,8 @@ export const routerConfigSchema = z
         subgraphTimeoutMs: z.number().int().positive().default(10_000),
         /** Keep-alive connections kept open to each subgraph. */
         maxConnectionsPerSubgraph: z.number().int().positive().default(128),
+        /** Identical queries in flight at the same time (same operation, variables, caller and forwarded headers) share one execution. */
+        mergeIdenticalQueries: z.boolean().default(false),
         retry: z
           .object({
             maxAttempts: retryFields.maxAttempts.default(3),
@@ -247,6 +249,7 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   if (env.ROUTER_EXPLORER) override("explorer.enabled", booleanish(env.ROUTER_EXPLORER), "env ROUTER_EXPLORER");
   if (env.ROUTER_LANDING_PAGE) override("landingPage", booleanish(env.ROUTER_LANDING_PAGE), "env ROUTER_LANDING_PAGE");
   if (env.ROUTER_SUBGRAPH_SIGNING) override("subgraphSigning.enabled", booleanish(env.ROUTER_SUBGRAPH_SIGNING), "env ROUTER_SUBGRAPH_SIGNING");
+  if (env.ROUTER_MERGE_IDENTICAL_QUERIES) override("traffic.mergeIdenticalQueries", booleanish(env.ROUTER_MERGE_IDENTICAL_QUERIES), "env ROUTER_MERGE_IDENTICAL_QUERIES");
   if (env.ROUTER_DEMAND_CONTROL_MODE) override("demandControl.mode", env.ROUTER_DEMAND_CONTROL_MODE, "env ROUTER_DEMAND_CONTROL_MODE");
   // The standard OpenTelemetry variables, so one setting reaches the router and every subgraph.
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT) override("tracing.endpoint", env.OTEL_EXPORTER_OTLP_ENDPOINT, "env OTEL_EXPORTER_OTLP_ENDPOINT");

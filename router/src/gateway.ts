@@ -67,6 +67,11 @@ function isQuery(options: GraphQLDataSourceProcessOptions<RouterContext>): boole
   return /^\s*(\{|query\b)/.test(options.request.query ?? "");
 }
 
+/** Every client header a header rule forwards to some subgraph. */
+function forwardedClientHeaders(config: RouterConfig): string[] {
+  return [...new Set([...config.headers.all.request, ...Object.values(config.headers.subgraphs).flatMap((rules) => rules.request)])].sort();
+}
+
 /**
  * `supergraphSdl`: a fixed SDL (file mode) or a hook that follows the registry. `executor: "stock"`
  * runs @apollo/gateway's own executor instead of the router's (the tests compare the two).
@@ -136,6 +141,9 @@ export function createGateway(
         gateway,
         stock: loaded.executor,
         onPlanCacheLookup: (hit) => metrics?.queryPlanCache.inc({ result: hit ? "hit" : "miss" }),
+        ...(config.traffic.mergeIdenticalQueries && {
+          mergeIdenticalQueries: { forwardedHeaders: forwardedClientHeaders(config), onMerged: () => metrics?.mergedQueries.inc() },
+        }),
       });
       return { schema: loaded.schema, executor };
     },

@@ -41,6 +41,11 @@ export function createRouterMetrics(service: ServiceMetrics) {
       help: "Batches of field usage the registry did not accept (dropped)",
       registers,
     }),
+    mergedQueries: new Counter({
+      name: "merged_queries_total",
+      help: "Queries answered by joining an identical one already in flight (traffic.mergeIdenticalQueries)",
+      registers,
+    }),
     queryPlanCache: new Counter({
       name: "query_plan_cache_lookups_total",
       help: "Query plan cache lookups by result (hit, miss: the operation was planned)",

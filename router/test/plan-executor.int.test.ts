@@ -135,3 +135,41 @@ describe("the router's plan executor", () => {
     expect(result.errors![0]).toMatchObject({ extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "inventory", reason: "unreachable" } });
   });
 });
+
+describe("identical queries in flight (traffic.mergeIdenticalQueries)", () => {
+  it("answers identical concurrent queries from one execution, and runs each caller's own otherwise", async () => {
+    const config = loadRouterConfig({ env: { ROUTER_MERGE_IDENTICAL_QUERIES: "true" }, flags: {} });
+    config.traffic.circuitBreaker.enabled = false;
+    const logger = createLogger("router", "silent");
+    const metrics = createRouterMetrics(createServiceMetrics("router_merging"));
+    const built = createGateway(config, fixture.supergraphSdl, logger, metrics, [], { executor: "router" });
+    gateways.push(built);
+    const server = new ApolloServer({ gateway: built.gateway, logger });
+    await server.start();
+    try {
+      const asUser = (sub: string | null) => ({ requestId: "merge", claims: sub ? { sub, scopes: [] } : null, clientHeaders: {}, responseHeaders: new Map() });
+      const ask = async (sub: string | null) => {
+        const response = await server.executeOperation({ query: NESTED }, { contextValue: asUser(sub) as never });
+        if (response.body.kind !== "single") throw new Error("expected a single result");
+        return JSON.parse(JSON.stringify(response.body.singleResult));
+      };
+      const requests = () => Object.values(fixture.requests).reduce((a, b) => a + b, 0);
+      const sentFor = async (work: () => Promise<unknown>) => {
+        const before = requests();
+        await work();
+        return requests() - before;
+      };
+      const alone = await ask(null); // planned and cached here
+      const one = await sentFor(() => ask(null));
+      let answers: unknown[] = [];
+      const three = await sentFor(async () => (answers = await Promise.all([ask(null), ask(null), ask(null)])));
+      expect(three).toBe(one);
+      for (const answer of answers) expect(answer).toEqual(alone);
+      expect((await metrics.mergedQueries.get()).values[0]?.value).toBe(2);
+      // Different callers may see different data: each runs its own execution.
+      expect(await sentFor(() => Promise.all([ask("usr_0001"), ask("usr_0002")]))).toBe(2 * one);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,12 +1,14 @@
 import type { ApolloGateway } from "@apollo/gateway";
-import type { GatewayExecutor, GatewayGraphQLRequestContext } from "@apollo/server-gateway-interface";
+import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from "@apollo/server-gateway-interface";
+import type { RouterContext } from "../context.ts";
 import type { PlanNode } from "@apollo/query-planner";
 import { GraphQLError } from "./graphql-error.ts";
 import { getVariableValues } from "graphql/execution/values.js";
 import { EntityBatcher } from "./entity-batching.ts";
 import { executePlanNode, type PlanRun } from "./execute-plan.ts";
-import { gatewayStateReader } from "./gateway-state.ts";
-import { PreparedOperationCache } from "./prepared-operations.ts";
+import { gatewayStateReader, type GatewayState } from "./gateway-state.ts";
+import { PreparedOperationCache, type PreparedOperation } from "./prepared-operations.ts";
+import { InFlightQueries, callerKey } from "./query-merging.ts";
 import { shapeResponse } from "./result-shaping.ts";
 import { withSpan } from "./spans.ts";
 
@@ -17,6 +19,12 @@ export interface PlanExecutorOptions {
   /** Prepared operations kept (plans plus compiled result shapes). */
   maxPreparedOperations?: number;
   onPlanCacheLookup?: (hit: boolean) => void;
+  /** Identical queries in flight share one execution (query-merging.ts); off when absent. */
+  mergeIdenticalQueries?: {
+    /** Client headers that header rules forward to some subgraph: part of what makes two requests identical. */
+    forwardedHeaders: readonly string[];
+    onMerged?: () => void;
+  };
 }
 
 /**
@@ -25,9 +33,10 @@ export interface PlanExecutorOptions {
  * and runs it with its own plan runner. The operation comes from Apollo Server's request context
  * (`document`, `operationName`), so an earlier pipeline step may hand it a rewritten document.
  */
-export function createPlanExecutor({ gateway, stock, maxPreparedOperations = 2000, onPlanCacheLookup = () => undefined }: PlanExecutorOptions): GatewayExecutor {
+export function createPlanExecutor({ gateway, stock, maxPreparedOperations = 2000, onPlanCacheLookup = () => undefined, mergeIdenticalQueries }: PlanExecutorOptions): GatewayExecutor {
   const readState = gatewayStateReader(gateway);
   const cache = new PreparedOperationCache(maxPreparedOperations, onPlanCacheLookup);
+  const inFlight = mergeIdenticalQueries ? new InFlightQueries() : undefined;
 
   return async (requestContext: GatewayGraphQLRequestContext<any>) => {
     const { request, document } = requestContext;
@@ -49,27 +58,39 @@ export function createPlanExecutor({ gateway, stock, maxPreparedOperations = 200
       if (errors) return { errors };
     }
 
-    return withSpan("gateway.execute", {}, async () => {
-      const data = Object.create(null);
-      const run: PlanRun = {
-        serviceMap: state.serviceMap,
-        supergraphSchema: state.supergraphSchema,
-        variables: request.variables,
-        variableDefinitions: prepared.operation.variableDefinitions,
-        requestContext,
-        errors: [],
-        mergeable: prepared.mergeable,
-        batcher: new EntityBatcher(),
-      };
-      if (prepared.plan.node) await executePlanNode(run, prepared.plan.node as PlanNode, { path: [], data, fullResult: data });
-      let shaped;
-      try {
-        shaped = shapeResponse(prepared.shape, data, request.variables);
-      } catch (error) {
-        return { errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error })] };
-      }
-      if (run.errors.length === 0 && shaped.errors.length > 0) return { extensions: { valueCompletion: shaped.errors }, data: shaped.data };
-      return run.errors.length === 0 ? { data: shaped.data } : { errors: run.errors, data: shaped.data };
-    });
+    const execute = () => executePrepared(state, prepared, requestContext);
+    if (!inFlight || prepared.operation.rootKind !== "query") return execute();
+    const context = requestContext.context as RouterContext;
+    const key = `${prepared.id}\n${JSON.stringify(request.variables ?? {})}\n${callerKey(context.claims, context.clientHeaders, mergeIdenticalQueries!.forwardedHeaders)}`;
+    const shared = await inFlight.run(key, async () => ({ result: await execute(), responseHeaders: context.responseHeaders ?? new Map() }), mergeIdenticalQueries!.onMerged);
+    if (context.responseHeaders && shared.responseHeaders !== context.responseHeaders) for (const [name, value] of shared.responseHeaders) context.responseHeaders.set(name, value);
+    return shared.result;
   };
+}
+
+/** Runs a prepared operation's plan and shapes the client's result. */
+function executePrepared(state: GatewayState, prepared: PreparedOperation, requestContext: GatewayGraphQLRequestContext<any>): Promise<GatewayExecutionResult> {
+  const { request } = requestContext;
+  return withSpan("gateway.execute", {}, async (): Promise<GatewayExecutionResult> => {
+    const data = Object.create(null);
+    const run: PlanRun = {
+      serviceMap: state.serviceMap,
+      supergraphSchema: state.supergraphSchema,
+      variables: request.variables,
+      variableDefinitions: prepared.operation.variableDefinitions,
+      requestContext,
+      errors: [],
+      mergeable: prepared.mergeable,
+      batcher: new EntityBatcher(),
+    };
+    if (prepared.plan.node) await executePlanNode(run, prepared.plan.node as PlanNode, { path: [], data, fullResult: data });
+    let shaped;
+    try {
+      shaped = shapeResponse(prepared.shape, data, request.variables);
+    } catch (error) {
+      return { errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error })] };
+    }
+    if (run.errors.length === 0 && shaped.errors.length > 0) return { extensions: { valueCompletion: shaped.errors }, data: shaped.data };
+    return run.errors.length === 0 ? { data: shaped.data } : { errors: run.errors, data: shaped.data };
+  });
 }

@@ -9,6 +9,8 @@ import { withSyncSpan } from "./spans.ts";
 
 /** An operation ready to run: its query plan and compiled result shape, built once and cached. */
 export interface PreparedOperation {
+  /** Unique per prepared operation: requests sharing it run the same operation, whatever their document object. */
+  id: number;
   plan: QueryPlan;
   shape: CompiledShape;
   operation: Operation;
@@ -40,6 +42,8 @@ function unsupportedNode(node: PlanNode | SubscriptionNode | undefined): string 
   }
 }
 
+let lastId = 0;
+
 export function prepareOperation(state: GatewayState, document: DocumentNode, operationName: string | null | undefined): PreparedOperation {
   const name = operationName ?? undefined;
   const definition = document.definitions.find(
@@ -53,7 +57,7 @@ export function prepareOperation(state: GatewayState, document: DocumentNode, op
   const operation = operationFromDocument(state.apiSchema, document, { operationName: name, validate: false });
   const shape = compileShape(operation);
   const leaveToStock = unsupportedNode(plan.node) ?? (shape.hasIntrospection ? "introspection" : undefined);
-  return { plan, shape, operation, definition, leaveToStock, mergeable: mergeableFetches(plan.node) };
+  return { id: ++lastId, plan, shape, operation, definition, leaveToStock, mergeable: mergeableFetches(plan.node) };
 }
 
 /**
