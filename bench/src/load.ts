@@ -17,13 +17,15 @@ export interface LoadOptions {
   durationSeconds: number;
   /** Requests per second in all, when the load should come at a fixed rate rather than as fast as answered. */
   rate?: number;
+  /** False: every request is the same body (no nonce), as a burst of clients asking the same thing. */
+  distinct?: boolean;
 }
 
 /**
  * Fixed-concurrency load (autocannon): `connections` clients each sending the next request as soon as
  * one returns; with `rate`, no more than that many requests per second in all.
  */
-export async function runLoad({ url, body: bodyFor, connections, durationSeconds, rate }: LoadOptions): Promise<LoadResult> {
+export async function runLoad({ url, body: bodyFor, connections, durationSeconds, rate, distinct = true }: LoadOptions): Promise<LoadResult> {
   let sequence = 0;
   const result = await autocannon({
     url,
@@ -38,7 +40,7 @@ export async function runLoad({ url, body: bodyFor, connections, durationSeconds
           const { headers, ...body } = bodyFor(sequence);
           sequence++;
           // An unused extra variable makes every request body distinct without changing its result.
-          const sent = { ...request, body: JSON.stringify({ ...body, variables: { ...body.variables, nonce: sequence } }) };
+          const sent = { ...request, body: JSON.stringify(distinct ? { ...body, variables: { ...body.variables, nonce: sequence } } : body) };
           return headers ? { ...sent, headers: { ...request.headers, ...headers } } : sent;
         },
       },
