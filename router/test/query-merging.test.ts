@@ -30,6 +30,10 @@ describe("identical queries in flight sharing one execution", () => {
     expect(b.responseHeaders.get("x-cache")).toBe("miss");
     // Later steps append to errors and extensions per request: one caller's additions stay its own.
     expect(b.result.errors).not.toBe(a.result.errors);
+    // Errors too: the formatter remembers the request per error object.
+    expect(b.result.errors![0]).not.toBe(error);
+    expect(b.result.errors![0]).toBeInstanceOf(GraphQLError);
+    expect(b.result.errors![0]!.message).toBe("reviews is down");
     expect(b.result.extensions).not.toBe(a.result.extensions);
     expect(queries.size).toBe(0);
   });

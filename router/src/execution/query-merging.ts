@@ -36,11 +36,19 @@ export class InFlightQueries {
   }
 }
 
-/** A result object of the caller's own: the lists that later steps append to are copied. */
+/**
+ * An error object of the caller's own (same class and fields): the request is remembered per error
+ * object (the error formatter names it in masked messages), so a shared one would name another request.
+ */
+function ownError<E extends object>(error: E): E {
+  return Object.defineProperties(Object.create(Object.getPrototypeOf(error)), Object.getOwnPropertyDescriptors(error)) as E;
+}
+
+/** A result object of the caller's own: the lists that later steps append to are copied, and the errors. */
 function ownCopy(result: GatewayExecutionResult): GatewayExecutionResult {
   return {
     ...result,
-    ...(result.errors && { errors: [...result.errors] }),
+    ...(result.errors && { errors: result.errors.map(ownError) }),
     ...(result.extensions && { extensions: { ...result.extensions } }),
   };
 }
