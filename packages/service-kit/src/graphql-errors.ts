@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { isDatabaseUnavailable } from "./database-errors.ts";
 import { ErrorCode } from "./errors.ts";
-import { currentRequest, requestIdOfError } from "./request-observation.ts";
+import { requestIdOfError } from "./request-observation.ts";
 
 const PUBLIC_CODES = new Set<string>([
   ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
@@ -31,7 +31,8 @@ export function errorFormatter(logger: Logger, production: boolean) {
         extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
       };
     }
-    const requestId = currentRequest()?.requestId ?? requestIdOfError(error);
+    // The observation plugin tagged the error with its request when it met it; the formatter gets no context.
+    const requestId = requestIdOfError(error);
     // Explicit, for services that keep no async-local record (an undefined one would hide the mixin's).
     logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error, path: formatted.path, ...(requestId && { requestId }) }, "unexpected error in resolver");
     if (!production) return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };

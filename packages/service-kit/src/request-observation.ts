@@ -37,9 +37,10 @@ export function currentRequest(): RequestRecord | undefined {
 }
 
 /**
- * Where a request's Apollo context holds its record, to be found without async-local storage. A
- * symbol property rather than a WeakMap by context: Apollo Server hands plugins a shallow copy of
- * the context (Object.assign copies symbol properties too), not the object the service built.
+ * Where a request's Apollo context holds its record: the HTTP door binds it to every context, with or
+ * without async-local storage, so plugins find it the same way in both. A symbol property rather
+ * than a WeakMap by context: Apollo Server hands plugins a shallow copy of the context
+ * (Object.assign copies symbol properties too), not the object the service built.
  */
 const RECORD = Symbol("requestRecord");
 
@@ -47,9 +48,9 @@ export function bindRecordToContext(contextValue: object, record: RequestRecord)
   Object.defineProperty(contextValue, RECORD, { value: record, enumerable: true, configurable: true, writable: true });
 }
 
-/** The request's record, from async-local storage or else from its Apollo context object. */
+/** The request's record, from its Apollo context object (none for an operation run outside the HTTP door). */
 export function requestRecordOf(contextValue: unknown): RequestRecord | undefined {
-  return records.getStore() ?? (typeof contextValue === "object" && contextValue !== null ? (contextValue as { [RECORD]?: RequestRecord })[RECORD] : undefined);
+  return typeof contextValue === "object" && contextValue !== null ? (contextValue as { [RECORD]?: RequestRecord })[RECORD] : undefined;
 }
 
 /** Request ids by error object, for the error formatter, which gets no context (set when errors are met). */
