@@ -63,7 +63,6 @@ export async function bundleForNode(entry: string, outfile: string): Promise<str
           // whose names all went unused (a database driver behind the kit's index) can be dropped.
           b.onResolve({ filter: /^[^./]/ }, (args) => {
             if (args.path.startsWith("@store/")) return undefined;
-            if (args.path.startsWith("node:")) return { path: args.path, external: true, sideEffects: false };
             checkSameResolution(args.path, args.importer, outfile);
             return { path: args.path, external: true, sideEffects: false };
           });

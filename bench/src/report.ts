@@ -1,4 +1,5 @@
 import type { LoadResult } from "./load.ts";
+import type { OverheadFigures } from "./workload2/router-overhead.ts";
 
 export interface GatewayFigures {
   gateway: string;
@@ -22,7 +23,7 @@ export interface WorkloadReport {
   /** The request rate of the equal-rate memory run, when there was one. */
   equalRate?: number;
   /** Workload 2: what our router adds on top of its subgraph calls, per read operation. */
-  overhead?: Array<{ operation: string; samples: number; totalMs: number; slowestCallMs: number; callsInFlightMs: number; routerOnlyMs: number }>;
+  overhead?: OverheadFigures[];
 }
 
 export const median = (values: number[]) => {

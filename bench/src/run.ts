@@ -91,19 +91,21 @@ async function measure(
       console.log(`  round ${round + 1} ${gateway.name.padEnd(5)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`);
     }
   }
-  return gateways.map((gateway) => {
-    const rounds = results.get(gateway.name)!;
-    return {
-      gateway: gateway.name,
-      rounds,
-      medianRps: median(rounds.map((r) => r.requestsPerSecond)),
-      medianP50Ms: median(rounds.map((r) => r.p50Ms)),
-      medianP99Ms: median(rounds.map((r) => r.p99Ms)),
-      peakMemoryMiB: gateway.peakMemoryMiB(),
-      fetchesPerOperation: fetchesPerOp.get(gateway.name)!,
-      failedRequests: rounds.reduce((n, r) => n + r.non2xx + r.errors, 0),
-    };
-  });
+  return gateways.map((gateway) => figuresOf(gateway.name, results.get(gateway.name)!, gateway, fetchesPerOp.get(gateway.name)!));
+}
+
+/** One gateway's row: medians over its rounds. */
+function figuresOf(name: string, rounds: LoadResult[], gateway: GatewayProcess, fetchesPerOperation: number): GatewayFigures {
+  return {
+    gateway: name,
+    rounds,
+    medianRps: median(rounds.map((r) => r.requestsPerSecond)),
+    medianP50Ms: median(rounds.map((r) => r.p50Ms)),
+    medianP99Ms: median(rounds.map((r) => r.p99Ms)),
+    peakMemoryMiB: gateway.peakMemoryMiB(),
+    fetchesPerOperation,
+    failedRequests: rounds.reduce((n, r) => n + r.non2xx + r.errors, 0),
+  };
 }
 
 async function withGateways<T>(supergraphPath: string, work: (gateways: GatewayProcess[]) => Promise<T>, env: NodeJS.ProcessEnv = {}): Promise<T> {
@@ -165,28 +167,19 @@ async function workload1(): Promise<WorkloadReport> {
 async function mergedIdenticalQueries(supergraphPath: string, bodyFor: (n: number) => Body, countFetches: () => Promise<number>): Promise<GatewayFigures> {
   const gateway = await startGateway("ours", supergraphPath, { ROUTER_MERGE_IDENTICAL_QUERIES: "true" });
   try {
-    const load = () => runLoad({ url: gateway.url, body: bodyFor, connections: settings.connections, durationSeconds: settings.duration, distinct: false });
-    await runLoad({ url: gateway.url, body: bodyFor, connections: settings.connections, durationSeconds: settings.warmup, distinct: false });
+    const load = (durationSeconds: number) => runLoad({ url: gateway.url, body: bodyFor, connections: settings.connections, durationSeconds, distinct: false });
+    await load(settings.warmup);
     const rounds: LoadResult[] = [];
     let fetches = 0;
     for (let round = 0; round < settings.rounds; round++) {
       const before = await countFetches();
-      const result = await load();
+      const result = await load(settings.duration);
       fetches += (await countFetches()) - before;
       rounds.push(result);
       console.log(`  round ${round + 1} ours, identical requests merged ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`);
     }
     const requests = rounds.reduce((n, r) => n + r.requests, 0);
-    return {
-      gateway: "ours, identical requests merged (not a target figure)",
-      rounds,
-      medianRps: median(rounds.map((r) => r.requestsPerSecond)),
-      medianP50Ms: median(rounds.map((r) => r.p50Ms)),
-      medianP99Ms: median(rounds.map((r) => r.p99Ms)),
-      peakMemoryMiB: gateway.peakMemoryMiB(),
-      fetchesPerOperation: requests ? fetches / requests : 0,
-      failedRequests: rounds.reduce((n, r) => n + r.non2xx + r.errors, 0),
-    };
+    return figuresOf("ours, identical requests merged (not a target figure)", rounds, gateway, requests ? fetches / requests : 0);
   } finally {
     await gateway.stop();
   }

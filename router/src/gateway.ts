@@ -12,6 +12,7 @@ import { countingPlanCache, observeFetches, type RouterMetrics } from "./metrics
 import { HeaderBag } from "./header-bag.ts";
 import { createSubgraphFetcher, type SubgraphFetcher } from "./subgraph-fetcher.ts";
 import { sendSubgraphRequest } from "./subgraph-request.ts";
+import { forwardedRequestHeaders } from "./policy/header-rules.ts";
 import type { PolicyStage } from "./policy/stage.ts";
 
 /**
@@ -65,11 +66,6 @@ function isQuery(options: GraphQLDataSourceProcessOptions<RouterContext>): boole
   const operation = document?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
   if (operation?.kind === Kind.OPERATION_DEFINITION) return operation.operation === "query";
   return /^\s*(\{|query\b)/.test(options.request.query ?? "");
-}
-
-/** Every client header a header rule forwards to some subgraph. */
-function forwardedClientHeaders(config: RouterConfig): string[] {
-  return [...new Set([...config.headers.all.request, ...Object.values(config.headers.subgraphs).flatMap((rules) => rules.request)])].sort();
 }
 
 /**
@@ -142,7 +138,7 @@ export function createGateway(
         stock: loaded.executor,
         onPlanCacheLookup: (hit) => metrics?.queryPlanCache.inc({ result: hit ? "hit" : "miss" }),
         ...(config.traffic.mergeIdenticalQueries && {
-          mergeIdenticalQueries: { forwardedHeaders: forwardedClientHeaders(config), onMerged: () => metrics?.mergedQueries.inc() },
+          mergeIdenticalQueries: { forwardedHeaders: forwardedRequestHeaders(config.headers), onMerged: () => metrics?.mergedQueries.inc() },
         }),
       });
       return { schema: loaded.schema, executor };

@@ -36,7 +36,7 @@ export interface PlanExecutorOptions {
 export function createPlanExecutor({ gateway, stock, maxPreparedOperations = 2000, onPlanCacheLookup = () => undefined, mergeIdenticalQueries }: PlanExecutorOptions): GatewayExecutor {
   const readState = gatewayStateReader(gateway);
   const cache = new PreparedOperationCache(maxPreparedOperations, onPlanCacheLookup);
-  const inFlight = mergeIdenticalQueries ? new InFlightQueries() : undefined;
+  const merging = mergeIdenticalQueries && { ...mergeIdenticalQueries, inFlight: new InFlightQueries() };
 
   return async (requestContext: GatewayGraphQLRequestContext<any>) => {
     const { request, document } = requestContext;
@@ -59,11 +59,11 @@ export function createPlanExecutor({ gateway, stock, maxPreparedOperations = 200
     }
 
     const execute = () => executePrepared(state, prepared, requestContext);
-    if (!inFlight || prepared.operation.rootKind !== "query") return execute();
+    if (!merging || prepared.operation.rootKind !== "query") return execute();
     const context = requestContext.context as RouterContext;
-    const key = `${prepared.id}\n${JSON.stringify(request.variables ?? {})}\n${callerKey(context.claims, context.clientHeaders, mergeIdenticalQueries!.forwardedHeaders)}`;
-    const shared = await inFlight.run(key, async () => ({ result: await execute(), responseHeaders: context.responseHeaders ?? new Map() }), mergeIdenticalQueries!.onMerged);
-    if (context.responseHeaders && shared.responseHeaders !== context.responseHeaders) for (const [name, value] of shared.responseHeaders) context.responseHeaders.set(name, value);
+    const key = `${prepared.id}\n${JSON.stringify(request.variables ?? {})}\n${callerKey(context.claims, context.clientHeaders, merging.forwardedHeaders)}`;
+    const shared = await merging.inFlight.run(key, async () => ({ result: await execute(), responseHeaders: context.responseHeaders }), merging.onMerged);
+    if (shared.responseHeaders !== context.responseHeaders) for (const [name, value] of shared.responseHeaders) context.responseHeaders.set(name, value);
     return shared.result;
   };
 }

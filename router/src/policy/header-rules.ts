@@ -53,6 +53,11 @@ function namesBySubgraph(config: HeadersConfig, direction: "request" | "response
   };
 }
 
+/** Every client header some rule forwards to some subgraph (what can make two requests differ upstream). */
+export function forwardedRequestHeaders(config: HeadersConfig): string[] {
+  return [...new Set([...config.all.request, ...Object.values(config.subgraphs).flatMap((rules) => rules.request)])].sort();
+}
+
 /** Passes the collected subgraph response headers to the client; one listener for every request. */
 function responseHeadersPlugin(): ApolloServerPlugin<RouterContext> {
   const listener: GraphQLRequestListener<RouterContext> = {
