@@ -71,4 +71,19 @@ describe("fetch policy", () => {
     expect(received).toBeInstanceOf(AbortSignal);
     expect(received!.aborted).toBe(false);
   });
+
+  it("never hands a later fetch the signal of one that timed out", async () => {
+    const policy = createFetchPolicy({ ...policyOptions, timeoutMs: 50 });
+    let timedOut: AbortSignal | undefined;
+    const slow = policy.run(false, (signal) => {
+      timedOut = signal;
+      return new Promise((_, reject) => signal.addEventListener("abort", () => reject(new SubgraphFailure("reviews", "timeout", "it did not answer in time"))));
+    });
+    const { error } = await settle(slow);
+    expect((error as SubgraphFailure).kind).toBe("timeout");
+    expect(timedOut!.aborted).toBe(true);
+    const later: AbortSignal[] = [];
+    for (let i = 0; i < 3; i++) await settle(policy.run(true, async (signal) => later.push(signal)));
+    expect(later.every((signal) => !signal.aborted && signal !== timedOut)).toBe(true);
+  });
 });
