@@ -2,11 +2,12 @@ import {
   ERRORS,
   Variable,
   isCompositeType,
+  isCustomScalarType,
+  isEnumType,
   isListType,
   isNonNullType,
   isObjectType,
   isSubtype,
-  isValidLeafValue,
   typenameFieldName,
   type CompositeType,
   type NamedType,
@@ -38,6 +39,34 @@ interface FieldShape {
   isTypename: boolean;
   type: Type;
   selections?: Shape[];
+  /** For a field of leaf type: whether a subgraph's value is valid for it. */
+  isValidLeaf?: LeafCheck;
+}
+
+type LeafCheck = (value: unknown) => boolean;
+
+/** What String(value) of a finite number writes without an exponent or a fraction. */
+const isIntegerLiteral = (value: number) => Number.isInteger(value) && Math.abs(value) < 1e21;
+
+/**
+ * federation-internals' isValidLeafValue for one leaf type, decided once when the shape is compiled:
+ * it looks the built-in scalars up in the schema and prints every number to test it against a
+ * pattern, for every leaf value of every response.
+ */
+export function leafCheck(schema: Schema, type: NamedType): LeafCheck {
+  if (isCustomScalarType(type)) return () => true;
+  if (type === schema.booleanType()) return (value) => typeof value === "boolean";
+  if (type === schema.intType()) return (value) => typeof value === "number" && isIntegerLiteral(value);
+  if (type === schema.idType()) return (value) => typeof value === "string" || (typeof value === "number" && isIntegerLiteral(value));
+  if (type === schema.floatType()) return (value) => typeof value === "number" && Number.isFinite(value);
+  if (isEnumType(type)) return (value) => typeof value === "string" && type.value(value) !== undefined;
+  return (value) => typeof value === "string";
+}
+
+function namedTypeOf(type: Type): NamedType {
+  let named = type;
+  while (isNonNullType(named) || isListType(named)) named = named.ofType;
+  return named as NamedType;
 }
 
 interface FragmentShape {
@@ -81,13 +110,16 @@ function compileSelections(selectionSet: SelectionSet, state: { introspection: b
     if (selection.kind === "FieldSelection") {
       const field = selection.element;
       if (field.definition.isSchemaIntrospectionField()) state.introspection = true;
+      const type = field.definition.type!;
+      const named = namedTypeOf(type);
       return {
         kind: "field",
         conditions: conditionsOf(field as never),
         responseName: field.responseName(),
         isTypename: field.name === typenameFieldName,
-        type: field.definition.type!,
+        type,
         selections: selection.selectionSet ? compileSelections(selection.selectionSet, state) : undefined,
+        isValidLeaf: isCompositeType(named) ? undefined : leafCheck(field.schema(), named),
       };
     }
     const fragment = selection.element;
@@ -191,7 +223,7 @@ function applySelections(run: Run, input: Record<string, any>, selections: Shape
         continue;
       }
       run.path.push(responseName);
-      output[responseName] = updateValue(run, outputValue, shape.type, inputValue, shape.selections, parentType);
+      output[responseName] = updateValue(run, outputValue, shape.type, inputValue, shape, parentType);
       run.path.pop();
       if (run.flags & INVALID) return NULL_BUBBLE_UP;
     } else {
@@ -205,13 +237,14 @@ function applySelections(run: Run, input: Record<string, any>, selections: Shape
 }
 
 /** The value to output; run.flags says whether it must bubble up as null and whether errors were recorded. */
-function updateValue(run: Run, outputValue: any, type: Type, inputValue: any, selections: Shape[] | undefined, parentType: CompositeType): any {
+function updateValue(run: Run, outputValue: any, type: Type, inputValue: any, field: FieldShape, parentType: CompositeType): any {
+  const { selections } = field;
   if (outputValue === null || (outputValue !== undefined && !selections)) {
     run.flags = 0;
     return outputValue;
   }
   if (isNonNullType(type)) {
-    const updated = updateValue(run, outputValue, type.ofType, inputValue, selections, parentType);
+    const updated = updateValue(run, outputValue, type.ofType, inputValue, field, parentType);
     if (updated === null) {
       if (!(run.flags & HAS_ERRORS)) {
         run.errors.push(ERRORS.INVALID_GRAPHQL.err(`Cannot return null for non-nullable ${describeLast(run.path, type.ofType, parentType)}.`, { path: Array.from(run.path) }));
@@ -235,7 +268,7 @@ function updateValue(run: Run, outputValue: any, type: Type, inputValue: any, se
     const updated = new Array(inputValue.length);
     for (let i = 0; i < inputValue.length; i++) {
       run.path.push(i);
-      updated[i] = updateValue(run, outputs === undefined ? undefined : outputs[i], type.ofType, inputValue[i], selections, parentType);
+      updated[i] = updateValue(run, outputs === undefined ? undefined : outputs[i], type.ofType, inputValue[i], field, parentType);
       run.path.pop();
       if (run.flags & INVALID) nullify = true;
       if (run.flags & HAS_ERRORS) hasErrors = true;
@@ -263,7 +296,7 @@ function updateValue(run: Run, outputValue: any, type: Type, inputValue: any, se
     run.flags = bubbled ? HAS_ERRORS : 0;
     return bubbled ? null : output;
   }
-  const valid = isValidLeafValue(run.schema, inputValue, type as never);
+  const valid = field.isValidLeaf!(inputValue);
   if (!valid) run.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid value found for ${describeLast(run.path, type, parentType)}.`, { path: Array.from(run.path) }));
   run.flags = valid ? 0 : HAS_ERRORS;
   return valid ? inputValue : null;
