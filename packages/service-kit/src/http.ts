@@ -223,6 +223,9 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
     return "unknown";
   }
 
+  // The same for every request: built once, not per request.
+  const observation = { logger, metrics, requestLogLevel: options.requestLogLevel ?? "info", asyncContext: options.asyncContext ?? true } as const;
+
   return (req, res) => {
     const incomingId = req.headers["x-request-id"];
     const requestId = typeof incomingId === "string" && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
@@ -230,7 +233,6 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
     const url = req.url ?? "/";
     const pathname = url.includes("?") ? url.slice(0, url.indexOf("?")) : url;
     // observeRequest counts, logs and traces the request once it is answered.
-    const observation = { logger, metrics, requestLogLevel: options.requestLogLevel ?? "info", asyncContext: options.asyncContext ?? true } as const;
     void observeRequest(req, res, requestId, pathname, observation, async (record) => {
       try {
         return await route(req, res, record);

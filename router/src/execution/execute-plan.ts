@@ -170,8 +170,12 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
 
   const call = (sent: Data[]) => callService(run, service, fetch, cursor, { ...variables, representations: sent });
   const batch = run.mergeable.get(fetch);
-  // Batches join representations by their JSON; built here once per distinct entity.
-  const response = batch ? await run.batcher.request(batch, representations, representations.map((r) => JSON.stringify(r)), call) : await call(representations);
+  let response: EntityResponse;
+  if (batch) {
+    // Batches join representations by their JSON: byJson already holds it, in representation order.
+    const keys = byJson ? [...byJson.keys()] : representations.map((r) => JSON.stringify(r));
+    response = await run.batcher.request(batch, representations, keys, call);
+  } else response = await call(representations);
   const data = placeErrors(run, fetch, cursor, response, occurrences);
   if (!data) return;
   const received = data._entities;
