@@ -7,6 +7,7 @@ import { ErrorCode } from "./errors.ts";
 import { drainOnClose } from "./graceful-close.ts";
 import type { ServiceMetrics } from "./metrics.ts";
 import { bindRecordToContext, observeRequest, type RequestRecord } from "./request-observation.ts";
+import { releaseSentResponses } from "./response-release.ts";
 import type { Verification } from "./request-signing.ts";
 
 /**
@@ -200,11 +201,16 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
       // Encoded once, with its length: Node then writes head and body together, rather than measuring
       // the string, joining it to the head and encoding it again on the way out.
       const bytes = Buffer.from(response.body.string);
+      releaseSentResponses(record);
       res.setHeader("content-length", bytes.length);
       res.end(bytes);
     } else {
-      for await (const chunk of response.body.asyncIterator) res.write(chunk);
-      res.end();
+      try {
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      } finally {
+        releaseSentResponses(record);
+      }
     }
   }
 

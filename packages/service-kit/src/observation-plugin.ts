@@ -3,6 +3,7 @@ import { SpanStatusCode, trace, type Span } from "@opentelemetry/api";
 import { getOperationAST } from "graphql";
 import { ErrorCode } from "./errors.ts";
 import { requestRecordOf, tagErrorWithRequest } from "./request-observation.ts";
+import { holdForRelease } from "./response-release.ts";
 import { tracer, tracingEnabled } from "./tracing.ts";
 
 export interface ObservationPluginOptions {
@@ -63,6 +64,7 @@ export function observationPlugin<Ctx extends BaseContext>({ executeSpan }: Obse
         },
         async willSendResponse({ response }) {
           if (!record) return;
+          holdForRelease(record, response);
           const result = response.body.kind === "single" ? response.body.singleResult : response.body.initialResult;
           record.errorCodes = (result.errors ?? []).map((e) => {
             const code = e.extensions?.code;

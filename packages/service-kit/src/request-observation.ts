@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Span } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import type { ServiceMetrics } from "./metrics.ts";
+import type { OperationResponse } from "./response-release.ts";
 import { tracer, tracingEnabled } from "./tracing.ts";
 
 /**
@@ -25,6 +26,8 @@ export interface RequestRecord {
   hasData: boolean;
   /** Who signed the request (router, orders...), on subgraphs that verify signatures. */
   caller?: string;
+  /** Apollo's responses to this request, emptied once written (response-release.ts). */
+  sentResponses: OperationResponse[] | undefined;
 }
 
 export type Outcome = "ok" | "partial" | "error";
@@ -94,7 +97,7 @@ export async function observeRequest(
   options: ObservationOptions,
   serve: (record: RequestRecord) => Promise<string>,
 ): Promise<void> {
-  const record: RequestRecord = { requestId, startedAt: performance.now(), graphql: false, errorCodes: [], hasData: false };
+  const record: RequestRecord = { requestId, startedAt: performance.now(), graphql: false, errorCodes: [], hasData: false, sentResponses: undefined };
   const method = req.method ?? "GET";
   const run = async (span?: Span) => {
     let route = "unknown";
