@@ -103,6 +103,17 @@ function sendGraphQLError(res: ServerResponse, status: number, code: string, mes
   sendJson(res, status, { errors: [{ message, extensions: { code, ...details } }] });
 }
 
+/**
+ * Resolves in the event loop's check phase, once the I/O already waiting in this turn has been handled.
+ * A new operation starts there, after the subgraph answers of operations already in flight: under
+ * load, work in flight finishes before new work piles on, which keeps fewer results alive at once and
+ * evens out latency (workload 1, router alone, three alternating runs, in both orders: +5 to +6%
+ * req/s, p99 −3 to −11%). A new request waits one turn at most, so slow subgraphs starve nothing.
+ */
+function afterPendingIO(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limit) throw new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `Request body exceeds ${limit} bytes.`);
@@ -172,6 +183,7 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
   async function serveGraphQL(req: IncomingMessage, res: ServerResponse, record: RequestRecord, search: string) {
     const { requestId } = record;
     if (options.beforeGraphQL && (await options.beforeGraphQL(req, res, requestId))) return;
+    await afterPendingIO();
     const raw = req.method === "POST" ? await readBody(req, options.maxBodyBytes) : "";
     let caller: string | undefined;
     if (options.verifyRequest) {
