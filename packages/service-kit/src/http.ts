@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from "@apollo/server";
 import type { Logger } from "pino";
 import { ErrorCode } from "./errors.ts";
 import { drainOnClose } from "./graceful-close.ts";
@@ -103,6 +103,21 @@ function sendGraphQLError(res: ServerResponse, status: number, code: string, mes
   sendJson(res, status, { errors: [{ message, extensions: { code, ...details } }] });
 }
 
+async function writeGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === "complete") {
+    // Encoded once, with its length: Node then writes head and body together, rather than measuring
+    // the string, joining it to the head and encoding it again on the way out.
+    const bytes = Buffer.from(response.body.string);
+    res.setHeader("content-length", bytes.length);
+    res.end(bytes);
+  } else {
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+}
+
 /**
  * Resolves in the event loop's check phase, once the I/O already waiting in this turn has been handled.
  * A new operation starts there, after the subgraph answers of operations already in flight: under
@@ -198,31 +213,20 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
     }
     const body = req.method === "POST" ? parseBody(raw, req.headers["content-type"]) : undefined;
     if (options.maxBatchedOperations !== undefined && Array.isArray(body)) checkBatch(body, options.maxBatchedOperations);
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers: toHeaderMap(req), search, body },
-      context: async () => {
-        const contextValue = await options.context(req, requestId, caller);
-        // So the observation plugin finds the record without async-local storage.
-        bindRecordToContext(contextValue, record);
-        return contextValue;
-      },
-    });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === "complete") {
-      // Encoded once, with its length: Node then writes head and body together, rather than measuring
-      // the string, joining it to the head and encoding it again on the way out.
-      const bytes = Buffer.from(response.body.string);
+    try {
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers: toHeaderMap(req), search, body },
+        context: async () => {
+          const contextValue = await options.context(req, requestId, caller);
+          // So the observation plugin finds the record without async-local storage.
+          bindRecordToContext(contextValue, record);
+          return contextValue;
+        },
+      });
+      await writeGraphQLResponse(res, response);
+    } finally {
+      // Written or failed, nothing reads Apollo's response objects any more (response-release.ts).
       releaseSentResponses(record);
-      res.setHeader("content-length", bytes.length);
-      res.end(bytes);
-    } else {
-      try {
-        for await (const chunk of response.body.asyncIterator) res.write(chunk);
-        res.end();
-      } finally {
-        releaseSentResponses(record);
-      }
     }
   }
 

@@ -17,9 +17,8 @@ export type OperationResponse = GraphQLRequestContext<BaseContext>["response"];
  * Emptying the response once it has been sent leaves those closures holding a few small objects.
  */
 export function holdForRelease(record: RequestRecord, response: OperationResponse): void {
-  // A batched HTTP request carries several operations; nearly all carry one.
-  if (record.sentResponses === undefined) record.sentResponses = [response];
-  else record.sentResponses.push(response);
+  // One per operation: a batched HTTP request carries several.
+  (record.sentResponses ??= []).push(response);
 }
 
 /** Called once the HTTP response has been written: nothing reads the GraphQL responses after that. */

@@ -1,10 +1,9 @@
-import { ApolloServer, type ApolloServerPlugin, type BaseContext, type GraphQLRequestContext } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpHandler, listen, type RunningServer } from "../src/http.ts";
 import { createLogger } from "../src/logger.ts";
 import { observationPlugin } from "../src/observation-plugin.ts";
-
-type OperationResponse = GraphQLRequestContext<BaseContext>["response"];
+import type { OperationResponse } from "../src/response-release.ts";
 
 // Apollo's response objects as its plugins see them, to check what is left of them once answered.
 const seen: OperationResponse[] = [];
