@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { CLAIMS_PUBLIC_KEY_VARIABLE, parseClaimsKey } from "./claims-signing.ts";
 import { MIN_SECRET_LENGTH, ROUTER_CALLER, callerSecretVariable, routerSecretVariable } from "./request-signing.ts";
+import { callersOf } from "./service-calls.ts";
 
 /** Raised when configuration is invalid; the message lists every problem, one per line. */
 export class ConfigError extends Error {
@@ -57,6 +59,7 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
         ...(env as Record<string, unknown>),
         DATABASE_URL: (env as Record<string, unknown> | undefined)?.[dbVar],
         SIGNING_CREDENTIALS: incomingCredentials(name, (env ?? {}) as Record<string, unknown>),
+        UNDECLARED_CALLER_SECRETS: undeclaredCallerSecrets(name, (env ?? {}) as Record<string, unknown>),
       }),
       z.object({
         PORT: portSchema.default(defaultPort),
@@ -73,6 +76,11 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
         /** Seconds a signed request stays valid (replays later than that are refused). */
         SUBGRAPH_SIGNATURE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
         SIGNING_CREDENTIALS: z.record(z.string(), z.string()),
+        UNDECLARED_CALLER_SECRETS: z.array(z.string()),
+        /** The router's Ed25519 public key (SPKI, PEM or base64 DER): only claims it signed name a user. */
+        ROUTER_CLAIMS_PUBLIC_KEY: z.string().optional(),
+        /** Redis (redis://) where replicas remember signed mutations' nonces, so a replay is refused by all of them. */
+        SUBGRAPH_REPLAY_REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
         ...tracingEnvSchema,
       }),
     )
@@ -83,8 +91,27 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
           ctx.addIssue({ code: "custom", path: [variable], message: `must be at least ${MIN_SECRET_LENGTH} characters (HMAC is only as strong as its key)` });
         }
       }
+      for (const variable of env.UNDECLARED_CALLER_SECRETS) {
+        ctx.addIssue({ code: "custom", path: [variable], message: `${name} accepts no calls from that service: the allowed service-to-service calls are declared in service-calls.ts` });
+      }
+      if (env.ROUTER_CLAIMS_PUBLIC_KEY) {
+        try {
+          parseClaimsKey(env.ROUTER_CLAIMS_PUBLIC_KEY, "public");
+        } catch {
+          ctx.addIssue({ code: "custom", path: [CLAIMS_PUBLIC_KEY_VARIABLE], message: "must be an Ed25519 public key (SPKI), as PEM or base64 DER" });
+        }
+      }
       // Security by default: a production subgraph refuses to start open to anyone who reaches its port.
       const wanted = env.SUBGRAPH_SIGNING === "required" || (env.NODE_ENV === "production" && env.SUBGRAPH_SIGNING !== "off");
+      // Whoever holds a signing secret must not be able to make up a user: signed requests need signed claims.
+      const signed = env.SUBGRAPH_SIGNING !== "off" && (wanted || Object.keys(env.SIGNING_CREDENTIALS).length > 0);
+      if (signed && !env.ROUTER_CLAIMS_PUBLIC_KEY) {
+        ctx.addIssue({
+          code: "custom",
+          path: [CLAIMS_PUBLIC_KEY_VARIABLE],
+          message: `required${env.NODE_ENV === "production" ? " in production" : " while requests are signed"}: the router's public key, which proves that the router, and no other service, said who the user is`,
+        });
+      }
       if (wanted && !env.SIGNING_CREDENTIALS[ROUTER_CALLER]) {
         ctx.addIssue({
           code: "custom",
@@ -119,6 +146,10 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
           mode: (env.SUBGRAPH_SIGNING === "off" ? "off" : Object.keys(credentials).length ? "required" : "open") as "required" | "off" | "open",
           credentials,
           maxAgeSeconds: env.SUBGRAPH_SIGNATURE_MAX_AGE_SECONDS,
+          /** Set: the claims header names a user only with the router's signature over it. Unset: development without signing. */
+          claimsPublicKey: env.ROUTER_CLAIMS_PUBLIC_KEY,
+          /** Unset: nonces are remembered in this process only. */
+          replayRedisUrl: env.SUBGRAPH_REPLAY_REDIS_URL,
         },
         /** OTLP/HTTP export of traces; see tracing.ts. */
         tracing: { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: env.OTEL_TRACES_SAMPLER_ARG, scheduleDelayMs: env.OTEL_BSP_SCHEDULE_DELAY },
@@ -134,12 +165,18 @@ function incomingCredentials(name: string, env: Record<string, unknown>): Record
   const credentials: Record<string, unknown> = {};
   const router = env[routerSecretVariable(name)];
   if (typeof router === "string" && router !== "") credentials[ROUTER_CALLER] = router;
-  const prefix = callerSecretVariable(name, "");
-  for (const [key, value] of Object.entries(env)) {
-    const caller = key.slice(prefix.length).toLowerCase();
-    if (key.startsWith(prefix) && caller !== "" && caller !== ROUTER_CALLER && typeof value === "string" && value !== "") credentials[caller] = value;
+  for (const caller of callersOf(name).keys()) {
+    const value = env[callerSecretVariable(name, caller)];
+    if (typeof value === "string" && value !== "") credentials[caller] = value;
   }
   return credentials;
+}
+
+/** SUBGRAPH_SECRET_<NAME>_FROM_<CALLER> variables set for callers service-calls.ts does not let call this subgraph. */
+function undeclaredCallerSecrets(name: string, env: Record<string, unknown>): string[] {
+  const prefix = callerSecretVariable(name, "");
+  const declared = new Set([...callersOf(name).keys()].map((caller) => callerSecretVariable(name, caller)));
+  return Object.keys(env).filter((key) => key.startsWith(prefix) && env[key] && !declared.has(key));
 }
 
 export type SubgraphConfig = z.output<ReturnType<typeof subgraphConfigSchema>>;

@@ -34,6 +34,10 @@ export const ErrorCode = {
   COST_LIMIT_EXCEEDED: "COST_LIMIT_EXCEEDED",
   /** A subgraph answered the router with something that is not a GraphQL response (an HTML error page, say). */
   SUBGRAPH_INVALID_RESPONSE: "SUBGRAPH_INVALID_RESPONSE",
+  /** A service called a subgraph for a root field its declared call path (service-calls.ts) does not include (HTTP 403). */
+  SERVICE_CALL_NOT_ALLOWED: "SERVICE_CALL_NOT_ALLOWED",
+  /** A signed mutation whose nonce the subgraph already saw inside the signature window (HTTP 401). */
+  REQUEST_REPLAYED: "REQUEST_REPLAYED",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
 

@@ -8,7 +8,7 @@ import { drainOnClose } from "./graceful-close.ts";
 import type { ServiceMetrics } from "./metrics.ts";
 import { bindRecordToContext, observeRequest, type RequestRecord } from "./request-observation.ts";
 import { releaseSentResponses } from "./response-release.ts";
-import type { Verification } from "./request-signing.ts";
+import { REFUSED_MESSAGE, type Verification } from "./request-signing.ts";
 
 /**
  * The HTTP door every service shares: /graphql through Apollo Server's HTTP API, health routes and
@@ -205,11 +205,13 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
       // Only POST: a GET's operation sits in the URL, which the signature does not cover.
       const verdict: Verification = req.method === "POST" ? options.verifyRequest(req.headers, raw) : { ok: false, reason: "This subgraph only answers signed POST requests." };
       if (!verdict.ok) {
+        // The details stay in the log: they could tell an outsider which callers exist or what the clock says.
         logger.warn({ reason: verdict.reason, caller: req.headers["x-supergraph-caller"], remoteAddress: req.socket.remoteAddress }, "refused a request that is not properly signed");
-        throw new HttpError(401, ErrorCode.UNAUTHENTICATED, verdict.reason);
+        throw new HttpError(401, ErrorCode.UNAUTHENTICATED, REFUSED_MESSAGE);
       }
       caller = verdict.caller;
       record.caller = caller;
+      record.nonce = verdict.nonce;
     }
     const body = req.method === "POST" ? parseBody(raw, req.headers["content-type"]) : undefined;
     if (options.maxBatchedOperations !== undefined && Array.isArray(body)) checkBatch(body, options.maxBatchedOperations);

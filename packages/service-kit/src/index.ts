@@ -1,4 +1,6 @@
 export * from "./batching.ts";
+export * from "./call-policy-plugin.ts";
+export * from "./claims-signing.ts";
 export * from "./config.ts";
 export * from "./database.ts";
 export * from "./database-readiness.ts";
@@ -16,7 +18,9 @@ export * from "./observation-plugin.ts";
 export * from "./pagination.ts";
 export * from "./query-tracking.ts";
 export * from "./request-observation.ts";
+export * from "./replay-guard.ts";
 export * from "./request-signing.ts";
+export * from "./service-calls.ts";
 export * from "./service-credentials.ts";
 export * from "./stop-on-signals.ts";
 export * from "./subgraph.ts";

@@ -26,6 +26,8 @@ export interface RequestRecord {
   hasData: boolean;
   /** Who signed the request (router, orders...), on subgraphs that verify signatures. */
   caller?: string;
+  /** The signed request's nonce (request-signing.ts), for the replay check of mutations. */
+  nonce?: string;
   /** Apollo's responses to this request, emptied once written (response-release.ts). */
   sentResponses: OperationResponse[] | undefined;
 }

@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import { ErrorCode, codedError } from "./errors.ts";
-import type { RequestSigner } from "./request-signing.ts";
+import { CLAIMS_HEADER, type RequestSigner } from "./request-signing.ts";
 
 /**
  * A small GraphQL client for service-to-service calls (orders -> inventory, reviews -> accounts).
@@ -9,9 +9,10 @@ import type { RequestSigner } from "./request-signing.ts";
  * SERVICE_UNAVAILABLE naming the callee.
  */
 export interface SubgraphClient {
-  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** `claims`: the router's signed claims of the request being served (forwardableClaims), sent unchanged. */
+  request<T>(query: string, variables?: Record<string, unknown>, claims?: Record<string, string>): Promise<T>;
   /** Resolves entities by id through the callee's `_entities` field; null where it has none. */
-  entities<T>(typename: string, ids: readonly string[], selection: string): Promise<(T | null)[]>;
+  entities<T>(typename: string, ids: readonly string[], selection: string, claims?: Record<string, string>): Promise<(T | null)[]>;
 }
 
 export interface SubgraphClientOptions {
@@ -34,13 +35,13 @@ export function createSubgraphClient({ name, url, timeoutMs = 5000, headers = {}
   const unavailable = (reason: string) =>
     codedError(ErrorCode.SERVICE_UNAVAILABLE, `The ${name} service could not be reached: ${reason}`, { service: name });
 
-  async function request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  async function request<T>(query: string, variables: Record<string, unknown> = {}, claims: Record<string, string> = {}): Promise<T> {
     let response: Response;
     const body = JSON.stringify({ query, variables });
     try {
       response = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", ...headers, ...signer?.(body) },
+        headers: { "content-type": "application/json", ...headers, ...claims, ...signer?.(body, claims[CLAIMS_HEADER]) },
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -69,11 +70,12 @@ export function createSubgraphClient({ name, url, timeoutMs = 5000, headers = {}
 
   return {
     request,
-    async entities<T>(typename: string, ids: readonly string[], selection: string) {
+    async entities<T>(typename: string, ids: readonly string[], selection: string, claims?: Record<string, string>) {
       if (ids.length === 0) return [];
       const data = await request<{ _entities: (T | null)[] }>(
         `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${typename} { ${selection} } } }`,
         { representations: ids.map((id) => ({ __typename: typename, id })) },
+        claims,
       );
       return data._entities;
     },

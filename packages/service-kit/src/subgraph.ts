@@ -13,6 +13,10 @@ import { createServiceMetrics, type ServiceMetrics } from "./metrics.ts";
 import { databaseReadiness } from "./database-readiness.ts";
 import { observationPlugin } from "./observation-plugin.ts";
 import { enterQueryTally, trackQueries } from "./query-tracking.ts";
+import { callPolicyPlugin } from "./call-policy-plugin.ts";
+import { createClaimsVerifier, parseClaimsKey } from "./claims-signing.ts";
+import { ErrorCode, codedError } from "./errors.ts";
+import { memoryReplayGuard, redisReplayGuard } from "./replay-guard.ts";
 import { createRequestVerifier, routerSecretVariable } from "./request-signing.ts";
 import { viewerFromHeaders, type Viewer } from "./viewer.ts";
 
@@ -29,6 +33,8 @@ export interface RequestInfo {
   viewer: Viewer | null;
   /** Who signed the request: "router" or a trusted service's name; unset when signing is not required. */
   caller?: string;
+  /** The service's logger, for what a resolver must report beside its answer. */
+  logger: Logger;
 }
 
 /** Everything that makes one subgraph what it is; the kit supplies the rest. */
@@ -46,6 +52,8 @@ export interface SubgraphDefinition<P extends PrismaLike, Ctx extends BaseContex
   createContext(prisma: P, request: RequestInfo): Ctx;
   /** Loads the seed data if the database is empty; returns whether it did. */
   seed(prisma: P, logger: Logger): Promise<boolean>;
+  /** Work beside requests (inventory's expiry sweep), started once listening; the returned function stops it. */
+  background?(prisma: P, logger: Logger): () => Promise<void>;
 }
 
 export interface SubgraphDeps {
@@ -74,6 +82,11 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
   const prisma = definition.createPrisma(db.adapter);
   trackQueries(prisma, metrics);
 
+  const replayGuard = config.signing.replayRedisUrl
+    ? await redisReplayGuard(config.signing.replayRedisUrl, definition.name, config.signing.maxAgeSeconds, logger)
+    : memoryReplayGuard(config.signing.maxAgeSeconds);
+  const viewerOf = viewerReader(config, logger);
+
   const apollo = new ApolloServer<Ctx>({
     schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never }]),
     introspection: !config.production,
@@ -86,6 +99,7 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       observationPlugin<Ctx>({ executeSpan: true }),
+      callPolicyPlugin<Ctx>({ service: definition.name, replayGuard }),
       ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
     logger,
@@ -102,13 +116,14 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     maxBodyBytes: config.maxBodyBytes,
     context: async (req, requestId, caller) => {
       enterQueryTally({ statements: 0 });
-      return definition.createContext(prisma, { requestId, headers: req.headers, caller, viewer: viewerFromHeaders(req.headers) });
+      return definition.createContext(prisma, { requestId, headers: req.headers, caller, viewer: viewerOf(req.headers), logger });
     },
     readiness: readiness.check,
     verifyRequest: config.signing.mode === "required" ? createRequestVerifier(config.signing) : undefined,
   });
 
   let running: RunningServer | undefined;
+  let stopBackground: (() => Promise<void>) | undefined;
   return {
     prisma,
     db,
@@ -127,6 +142,7 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
         logger.warn("SUBGRAPH_SIGNING=off: accepting unsigned requests from anyone who reaches this port");
       }
       running = await listen(handler, config.port, config.host);
+      stopBackground = definition.background?.(prisma, logger);
       logger.info(
         { url: `${running.url}/graphql`, database: db.kind, location: db.location, signing: config.signing.mode, trustedCallers: Object.keys(config.signing.credentials) },
         `${definition.name} subgraph ready`,
@@ -134,10 +150,28 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
       return running;
     },
     async stop() {
+      await stopBackground?.();
       await running?.close(config.shutdownGraceMs);
       await apollo.stop().catch(() => undefined);
+      await replayGuard.close();
       await prisma.$disconnect();
       await db.close();
     },
+  };
+}
+
+/**
+ * The viewer of a request. With the router's public key configured, only claims the router signed
+ * name a user, and a claims header it did not sign is refused (401), not read as anonymous.
+ * Without it (development without signing) the claims header is taken as it is.
+ */
+function viewerReader(config: SubgraphConfig, logger: Logger): (headers: IncomingHttpHeaders) => Viewer | null {
+  if (!config.signing.claimsPublicKey) return viewerFromHeaders;
+  const verify = createClaimsVerifier(parseClaimsKey(config.signing.claimsPublicKey, "public"));
+  return (headers) => {
+    const verdict = verify(headers);
+    if (verdict.ok) return verdict.viewer;
+    logger.warn({ reason: verdict.reason, caller: headers["x-supergraph-caller"] }, "refused a request whose user claims the router did not sign");
+    throw codedError(ErrorCode.UNAUTHENTICATED, "The user claims of this request are not signed by the router.", { http: { status: 401 } });
   };
 }

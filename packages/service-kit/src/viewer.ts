@@ -4,10 +4,9 @@ import { CLAIMS_HEADER } from "./request-signing.ts";
 
 /**
  * Who is calling, as the router tells its subgraphs. The router verifies the client's token and
- * sends the claims in CLAIMS_HEADER (base64url of JSON); it always drops a client's own copy, and
- * request signing (another part of the kit) makes sure only the router could have set it. This
- * module only encodes and parses the header (CLAIMS_HEADER, request-signing.ts): it is the one
- * definition of its format.
+ * sends the claims in CLAIMS_HEADER (base64url of JSON); it always drops a client's own copy and
+ * signs its own (claims-signing.ts), so that no other service can make up a user. This module only
+ * encodes and parses the header: it is the one definition of its format.
  */
 
 /** What the router puts in the header. */
@@ -39,7 +38,12 @@ const isStringList = (value: unknown): value is string[] => Array.isArray(value)
  */
 export function viewerFromHeaders(headers: IncomingHttpHeaders): Viewer | null {
   const raw = headers[CLAIMS_HEADER];
-  if (typeof raw !== "string" || raw.length === 0) return null;
+  return typeof raw === "string" ? (parseClaimsHeader(raw)?.viewer ?? null) : null;
+}
+
+/** The viewer a claims header names, or null when it does not parse. */
+export function parseClaimsHeader(raw: string): { viewer: Viewer } | null {
+  if (raw.length === 0) return null;
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
@@ -49,7 +53,7 @@ export function viewerFromHeaders(headers: IncomingHttpHeaders): Viewer | null {
   if (!parsed || typeof parsed !== "object") return null;
   const { sub, scopes, roles } = parsed as Record<string, unknown>;
   if (typeof sub !== "string" || sub.length === 0 || !isStringList(scopes) || !isStringList(roles)) return null;
-  return { id: sub, scopes, roles };
+  return { viewer: { id: sub, scopes, roles } };
 }
 
 /** The viewer, or UNAUTHENTICATED for an anonymous request to something only a signed-in user may do. */

@@ -1,8 +1,10 @@
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadSubgraphConfig } from "../src/config.ts";
 
 const SECRET = "a-test-signing-secret-of-forty-characters";
-const SIGNED = { SUBGRAPH_SECRET_ORDERS: SECRET };
+const PUBLIC_KEY = generateKeyPairSync("ed25519").publicKey.export({ format: "der", type: "spki" }).toString("base64");
+const SIGNED = { SUBGRAPH_SECRET_ORDERS: SECRET, ROUTER_CLAIMS_PUBLIC_KEY: PUBLIC_KEY };
 
 describe("subgraph config", () => {
   it("defaults to development: migrate and seed on start, embedded database", () => {
@@ -45,11 +47,27 @@ describe("subgraph config", () => {
       const { signing } = loadSubgraphConfig("inventory", 4003, {
         SUBGRAPH_SECRET_INVENTORY: SECRET,
         SUBGRAPH_SECRET_INVENTORY_FROM_ORDERS: `${SECRET}-orders`,
+        ROUTER_CLAIMS_PUBLIC_KEY: PUBLIC_KEY,
         // Secrets for other subgraphs' calls are not this subgraph's business.
         SUBGRAPH_SECRET_PRODUCTS: `${SECRET}-products`,
         SUBGRAPH_SECRET_PRODUCTS_FROM_ORDERS: `${SECRET}-po`,
       });
-      expect(signing).toEqual({ mode: "required", credentials: { router: SECRET, orders: `${SECRET}-orders` }, maxAgeSeconds: 60 });
+      expect(signing).toEqual({ mode: "required", credentials: { router: SECRET, orders: `${SECRET}-orders` }, maxAgeSeconds: 60, claimsPublicKey: PUBLIC_KEY, replayRedisUrl: undefined });
+    });
+
+    it("refuses a secret for a service call that service-calls.ts does not declare", () => {
+      // reviews may call accounts, but nobody may call orders, and products may not call inventory.
+      expect(() => loadSubgraphConfig("orders", 4005, { ...SIGNED, SUBGRAPH_SECRET_ORDERS_FROM_PRODUCTS: `${SECRET}-po` })).toThrow(/SUBGRAPH_SECRET_ORDERS_FROM_PRODUCTS: orders accepts no calls from that service/);
+      expect(() => loadSubgraphConfig("inventory", 4003, { SUBGRAPH_SECRET_INVENTORY: SECRET, ROUTER_CLAIMS_PUBLIC_KEY: PUBLIC_KEY, SUBGRAPH_SECRET_INVENTORY_FROM_ACCOUNTS: `${SECRET}-ai` })).toThrow(ConfigError);
+      const accounts = loadSubgraphConfig("accounts", 4001, { SUBGRAPH_SECRET_ACCOUNTS: SECRET, ROUTER_CLAIMS_PUBLIC_KEY: PUBLIC_KEY, SUBGRAPH_SECRET_ACCOUNTS_FROM_REVIEWS: `${SECRET}-ra` });
+      expect(Object.keys(accounts.signing.credentials)).toEqual(["router", "reviews"]);
+    });
+
+    it("needs the router's public claims key whenever requests are signed, and an Ed25519 one", () => {
+      expect(() => loadSubgraphConfig("orders", 4005, { SUBGRAPH_SECRET_ORDERS: SECRET })).toThrow(/ROUTER_CLAIMS_PUBLIC_KEY: required while requests are signed/);
+      expect(() => loadSubgraphConfig("orders", 4005, { NODE_ENV: "production", SUBGRAPH_SECRET_ORDERS: SECRET })).toThrow(/ROUTER_CLAIMS_PUBLIC_KEY: required in production/);
+      expect(() => loadSubgraphConfig("orders", 4005, { ...SIGNED, ROUTER_CLAIMS_PUBLIC_KEY: "bm90IGEga2V5" })).toThrow(/Ed25519 public key/);
+      expect(loadSubgraphConfig("orders", 4005, { SUBGRAPH_SIGNING: "off", SUBGRAPH_SECRET_ORDERS: SECRET }).signing.mode).toBe("off");
     });
 
     it("serves unsigned requests in development only while no secret is set", () => {
@@ -59,7 +77,7 @@ describe("subgraph config", () => {
 
     it("refuses to start in production without the router's secret, unless signing is explicitly off", () => {
       expect(() => loadSubgraphConfig("inventory", 4003, { NODE_ENV: "production" })).toThrow(/SUBGRAPH_SECRET_INVENTORY: required in production/);
-      expect(() => loadSubgraphConfig("inventory", 4003, { SUBGRAPH_SIGNING: "required" })).toThrow(/SUBGRAPH_SECRET_INVENTORY: required/);
+      expect(() => loadSubgraphConfig("inventory", 4003, { SUBGRAPH_SIGNING: "required", ROUTER_CLAIMS_PUBLIC_KEY: PUBLIC_KEY })).toThrow(/SUBGRAPH_SECRET_INVENTORY: required/);
       expect(loadSubgraphConfig("inventory", 4003, { NODE_ENV: "production", SUBGRAPH_SIGNING: "off" }).signing.mode).toBe("off");
     });
 

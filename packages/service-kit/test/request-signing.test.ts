@@ -15,13 +15,13 @@ const signedAt = (ms: number, caller = "router", secret = ROUTER_SECRET) => crea
 describe("request signing", () => {
   it("accepts what the router signed, and says who signed", () => {
     const headers = signedAt(T0)(body, "eyJzdWIiOiJ1c3JfMDAwMSJ9");
-    expect(headers["x-supergraph-signature"]).toMatch(/^v1=[0-9a-f]{64}$/);
-    expect(verifierAt(T0 + 2_000)({ ...headers, "x-supergraph-claims": "eyJzdWIiOiJ1c3JfMDAwMSJ9" }, body)).toEqual({ ok: true, caller: "router" });
+    expect(headers["x-supergraph-signature"]).toMatch(/^v2=[0-9a-f]{64}$/);
+    expect(verifierAt(T0 + 2_000)({ ...headers, "x-supergraph-claims": "eyJzdWIiOiJ1c3JfMDAwMSJ9" }, body)).toEqual({ ok: true, caller: "router", nonce: headers["x-supergraph-nonce"] });
   });
 
   it("tells a trusted service from the router by its own credential", () => {
     const headers = signedAt(T0, "orders", ORDERS_SECRET)(body);
-    expect(verifierAt(T0)(headers, body)).toEqual({ ok: true, caller: "orders" });
+    expect(verifierAt(T0)(headers, body)).toEqual({ ok: true, caller: "orders", nonce: headers["x-supergraph-nonce"] });
     // A service cannot pass for the router with its own secret, nor name a caller it is not.
     expect(verifierAt(T0)({ ...headers, "x-supergraph-caller": "router" }, body)).toMatchObject({ ok: false, reason: expect.stringMatching(/does not match/) });
     expect(verifierAt(T0)(signedAt(T0, "reviews", ORDERS_SECRET)(body), body)).toMatchObject({ ok: false, reason: 'Caller "reviews" is not trusted by this subgraph.' });
@@ -29,6 +29,15 @@ describe("request signing", () => {
 
   it("refuses unsigned requests", () => {
     expect(verifierAt(T0)({}, body)).toMatchObject({ ok: false, reason: expect.stringMatching(/only answers signed requests/) });
+  });
+
+  it("gives every signed request a nonce of its own, covered by the signature", () => {
+    const sign = signedAt(T0);
+    const [a, b] = [sign(body), sign(body)];
+    expect(a["x-supergraph-nonce"]).not.toBe(b["x-supergraph-nonce"]);
+    expect(verifierAt(T0)({ ...a, "x-supergraph-nonce": b["x-supergraph-nonce"] }, body)).toMatchObject({ ok: false, reason: expect.stringMatching(/does not match/) });
+    const { "x-supergraph-nonce": _, ...withoutNonce } = a;
+    expect(verifierAt(T0)(withoutNonce, body)).toMatchObject({ ok: false, reason: expect.stringMatching(/nonce/) });
   });
 
   it("refuses a tampered body, timestamp or claims header", () => {
@@ -58,8 +67,8 @@ describe("request signing", () => {
   it("refuses malformed signatures and timestamps without throwing", () => {
     const headers = signedAt(T0)(body);
     const verify = verifierAt(T0);
-    expect(verify({ ...headers, "x-supergraph-signature": "v1=abc" }, body)).toMatchObject({ ok: false, reason: expect.stringMatching(/malformed/) });
-    expect(verify({ ...headers, "x-supergraph-signature": `v2=${"0".repeat(64)}` }, body)).toMatchObject({ ok: false, reason: expect.stringMatching(/malformed/) });
+    expect(verify({ ...headers, "x-supergraph-signature": "v2=abc" }, body)).toMatchObject({ ok: false, reason: expect.stringMatching(/malformed/) });
+    expect(verify({ ...headers, "x-supergraph-signature": `v1=${"0".repeat(64)}` }, body)).toMatchObject({ ok: false, reason: expect.stringMatching(/malformed/) });
     expect(verify({ ...headers, "x-supergraph-timestamp": "soon" }, body)).toMatchObject({ ok: false, reason: expect.stringMatching(/Unix seconds/) });
     expect(verify({ ...headers, "x-supergraph-signature": ["a", "b"] }, body)).toMatchObject({ ok: false });
   });
@@ -71,7 +80,12 @@ describe("service credentials", () => {
     expect(signers.products).toBeUndefined();
     const headers = signers.inventory!(body);
     expect(headers["x-supergraph-caller"]).toBe("orders");
-    expect(createRequestVerifier({ credentials: { orders: ORDERS_SECRET }, maxAgeSeconds: 60 })(headers, body)).toEqual({ ok: true, caller: "orders" });
+    expect(createRequestVerifier({ credentials: { orders: ORDERS_SECRET }, maxAgeSeconds: 60 })(headers, body)).toMatchObject({ ok: true, caller: "orders" });
+  });
+
+  it("has credentials only for the calls service-calls.ts declares", () => {
+    expect(() => loadServiceSigners("products", ["orders"], { SUBGRAPH_SECRET_ORDERS_FROM_PRODUCTS: ORDERS_SECRET })).toThrow(/products -> orders: not a declared service call/);
+    expect(() => loadServiceSigners("orders", ["accounts"], {})).toThrow(ConfigError);
   });
 
   it("needs every credential in production, unless signing is off", () => {

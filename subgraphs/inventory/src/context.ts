@@ -6,8 +6,10 @@ export interface InventoryContext {
   requestId: string;
   prisma: InventoryPrisma;
   loaders: Loaders;
+  /** Who signed the request (router, orders); unset where signatures are not checked. */
+  caller?: string;
 }
 
 export function createContext(prisma: InventoryPrisma, request: RequestInfo): InventoryContext {
-  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma) };
+  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), caller: request.caller };
 }

@@ -1,4 +1,5 @@
 import { runSubgraphMain } from "@store/service-kit";
-import { inventory } from "./definition.ts";
+import { loadInventorySettings } from "./config.ts";
+import { createInventoryDefinition } from "./definition.ts";
 
-await runSubgraphMain(inventory);
+await runSubgraphMain(() => createInventoryDefinition(loadInventorySettings()));

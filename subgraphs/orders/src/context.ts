@@ -1,4 +1,4 @@
-import type { RequestInfo, Viewer, SubgraphClient } from "@store/service-kit";
+import { forwardableClaims, type RequestInfo, type Logger, type SubgraphClient, type Viewer } from "@store/service-kit";
 import type { OrdersPrisma } from "./data/prisma.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
 
@@ -17,8 +17,11 @@ export interface OrdersContext {
   viewer: Viewer | null;
   /** viewer.id, or null for an anonymous request. */
   viewerId: string | null;
+  /** The router's signed claims of this request, forwarded unchanged on orders' own calls. */
+  claims: Record<string, string>;
+  logger: Logger;
 }
 
 export function createContext(prisma: OrdersPrisma, request: RequestInfo, upstreams: OrdersUpstreams): OrdersContext {
-  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), upstreams, viewer: request.viewer, viewerId: request.viewer?.id ?? null };
+  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), upstreams, viewer: request.viewer, viewerId: request.viewer?.id ?? null, claims: forwardableClaims(request.headers), logger: request.logger };
 }

@@ -1,5 +1,6 @@
 import { ErrorCode, codedError } from "@store/service-kit";
 import { Prisma, type Reservation, type ReservationLine } from "../generated/prisma/client.ts";
+import type { ReservationStatus } from "../generated/prisma/enums.ts";
 import { allocateStock, holdsSameItems, type ReservationRequest, type StockRow } from "../reservations.ts";
 import type { InventoryPrisma } from "./prisma.ts";
 
@@ -92,14 +93,41 @@ export async function createReservation(prisma: InventoryPrisma, request: Reserv
 }
 
 /**
- * Returns the stock of an ACTIVE reservation and marks it RELEASED, in one transaction. The guarded
- * status update lets exactly one of several concurrent releases put the stock back. Null for an
- * unknown key; a RELEASED reservation comes back unchanged.
+ * Marks an ACTIVE reservation CONFIRMED: its order is recorded, so the stock stays taken and the
+ * expiry sweep leaves it alone. Idempotent; a RELEASED reservation comes back unchanged (the caller
+ * sees it lost its stock). Null for an unknown key.
  */
-export function releaseReservation(prisma: InventoryPrisma, key: string): Promise<ReservationWithLines | null> {
+export async function confirmReservation(prisma: InventoryPrisma, key: string): Promise<ReservationWithLines | null> {
+  await prisma.reservation.updateMany({ where: { key, status: "ACTIVE" }, data: { status: "CONFIRMED", confirmedAt: new Date() } });
+  return findReservation(prisma, key);
+}
+
+/**
+ * Releases every reservation still ACTIVE (never confirmed) that was made before `cutoff`, a batch
+ * at a time; returns how many it released. Safe with several replicas sweeping at once: each
+ * release is guarded, so the stock of one reservation goes back once.
+ */
+export async function releaseExpiredReservations(prisma: InventoryPrisma, cutoff: Date, batchSize = 100): Promise<number> {
+  let released = 0;
+  for (;;) {
+    const expired = await prisma.reservation.findMany({ where: { status: "ACTIVE", createdAt: { lt: cutoff } }, select: { key: true }, orderBy: { createdAt: "asc" }, take: batchSize });
+    for (const { key } of expired) {
+      if ((await releaseReservation(prisma, key, ["ACTIVE"]))?.status === "RELEASED") released++;
+    }
+    if (expired.length < batchSize) return released;
+  }
+}
+
+/**
+ * Returns the stock of a reservation that holds it (ACTIVE or CONFIRMED, unless `from` narrows that)
+ * and marks it RELEASED, in one transaction. The guarded status update lets exactly one of several
+ * concurrent releases put the stock back. Null for an unknown key; a RELEASED reservation comes back
+ * unchanged.
+ */
+export function releaseReservation(prisma: InventoryPrisma, key: string, from: ReservationStatus[] = ["ACTIVE", "CONFIRMED"]): Promise<ReservationWithLines | null> {
   return prisma.$transaction(async (tx) => {
     const { count } = await tx.reservation.updateMany({
-      where: { key, status: "ACTIVE" },
+      where: { key, status: { in: from } },
       data: { status: "RELEASED", releasedAt: new Date() },
     });
     const reservation = await tx.reservation.findUnique({ where: { key }, include: orderedLines });

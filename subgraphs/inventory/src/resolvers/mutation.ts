@@ -1,11 +1,20 @@
+import { requireCaller } from "@store/service-kit";
 import type { InventoryContext } from "../context.ts";
-import { releaseReservation, reserveStock } from "../data/reservations.ts";
+import { confirmReservation, releaseReservation, reserveStock } from "../data/reservations.ts";
 import { parseReservationRequest, type ReservationItem } from "../reservations.ts";
 
-/** Internal mutations (@inaccessible): the orders service calls them on this subgraph directly. */
+/** Internal mutations (@inaccessible): only the orders service calls them, on this subgraph directly. */
 export const Mutation = {
-  reserveStock: (_: unknown, args: { reservationKey: string; items: ReservationItem[] }, ctx: InventoryContext) =>
-    reserveStock(ctx.prisma, parseReservationRequest(args.reservationKey, args.items)),
-  releaseStockReservation: (_: unknown, args: { reservationKey: string }, ctx: InventoryContext) =>
-    releaseReservation(ctx.prisma, args.reservationKey.trim()),
+  reserveStock: (_: unknown, args: { reservationKey: string; items: ReservationItem[] }, ctx: InventoryContext) => {
+    requireCaller(ctx.caller, "orders", "reserve stock");
+    return reserveStock(ctx.prisma, parseReservationRequest(args.reservationKey, args.items));
+  },
+  confirmStockReservation: (_: unknown, args: { reservationKey: string }, ctx: InventoryContext) => {
+    requireCaller(ctx.caller, "orders", "confirm stock reservations");
+    return confirmReservation(ctx.prisma, args.reservationKey.trim());
+  },
+  releaseStockReservation: (_: unknown, args: { reservationKey: string }, ctx: InventoryContext) => {
+    requireCaller(ctx.caller, "orders", "release stock reservations");
+    return releaseReservation(ctx.prisma, args.reservationKey.trim());
+  },
 };

@@ -6,5 +6,5 @@ import { placeOrder } from "../place-order.ts";
 export const Mutation = {
   /** The buyer is the signed-in viewer; anonymous callers get UNAUTHENTICATED before anything is read. */
   placeOrder: (_: unknown, args: { input: PlaceOrderInput; idempotencyKey: string }, ctx: OrdersContext) =>
-    placeOrder({ prisma: ctx.prisma, ...ctx.upstreams }, requireViewer(ctx.viewer, "place an order").id, args.input, args.idempotencyKey),
+    placeOrder({ prisma: ctx.prisma, ...ctx.upstreams, claims: ctx.claims, logger: ctx.logger }, requireViewer(ctx.viewer, "place an order").id, args.input, args.idempotencyKey),
 };
