@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { generateStore } from "@store/seed-data";
-import { createLogger, createRequestSigner } from "@store/service-kit";
+import { REFUSED_MESSAGE, createLogger, createRequestSigner } from "@store/service-kit";
 import { loadRouterConfig } from "../../router/src/config.ts";
 import { createRouter, type Router } from "../../router/src/router.ts";
 import { bearer, mintToken } from "../support/auth.ts";
@@ -56,20 +56,22 @@ describe("subgraphs only answer the router", () => {
     expect(body.data.users.edges).toHaveLength(2);
   });
 
-  it("refuses a tampered body, a replay later than 60 s, a future timestamp, and another subgraph's secret", async () => {
+  it("refuses a tampered body, a replay later than 60 s, a future timestamp, and another subgraph's secret, saying only that it refused", async () => {
     const tampered = JSON.stringify({ query: "{ users(first: 50) { edges { node { id email } } } }" });
-    const cases: Array<[string, string, Record<string, string>, RegExp]> = [
-      ["tampered body", tampered, signAsRouter("accounts")(USERS), /does not match/],
-      ["replayed late", USERS, signAsRouter("accounts", () => Date.now() - 120_000)(USERS), /expired \(signed 1\d\d s ago; at most 60 s/],
-      ["future", USERS, signAsRouter("accounts", () => Date.now() + 120_000)(USERS), /in the future/],
-      ["products' secret", USERS, signAsRouter("products")(USERS), /does not match/],
-      ["forged caller", USERS, { ...signAsRouter("accounts")(USERS), "x-supergraph-caller": "orders" }, /does not match/],
+    const cases: Array<[string, string, Record<string, string>]> = [
+      ["tampered body", tampered, signAsRouter("accounts")(USERS)],
+      ["replayed late", USERS, signAsRouter("accounts", () => Date.now() - 120_000)(USERS)],
+      ["future", USERS, signAsRouter("accounts", () => Date.now() + 120_000)(USERS)],
+      ["products' secret", USERS, signAsRouter("products")(USERS)],
+      ["forged caller", USERS, { ...signAsRouter("accounts")(USERS), "x-supergraph-caller": "orders" }],
+      ["unknown caller", USERS, { ...signAsRouter("accounts")(USERS), "x-supergraph-caller": "billing" }],
     ];
-    for (const [what, body, headers, reason] of cases) {
+    for (const [what, body, headers] of cases) {
       const answer = await post(subgraphUrls.accounts!, body, headers);
       expect(answer.status, what).toBe(401);
       expect(answer.body.data, what).toBeUndefined();
-      expect(answer.body.errors?.[0]?.message, what).toMatch(reason);
+      // One message for every reason: an outsider learns neither the trusted callers nor the clock.
+      expect(answer.body.errors, what).toEqual([{ message: REFUSED_MESSAGE, extensions: { code: "UNAUTHENTICATED" } }]);
     }
   });
 
@@ -234,7 +236,7 @@ describe("production router: header rules, CORS from config, introspection off, 
     expect(result.data.product.id).toBe("prd_0001");
     const [toProducts] = productsProxy.seen;
     const [toReviews] = brokenReviews.seen;
-    expect(toProducts).toMatchObject({ "accept-language": "de-CH", "x-products-hint": "warm", "x-supergraph-caller": "router", "x-supergraph-signature": expect.stringMatching(/^v1=/) });
+    expect(toProducts).toMatchObject({ "accept-language": "de-CH", "x-products-hint": "warm", "x-supergraph-caller": "router", "x-supergraph-signature": expect.stringMatching(/^v2=/) });
     expect(toReviews).toMatchObject({ "accept-language": "de-CH" });
     expect(toReviews!["x-products-hint"]).toBeUndefined();
     for (const sent of [toProducts!, toReviews!]) {

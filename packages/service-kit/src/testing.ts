@@ -1,3 +1,5 @@
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { CLAIMS_SIGNATURE_HEADER, createClaimsSigner } from "./claims-signing.ts";
 import type { Database } from "./database.ts";
 import { openDatabase } from "./database.ts";
 import { applyMigrations } from "./migrations.ts";
@@ -42,7 +44,21 @@ export function testSubgraphConfig(name: string, overrides: Partial<SubgraphConf
 
 export { postGraphQL } from "./test-client.ts";
 
+export interface ViewerOptions {
+  scopes?: string[];
+  roles?: string[];
+  /** The router's claims key: the header is signed as the router signs it (subgraphs that verify claims need this). */
+  claimsKey?: KeyObject;
+}
+
 /** The claims header the router would send for this user, for tests that call a subgraph directly. */
-export function viewerHeaders(userId: string, { scopes = [], roles = ["customer"] }: { scopes?: string[]; roles?: string[] } = {}): Record<string, string> {
-  return { [CLAIMS_HEADER]: encodeClaimsHeader({ sub: userId, scopes, roles }) };
+export function viewerHeaders(userId: string, { scopes = [], roles = ["customer"], claimsKey }: ViewerOptions = {}): Record<string, string> {
+  const claims = encodeClaimsHeader({ sub: userId, scopes, roles });
+  return { [CLAIMS_HEADER]: claims, ...(claimsKey && { [CLAIMS_SIGNATURE_HEADER]: createClaimsSigner(claimsKey, 60)(claims) }) };
+}
+
+/** A fresh router claims key pair: the private key for viewerHeaders, the public one as env ROUTER_CLAIMS_PUBLIC_KEY. */
+export function testClaimsKeys(): { privateKey: KeyObject; publicKeyEnv: string } {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  return { privateKey, publicKeyEnv: publicKey.export({ format: "der", type: "spki" }).toString("base64") };
 }
