@@ -29,15 +29,32 @@ export function parseClaimsKey(text: string, kind: "private" | "public"): KeyObj
   return key;
 }
 
+/** How many distinct claims a signer or verifier remembers (the oldest are forgotten first). */
+const CACHE_ENTRIES = 10_000;
+
+/** Map insertion order is age order: the oldest entry leaves once the map is full. */
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
+  if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as K);
+  cache.set(key, value);
+  return value;
+}
+
 /**
  * Signs a claims header (encodeClaimsHeader's output) as the router. The signature header is
  * "<expiry in Unix seconds>.<Ed25519 signature, base64url>" over the expiry and the header, so a
- * captured pair is no use after `ttlSeconds`.
+ * captured pair is no use after `ttlSeconds`. A user's signature is reused for half its lifetime:
+ * signing costs tens of microseconds, and a signed-in client sends many requests.
  */
 export function createClaimsSigner(privateKey: KeyObject, ttlSeconds: number, now: () => number = Date.now) {
+  const recent = new Map<string, { signature: string; renewAt: number }>();
   return (claimsHeader: string): string => {
-    const expiry = Math.floor(now() / 1000) + ttlSeconds;
-    return `${expiry}.${sign(null, Buffer.from(`${DOMAIN}${expiry}\n${claimsHeader}`), privateKey).toString("base64url")}`;
+    const seconds = Math.floor(now() / 1000);
+    const cached = recent.get(claimsHeader);
+    if (cached && cached.renewAt > seconds) return cached.signature;
+    if (cached) recent.delete(claimsHeader);
+    const expiry = seconds + ttlSeconds;
+    const signature = `${expiry}.${sign(null, Buffer.from(`${DOMAIN}${expiry}\n${claimsHeader}`), privateKey).toString("base64url")}`;
+    return remember(recent, claimsHeader, { signature, renewAt: seconds + Math.floor(ttlSeconds / 2) }).signature;
   };
 }
 
@@ -54,10 +71,16 @@ const SIGNATURE = /^(\d{1,12})\.([A-Za-z0-9_-]{80,100})$/;
  * that a forged user is an error an operator sees.
  */
 export function createClaimsVerifier(publicKey: KeyObject, now: () => number = Date.now) {
+  // Every fetch of one client request, and every service call forwarding it, carries the same pair:
+  // it is checked once. Keyed by the signature, which covers the header it is stored with.
+  const verified = new Map<string, { header: string; expiry: number; viewer: Viewer }>();
   return (headers: IncomingHttpHeaders): ClaimsVerdict => {
     const header = headers[CLAIMS_HEADER];
     if (header === undefined || header === "") return { ok: true, viewer: null };
     const signature = headers[CLAIMS_SIGNATURE_HEADER];
+    const seconds = Math.floor(now() / 1000);
+    const known = typeof signature === "string" ? verified.get(signature) : undefined;
+    if (known && known.header === header) return known.expiry >= seconds ? { ok: true, viewer: known.viewer } : { ok: false, reason: "expired claims" };
     const match = typeof header === "string" && typeof signature === "string" ? SIGNATURE.exec(signature) : null;
     if (!match) return { ok: false, reason: "claims without a well-formed router signature" };
     const [, expiry, value] = match as unknown as [string, string, string];
@@ -68,9 +91,10 @@ export function createClaimsVerifier(publicKey: KeyObject, now: () => number = D
       valid = false;
     }
     if (!valid) return { ok: false, reason: "claims whose signature is not the router's" };
-    if (Number(expiry) < Math.floor(now() / 1000)) return { ok: false, reason: "expired claims" };
+    if (Number(expiry) < seconds) return { ok: false, reason: "expired claims" };
     const parsed = parseClaimsHeader(header as string);
     if (!parsed) return { ok: false, reason: "signed claims that do not parse" };
+    remember(verified, signature as string, { header: header as string, expiry: Number(expiry), viewer: parsed.viewer });
     return { ok: true, viewer: parsed.viewer };
   };
 }

@@ -36,6 +36,29 @@ describe("claims signed by the router", () => {
     expect(verifyAt(T0 + 61_000)(headers(claims, `${Number(signature.split(".")[0]) + 3600}.${value}`))).toMatchObject({ ok: false });
   });
 
+  it("remembers a checked pair, but never for another header or past its expiry", () => {
+    let now = T0;
+    const verify = createClaimsVerifier(router.publicKey, () => now);
+    const signature = signedAt(T0)(claims);
+    expect(verify(headers(claims, signature)).ok).toBe(true);
+    expect(verify(headers(admin, signature))).toMatchObject({ ok: false });
+    now = T0 + 61_000;
+    expect(verify(headers(claims, signature))).toMatchObject({ ok: false, reason: "expired claims" });
+  });
+
+  it("reuses a user's signature for half its lifetime, then signs anew", () => {
+    let now = T0;
+    const sign = createClaimsSigner(router.privateKey, 60, () => now);
+    const first = sign(claims);
+    now = T0 + 29_000;
+    expect(sign(claims)).toBe(first);
+    expect(sign(admin)).not.toBe(first);
+    now = T0 + 30_000;
+    const renewed = sign(claims);
+    expect(renewed).not.toBe(first);
+    expect(Number(renewed.split(".")[0])).toBe(T0 / 1000 + 90);
+  });
+
   it("reads keys as PEM or base64 DER, and only Ed25519 ones", () => {
     const pem = router.privateKey.export({ format: "pem", type: "pkcs8" }).toString();
     const der = router.publicKey.export({ format: "der", type: "spki" }).toString("base64");
