@@ -56,7 +56,7 @@ export async function placeOrder(deps: PlaceOrderDeps, userId: string, input: Pl
     { key: reservationKey, items: request.lines },
     deps.claims,
   );
-  if (reserveStock.status !== "ACTIVE") {
+  if (reserveStock.status === "RELEASED") {
     // An earlier attempt with this key failed to write its order and gave the stock back.
     throw codedError(
       ErrorCode.CONFLICT,

@@ -1,4 +1,4 @@
-import type { RequestInfo, Viewer } from "@store/service-kit";
+import { forwardableClaims, type RequestInfo, type Viewer } from "@store/service-kit";
 import type { ReviewsPrisma } from "./data/prisma.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
 import type { Neighbours } from "./neighbours.ts";
@@ -13,8 +13,10 @@ export interface ReviewsContext {
   viewer: Viewer | null;
   /** viewer.id, or null for an anonymous request. */
   viewerId: string | null;
+  /** The router's signed claims of this request, forwarded unchanged on reviews' own calls. */
+  claims: Record<string, string>;
 }
 
 export function createContext(prisma: ReviewsPrisma, request: RequestInfo, neighbours: Neighbours): ReviewsContext {
-  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), neighbours, viewer: request.viewer, viewerId: request.viewer?.id ?? null };
+  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), neighbours, viewer: request.viewer, viewerId: request.viewer?.id ?? null, claims: forwardableClaims(request.headers) };
 }

@@ -14,8 +14,8 @@ export const Mutation = {
     const viewer = requireViewer(ctx.viewer, "write a review");
     const input = validateAddReviewInput(args.input);
     const [[product], [author]] = await Promise.all([
-      ctx.neighbours.products.entities<{ id: string }>("Product", [input.productId], "id"),
-      ctx.neighbours.accounts.entities<{ id: string; username: string }>("User", [viewer.id], "id username"),
+      ctx.neighbours.products.entities<{ id: string }>("Product", [input.productId], "id", ctx.claims),
+      ctx.neighbours.accounts.entities<{ id: string; username: string }>("User", [viewer.id], "id username", ctx.claims),
     ]);
     if (!product) {
       throw codedError(ErrorCode.NOT_FOUND, `There is no product with id "${input.productId}".`, { field: "productId" });
