@@ -204,7 +204,7 @@ describe("supergraph CLI: approvals and forced publishes", () => {
     const reviews = await readFile(path.join(repoRoot, "subgraphs/reviews/schema.graphql"), "utf8");
     const sdl = reviews
       .replace('"@requiresScopes", ', '"@requiresScopes", "@override", ')
-      .replace(/(type User @key\(fields: "id"\) \{\n  id: ID!\n)/, '$1  name: String! @override(from: "accounts")\n');
+      .replace(/(type User @key\(fields: "id"\) \{\n {2}id: ID!\n)/, '$1  name: String! @override(from: "accounts")\n');
     const file = await schemaFile("reviews-takes-name", sdl);
     const community = { SUPERGRAPH_TOKEN: TEST_TOKENS.community };
     const check = await cli(["check", "reviews", "--schema", file], community);

@@ -24,7 +24,6 @@ async function api(method: "GET" | "POST", route: string, token: string, body?: 
 }
 
 const latestVersion = async () => (await api("GET", "/v1/supergraph", TEST_TOKENS.router)).body.supergraph.version as number;
-const currentSdl = async (subgraph: string) => (await api("GET", `/v1/subgraphs/${subgraph}`, TEST_TOKENS.router)).body.subgraph.sdl as string;
 
 function edit(sdl: string, from: string | RegExp, to: string): string {
   const changed = sdl.replace(from, to);
@@ -37,7 +36,7 @@ function reviewsTakingMeAndEmail(label?: string) {
   let sdl = edit(sdls.reviews!, '"@requiresScopes", ', '"@requiresScopes", "@override", ');
   sdl = edit(sdl, "type Query {", 'type Query {\n  me: User @override(from: "accounts")');
   const override = label ? `@override(from: "accounts", label: "${label}")` : '@override(from: "accounts")';
-  return edit(sdl, /(type User @key\(fields: "id"\) \{\n  id: ID!\n)/, `$1  email: String ${override}\n`);
+  return edit(sdl, /(type User @key\(fields: "id"\) \{\n {2}id: ID!\n)/, `$1  email: String ${override}\n`);
 }
 
 beforeAll(async () => {
