@@ -87,6 +87,8 @@ export const routerConfigSchema = z
               .object({
                 enabled: z.boolean().default(true),
                 flushIntervalMs: z.number().int().positive().default(10_000),
+                /** The verified token claim naming the calling client (default `client_id`): such callers' usage counts. */
+                clientNameClaim: z.string().min(1).optional(),
               })
               .strict()
               .prefault({}),

@@ -13,7 +13,7 @@ import { RegistrySourceError, registrySupergraph } from "./registry-source.ts";
 import { createUsageReporter } from "./usage-report.ts";
 import { csrfPreventionOption, withCsrfCode } from "./policy/csrf.ts";
 import { createPolicyStages } from "./policy/index.ts";
-import { persistedQueriesOption } from "./policy/persisted-operations/index.ts";
+import { persistedQueriesOption, type PersistedOperationsStage } from "./policy/persisted-operations/index.ts";
 import type { PolicyStage } from "./policy/stage.ts";
 
 export class SupergraphLoadError extends Error {
@@ -61,7 +61,9 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
               throw new SupergraphLoadError(file!, error.code === "ENOENT" ? "no such file (run `npm run compose` first)" : error.message);
             },
           );
-      usage = registry?.usage.enabled ? createUsageReporter({ config: registry, logger, metrics: routerMetrics }) : undefined;
+      // Usage counts only identified callers; a trusted document is one way to be identified.
+      const trustedDocuments = (stages.find((stage) => stage.name === "persistedOperations") as PersistedOperationsStage | undefined)?.documents;
+      usage = registry?.usage.enabled ? createUsageReporter({ config: registry, logger, metrics: routerMetrics, trustedDocuments }) : undefined;
       const built = createGateway(config, sdl, logger, routerMetrics, stages);
       closePools = built.closePools;
       apollo = new ApolloServer<RouterContext>({

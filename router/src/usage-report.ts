@@ -14,7 +14,9 @@ import {
 } from "graphql";
 import type { Logger } from "@store/service-kit";
 import type { RegistrySourceConfig } from "./config.ts";
+import type { Claims, RouterContext } from "./context.ts";
 import type { RouterMetrics } from "./metrics.ts";
+import type { TrustedDocuments } from "./policy/persisted-operations/manifest.ts";
 
 /**
  * Which schema coordinates an operation uses, in the registry's format: `Type.field`,
@@ -93,12 +95,46 @@ function collectInputTypes(type: ReturnType<typeof getNamedType>, used: Set<stri
   }
 }
 
+/** How the router knows who sent an operation (the registry's `identifiedBy`). */
+export type IdentifiedBy = "persisted" | "token" | "client-id";
+
 interface Entry {
   operationName: string | undefined;
   clientName: string | undefined;
   clientVersion: string | undefined;
+  identifiedBy: IdentifiedBy;
   coordinates: string[];
   count: number;
+}
+
+export interface CallerIdentity {
+  identifiedBy: IdentifiedBy;
+  clientName: string | undefined;
+}
+
+const DEFAULT_CLIENT_CLAIM = "client_id";
+
+/**
+ * Who sent an operation, as far as the router can vouch: a document from the trusted-documents
+ * manifest, a client named by a verified token's claim, or else the client's own name header (which
+ * the registry counts only for client names it registers). Without any of these the caller is
+ * anonymous and its usage is not reported: made-up operations must not keep fields "used".
+ */
+export function identifyCaller(input: {
+  /** Whether the operation's document is one of the trusted-documents manifest. */
+  trustedDocument: boolean;
+  claims: Claims | null | undefined;
+  headerClientName: string | undefined;
+  clientClaim: string;
+}): CallerIdentity | undefined {
+  const claimed = input.claims?.[input.clientClaim];
+  const tokenClient = typeof claimed === "string" && claimed.length > 0 ? claimed : undefined;
+  if (input.trustedDocument) {
+    return { identifiedBy: "persisted", clientName: tokenClient ?? input.headerClientName };
+  }
+  if (tokenClient) return { identifiedBy: "token", clientName: tokenClient };
+  if (input.headerClientName) return { identifiedBy: "client-id", clientName: input.headerClientName };
+  return undefined;
 }
 
 /** Distinct (operation, client, coordinates) kept between flushes; beyond it new ones are dropped. */
@@ -108,13 +144,24 @@ export interface UsageReporterOptions {
   config: RegistrySourceConfig;
   logger: Logger;
   metrics?: RouterMetrics | undefined;
+  /** The persisted-operations manifest, when the router has one: its documents identify their callers. */
+  trustedDocuments?: TrustedDocuments | undefined;
 }
 
 /**
- * Counts operations in memory and sends them to the registry's POST /v1/usage every
- * flushIntervalMs, never on the request path. A failed batch is logged and dropped.
+ * Counts identified callers' operations in memory and sends them to the registry's POST /v1/usage
+ * every flushIntervalMs, never on the request path. A failed batch is logged and dropped.
  */
-export function createUsageReporter({ config, logger, metrics }: UsageReporterOptions) {
+export function createUsageReporter({ config, logger, metrics, trustedDocuments }: UsageReporterOptions) {
+  const clientClaim = config.usage.clientNameClaim ?? DEFAULT_CLIENT_CLAIM;
+  // Apollo Server reuses one parsed document per operation text, so each is hashed once.
+  const trusted = new WeakMap<DocumentNode, boolean>();
+  const isTrusted = (document: DocumentNode, source: string | undefined) => {
+    if (!trustedDocuments || source === undefined) return false;
+    let known = trusted.get(document);
+    if (known === undefined) trusted.set(document, (known = trustedDocuments.hasBody(source)));
+    return known;
+  };
   const endpoint = new URL("v1/usage", config.url.endsWith("/") ? config.url : `${config.url}/`);
   let entries = new Map<string, Entry>();
   let dropped = 0;
@@ -122,7 +169,7 @@ export function createUsageReporter({ config, logger, metrics }: UsageReporterOp
 
   function record(entry: Omit<Entry, "count">) {
     if (entry.coordinates.length === 0) return;
-    const key = JSON.stringify([entry.operationName, entry.clientName, entry.clientVersion, entry.coordinates]);
+    const key = JSON.stringify([entry.operationName, entry.clientName, entry.clientVersion, entry.identifiedBy, entry.coordinates]);
     const existing = entries.get(key);
     if (existing) existing.count += 1;
     else if (entries.size < MAX_ENTRIES) entries.set(key, { ...entry, count: 1 });
@@ -140,6 +187,7 @@ export function createUsageReporter({ config, logger, metrics }: UsageReporterOp
       ...(e.operationName && { operationName: e.operationName.slice(0, 200) }),
       ...(e.clientName && { clientName: e.clientName.slice(0, 100) }),
       ...(e.clientVersion && { clientVersion: e.clientVersion.slice(0, 100) }),
+      identifiedBy: e.identifiedBy,
       coordinates: e.coordinates.slice(0, 5000),
       count: e.count,
       timestamp,
@@ -164,15 +212,23 @@ export function createUsageReporter({ config, logger, metrics }: UsageReporterOp
   }, config.usage.flushIntervalMs);
   timer.unref();
 
-  const plugin: ApolloServerPlugin = {
+  const plugin: ApolloServerPlugin<RouterContext> = {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, schema, operationName, request }) {
+        async didResolveOperation({ document, schema, operationName, request, source, contextValue }) {
           const headers = request.http?.headers;
+          const identity = identifyCaller({
+            trustedDocument: isTrusted(document, source),
+            claims: contextValue.claims,
+            headerClientName: headers?.get("apollographql-client-name") ?? headers?.get("x-client-name") ?? undefined,
+            clientClaim,
+          });
+          if (!identity) return;
           record({
             operationName: operationName ?? undefined,
-            clientName: headers?.get("apollographql-client-name") ?? headers?.get("x-client-name") ?? undefined,
+            clientName: identity.clientName,
             clientVersion: headers?.get("apollographql-client-version") ?? headers?.get("x-client-version") ?? undefined,
+            identifiedBy: identity.identifiedBy,
             coordinates: cachedCoordinates(schema, document),
           });
         },

@@ -1,6 +1,6 @@
 import { buildSchema, parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import { schemaCoordinates } from "../src/usage-report.ts";
+import { identifyCaller, schemaCoordinates } from "../src/usage-report.ts";
 
 const schema = buildSchema(`
   enum Sort { NEWEST CHEAPEST }
@@ -60,5 +60,22 @@ describe("schema coordinates of an operation", () => {
       "Mutation.rename(name:)",
       "Product.id",
     ]);
+  });
+});
+
+describe("who an operation is reported for", () => {
+  const claims = (extra: Record<string, unknown>) => ({ sub: "usr_1", scopes: [], ...extra });
+  const base = { trustedDocument: false, claims: null, headerClientName: undefined, clientClaim: "client_id" };
+
+  it("reports nothing for an anonymous caller, whatever it names its operation", () => {
+    expect(identifyCaller(base)).toBeUndefined();
+    expect(identifyCaller({ ...base, claims: claims({}) })).toBeUndefined();
+  });
+
+  it("prefers a trusted document, then a verified token's client claim, then the client's header", () => {
+    expect(identifyCaller({ ...base, trustedDocument: true, headerClientName: "web" })).toEqual({ identifiedBy: "persisted", clientName: "web" });
+    expect(identifyCaller({ ...base, claims: claims({ client_id: "partner" }), headerClientName: "web" })).toEqual({ identifiedBy: "token", clientName: "partner" });
+    expect(identifyCaller({ ...base, headerClientName: "web" })).toEqual({ identifiedBy: "client-id", clientName: "web" });
+    expect(identifyCaller({ ...base, clientClaim: "azp", claims: claims({ azp: "ios" }) })).toEqual({ identifiedBy: "token", clientName: "ios" });
   });
 });

@@ -113,9 +113,12 @@ describe("the router on the schema registry", () => {
   });
 
   it("reports the fields each operation used to the registry, off the request path", async () => {
-    // Usage is flushed every 500 ms here; a check that removes Product.name must name the operation.
+    // Usage is flushed every 500 ms here; a check that removes Product.name must name the operation
+    // of a registered client (the anonymous stream above does not count).
+    for (let i = 0; i < 3; i++) expect((await graphql(routerUrl, STREAM_QUERY, undefined, { "apollographql-client-name": "web" })).errors).toBeUndefined();
     const withoutName = productsSdl.replace(/^\s*name: String!\n/m, "\n");
     let operations: string[] = [];
+    let clients: string[] = [];
     const deadline = performance.now() + 10_000;
     while (performance.now() < deadline) {
       const response = await fetch(`${registry!.url}/v1/subgraphs/products/check`, {
@@ -123,12 +126,14 @@ describe("the router on the schema registry", () => {
         headers: { authorization: `Bearer ${TEST_TOKENS.catalog}`, "content-type": "application/json" },
         body: JSON.stringify({ sdl: withoutName }),
       });
-      const { check } = (await response.json()) as { check: { changes: Array<{ coordinate: string; affectedOperations: Array<{ operationName: string }> }> } };
-      operations = check.changes.filter((c) => c.coordinate === "Product.name").flatMap((c) => c.affectedOperations.map((o) => o.operationName));
+      const { check } = (await response.json()) as { check: { changes: Array<{ coordinate: string; affectedOperations: Array<{ operationName: string; clientName: string }> }> } };
+      operations = check.changes.filter((c) => c.coordinate === "Product.name").flatMap((c) => c.affectedOperations.map((o) => `${o.operationName}`));
+      clients = check.changes.filter((c) => c.coordinate === "Product.name").flatMap((c) => c.affectedOperations.map((o) => o.clientName));
       if (operations.includes("StreamProducts")) break;
       await sleep(250);
     }
     expect(operations).toContain("StreamProducts");
+    expect(clients).toEqual(["web"]);
     expect(operations).not.toContain("WithDescription");
   });
 

@@ -28,6 +28,9 @@ Commands:
   check <subgraph> --schema <file>     compose with the registry's graph and report breaking changes
                                        judged against the operations clients sent recently
   publish <subgraph> --schema <file>   check, then record the new version and supergraph
+  approve <subgraph> --schema <file>   with your team's token: approve that exact schema, when it
+                                       takes fields from your team's subgraphs or (as a security
+                                       team) loosens authorization or exposes more
   compose [--config supergraph.yaml]   compose locally (no registry); --out <file> or stdout
   list                                 the subgraphs, their owners and current versions
   diff [<from>] [<to>]                 API changes between two supergraph versions
@@ -44,9 +47,13 @@ Options:
   --strict             check: every schema-breaking change fails, used or not
   --window-hours <n>   check: hours of usage to judge against (default: the registry's)
   --author <text>      publish: who is publishing, recorded with the version (default: $USER)
+  --force              publish: go past breaking changes to operations in use (not past
+                       missing approvals); needs --reason
+  --reason <text>      publish --force: why, recorded in the history with team and time
+  --comment <text>     approve: a note kept with the approval
   --timeout <seconds>  how long to wait for the registry (default 30)
 
-Exit codes: 0 ok, 1 check failed (composition or breaking), 2 usage or config error,
+Exit codes: 0 ok, 1 check failed (composition, breaking, or approvals missing), 2 usage or config error,
 3 registry unreachable or busy.`;
 
 const common = {
@@ -59,7 +66,8 @@ const common = {
 
 const commands = {
   check: { ...common, schema: { type: "string" }, "routing-url": { type: "string" }, strict: { type: "boolean", default: false }, "window-hours": { type: "string" } },
-  publish: { ...common, schema: { type: "string" }, "routing-url": { type: "string" }, author: { type: "string" } },
+  publish: { ...common, schema: { type: "string" }, "routing-url": { type: "string" }, author: { type: "string" }, force: { type: "boolean", default: false }, reason: { type: "string" } },
+  approve: { ...common, schema: { type: "string" }, "routing-url": { type: "string" }, comment: { type: "string" } },
   compose: { json: common.json, help: common.help, config: { type: "string", default: "supergraph.yaml" }, out: { type: "string" } },
   list: common,
   diff: { ...common, from: { type: "string" }, to: { type: "string" } },
@@ -222,7 +230,7 @@ async function remote(command: Exclude<Command, "compose" | "manifest">, values:
     return ExitCode.OK;
   }
 
-  // check and publish
+  // check, publish and approve
   const [subgraph, ...extra] = positionals;
   if (!subgraph || extra.length) throw usageError(`${command} takes one subgraph name: supergraph ${command} <subgraph> --schema <file>.`);
   if (!values.schema) throw usageError(`${command} needs --schema <file>.`);
@@ -244,17 +252,35 @@ async function remote(command: Exclude<Command, "compose" | "manifest">, values:
     return body.check.ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
   }
 
+  if (command === "approve") {
+    const comment = values.comment as string | undefined;
+    const { body } = await client.approve(subgraph, { sdl, ...(routingUrl && { routingUrl }), ...(comment && { comment }) });
+    if (out.json) out.emit(body);
+    else {
+      out.say(formatCheck(body.check, "check"));
+      out.say(`\n✓ Team ${body.approval.team} approved this schema of "${subgraph}" as ${body.approval.roles.join(" and ")} (sha256 ${body.approval.sdlHash.slice(0, 12)}).`);
+    }
+    return ExitCode.OK;
+  }
+
+  const force = values.force === true;
+  const reason = values.reason as string | undefined;
+  if (force && !reason) throw usageError("--force needs --reason <text>: why the breaking change must ship (recorded in the history).");
+  if (reason && !force) throw usageError("--reason is recorded only with --force.");
   const author = (values.author as string | undefined) ?? io.env.SUPERGRAPH_AUTHOR ?? safeUserName();
-  const { body } = await client.publish(subgraph, { sdl, ...(routingUrl && { routingUrl }), ...(author && { author }) });
+  const { body } = await client.publish(subgraph, { sdl, ...(routingUrl && { routingUrl }), ...(author && { author }), ...(force && { force, reason }) });
   if (out.json) out.emit(body);
   else if (body.status === "unchanged") {
     out.say(`= subgraph "${subgraph}" is unchanged (version ${body.subgraphVersion}, supergraph version ${body.supergraphVersion}); nothing was published.`);
   } else {
     out.say(formatCheck(body.check, "publish"));
+    if (body.forced) out.say(`\n! Forced past ${plural(body.forced.changes.length, "breaking change")} (${body.forced.changes.join(", ")}): "${body.forced.reason}" is recorded in the history.`);
     out.say(`\n✓ Published subgraph "${subgraph}" version ${body.subgraphVersion}: supergraph version ${body.supergraphVersion}.`);
   }
   return ExitCode.OK;
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function safeUserName(): string | undefined {
   try {

@@ -29,8 +29,11 @@ interface ErrorBody {
   error?: { code?: string; message?: string };
 }
 
-function exitCodeFor(status: number): ExitCode {
-  if (status === 422) return ExitCode.CHECK_FAILED;
+/** Refusals that a check would report too: the change needs approvals first. */
+const CHECK_CODES = new Set(["OWNERSHIP_TRANSFER_NOT_APPROVED", "SECURITY_CHANGE_NOT_APPROVED"]);
+
+function exitCodeFor(status: number, code: string | undefined): ExitCode {
+  if (status === 422 || (code && CHECK_CODES.has(code))) return ExitCode.CHECK_FAILED;
   if (status === 409 || status >= 500) return ExitCode.UNREACHABLE;
   return ExitCode.USAGE;
 }
@@ -62,7 +65,7 @@ export function createRegistryClient({ url, token, timeoutMs }: RegistryClientOp
     if (response.ok || accept.includes(response.status)) return { status: response.status, body: parsed as T };
     const error = (parsed as ErrorBody | undefined)?.error;
     throw new CliError(
-      exitCodeFor(response.status),
+      exitCodeFor(response.status, error?.code),
       error?.code ?? `HTTP_${response.status}`,
       error?.message ?? `The registry answered ${response.status} ${response.statusText}.`,
       parsed,
@@ -73,8 +76,10 @@ export function createRegistryClient({ url, token, timeoutMs }: RegistryClientOp
   return {
     check: (subgraph: string, input: { sdl: string; routingUrl?: string; strict?: boolean; usageWindowHours?: number }) =>
       request<{ check: CheckReport }>("POST", `/v1/subgraphs/${path(subgraph)}/check`, input),
-    publish: (subgraph: string, input: { sdl: string; routingUrl?: string; author?: string }) =>
+    publish: (subgraph: string, input: { sdl: string; routingUrl?: string; author?: string; force?: boolean; reason?: string }) =>
       request<PublishResult>("POST", `/v1/subgraphs/${path(subgraph)}/publish`, input),
+    approve: (subgraph: string, input: { sdl: string; routingUrl?: string; comment?: string }) =>
+      request<ApproveResult>("POST", `/v1/subgraphs/${path(subgraph)}/approvals`, input),
     subgraphs: () => request<{ subgraphs: SubgraphEntry[] }>("GET", "/v1/subgraphs"),
     supergraphVersions: (limit: number) => request<{ versions: SupergraphVersionEntry[] }>("GET", `/v1/supergraph/versions?limit=${limit}`),
     diff: (from?: number, to?: number) => {
@@ -118,6 +123,29 @@ export interface JudgedChange extends SchemaChange {
   affectedOperations: OperationUsage[];
 }
 
+export interface Owner {
+  subgraph: string;
+  team: string;
+}
+
+export interface OwnershipTransfer {
+  coordinate: string;
+  kind: "override" | "progressive_override" | "shared";
+  to: string;
+  from: string[];
+  label?: string;
+  owners: Owner[];
+  approved: boolean;
+}
+
+export interface SecurityChange {
+  code: string;
+  coordinate: string;
+  message: string;
+  owners: Owner[];
+  approved: boolean;
+}
+
 export interface CheckReport {
   subgraph: string;
   ok: boolean;
@@ -126,11 +154,19 @@ export interface CheckReport {
   usage: { windowHours: number; since: string; recorded: boolean; strict: boolean };
   summary: { breaking: number; blocking: number; dangerous: number; safe: number };
   affectedOperations: OperationUsage[];
+  ownershipTransfers: OwnershipTransfer[];
+  securityChanges: SecurityChange[];
+  approvals: { given: string[]; missingOwners: string[]; security: { required: boolean; approved: boolean; teams: string[] } };
 }
 
 export type PublishResult =
-  | { status: "published"; supergraphVersion: number; subgraphVersion: number; check: CheckReport }
+  | { status: "published"; supergraphVersion: number; subgraphVersion: number; check: CheckReport; forced?: { reason: string; changes: string[] } }
   | { status: "unchanged"; supergraphVersion: number; subgraphVersion: number };
+
+export interface ApproveResult {
+  approval: { subgraph: string; sdlHash: string; team: string; roles: Array<"owner" | "security">; comment: string | null };
+  check: CheckReport;
+}
 
 export interface SubgraphEntry {
   name: string;

@@ -36,6 +36,7 @@ export function formatCheck(report: CheckReport, verb: "check" | "publish"): str
     return out.join("\n");
   }
   const { summary, usage } = report;
+  const unapproved = report.ownershipTransfers.filter((t) => !t.approved).length + report.securityChanges.filter((c) => !c.approved).length;
   if (report.ok) {
     const unused = summary.breaking - summary.blocking;
     out.push(
@@ -46,9 +47,21 @@ export function formatCheck(report: CheckReport, verb: "check" | "publish"): str
     if (unused && !usage.recorded) {
       out.push(`  Note: no usage was recorded in the last ${usage.windowHours} h, so "unused" means "unknown". Use --strict to block every schema-breaking change.`);
     }
-  } else {
+  } else if (summary.blocking) {
     const why = report.affectedOperations.length ? `used by ${plural(report.affectedOperations.length, "operation")}` : "strict mode";
     out.push(`✗ ${name}: ${plural(summary.blocking, "breaking change")} (${why}, usage of the last ${usage.windowHours} h).`);
+  }
+  if (unapproved) out.push(`✗ ${name}: ${plural(unapproved, "change")} need${unapproved === 1 ? "s" : ""} approval (${approvalNeeds(report)}).`);
+  if (report.ownershipTransfers.length) {
+    out.push("", "Fields moving to this subgraph:");
+    for (const t of report.ownershipTransfers) {
+      const owners = t.owners.map((o) => `${o.subgraph} (team ${o.team})`).join(", ");
+      out.push(`  ${t.approved ? "approved " : "NEEDS OK "}  ${t.coordinate}: ${t.kind.replace("_", " ")}${t.label ? ` ${t.label}` : ""} from ${owners}`);
+    }
+  }
+  if (report.securityChanges.length) {
+    out.push("", "Security-relevant changes:");
+    for (const c of report.securityChanges) out.push(`  ${c.approved ? "approved " : "NEEDS OK "}  ${c.coordinate} [${c.code}]: ${c.message}`);
   }
   if (report.changes.length) {
     out.push("", "Changes:");
@@ -60,6 +73,13 @@ export function formatCheck(report: CheckReport, verb: "check" | "publish"): str
   }
   if (!report.ok && verb === "publish") out.push("", "Nothing was published.");
   return out.join("\n");
+}
+
+function approvalNeeds(report: CheckReport): string {
+  const { missingOwners, security } = report.approvals;
+  const needs = missingOwners.map((team) => `team ${team}`);
+  if (security.required && !security.approved) needs.push(`a security team (${security.teams.join(", ") || "none configured"})`);
+  return `${needs.join(" and ")}: \`supergraph approve ${report.subgraph} --schema <file>\` with their token`;
 }
 
 export function formatList(subgraphs: SubgraphEntry[], latest: SupergraphVersionEntry | undefined): string {

@@ -85,7 +85,7 @@ describe("supergraph CLI against a registry", () => {
     const usage = await fetch(`${registry.url}/v1/usage`, {
       method: "POST",
       headers: { authorization: `Bearer ${TEST_TOKENS.router}`, "content-type": "application/json" },
-      body: JSON.stringify({ reports: [{ operationName: "CheckoutContact", clientName: "web-shop", clientVersion: "7.1.0", coordinates: ["Query.me", "User.email"], count: 12 }] }),
+      body: JSON.stringify({ reports: [{ operationName: "CheckoutContact", clientName: "web-shop", clientVersion: "7.1.0", identifiedBy: "token", coordinates: ["Query.me", "User.email"], count: 12 }] }),
     });
     expect(usage.status).toBe(202);
     const file = await schemaFile("accounts-no-email", accountsWithout("email"));
@@ -196,5 +196,48 @@ describe("supergraph CLI against a registry", () => {
     });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ subgraph: "accounts", ok: true, changes: [] });
+  });
+});
+
+describe("supergraph CLI: approvals and forced publishes", () => {
+  it("refuses a publish taking another team's field (exit 1) until that team runs `approve`", async () => {
+    const reviews = await readFile(path.join(repoRoot, "subgraphs/reviews/schema.graphql"), "utf8");
+    const sdl = reviews
+      .replace('"@requiresScopes", ', '"@requiresScopes", "@override", ')
+      .replace(/(type User @key\(fields: "id"\) \{\n {2}id: ID!\n)/, '$1  name: String! @override(from: "accounts")\n');
+    const file = await schemaFile("reviews-takes-name", sdl);
+    const community = { SUPERGRAPH_TOKEN: TEST_TOKENS.community };
+    const check = await cli(["check", "reviews", "--schema", file], community);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/NEEDS OK\s+User\.name: override from accounts \(team identity\)/);
+    expect(check.stdout).toMatch(/needs approval \(team identity: `supergraph approve reviews/);
+    const refused = await cli(["publish", "reviews", "--schema", file], community);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^OWNERSHIP_TRANSFER_NOT_APPROVED: .*User\.name \(team identity\)/m);
+
+    const approve = await cli(["approve", "reviews", "--schema", file, "--comment", "name moves to reviews"]);
+    expect(approve.code).toBe(0);
+    expect(approve.stdout).toMatch(/approved\s+User\.name/);
+    expect(approve.stdout).toMatch(/✓ Team identity approved this schema of "reviews" as owner/);
+    const published = await cli(["publish", "reviews", "--schema", file], community);
+    expect(published.code, published.stderr).toBe(0);
+  });
+
+  it("forces a breaking publish only with --reason, and says what it went past", async () => {
+    await fetch(`${registry.url}/v1/usage`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_TOKENS.router}`, "content-type": "application/json" },
+      body: JSON.stringify({ reports: [{ operationName: "Roles", clientName: "admin", coordinates: ["User.roles"], count: 3 }] }),
+    });
+    const current = (await (await fetch(`${registry.url}/v1/subgraphs/accounts`, { headers: { authorization: `Bearer ${TEST_TOKENS.identity}` } })).json()).subgraph.sdl as string;
+    const file = await schemaFile("accounts-no-roles", current.replace(/\n\s*"[^"\n]*"\n\s*roles: [^\n]+/, ""));
+    const blocked = await cli(["publish", "accounts", "--schema", file]);
+    expect(blocked.code).toBe(1);
+    const noReason = await cli(["publish", "accounts", "--schema", file, "--force"]);
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toMatch(/--force needs --reason/);
+    const forced = await cli(["publish", "accounts", "--schema", file, "--force", "--reason", "roles move to the admin API this sprint"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toMatch(/! Forced past 1 breaking change \(User\.roles\): "roles move to the admin API this sprint" is recorded/);
   });
 });

@@ -1,12 +1,17 @@
 import { composeSubgraphs, type CompositionMessage } from "@store/composition";
 import { apiSchemaOf } from "./api-schema.ts";
+import { judgeTrust, type ApprovalStatus, type JudgedSecurityChange, type JudgedTransfer, type TrustContext } from "./approvals.ts";
 import type { CurrentSubgraph } from "./data/store.ts";
 import type { OperationUsage } from "./data/usage.ts";
+import { ownershipTransfers } from "./ownership.ts";
 import { diffSchemas, type SchemaChange } from "./schema-diff.ts";
+import { securityChanges } from "./security-diff.ts";
 
 /**
- * A check: does the proposed subgraph schema compose with the others, and which of its changes to
- * the client-facing schema would break operations that clients were seen sending?
+ * A check: does the proposed subgraph schema compose with the others, which of its changes to the
+ * client-facing schema would break operations that clients were seen sending, which fields would it
+ * take from other subgraphs, and which changes let more callers see more? The last two need
+ * approvals (approvals.ts).
  */
 
 export interface ProposedChange {
@@ -46,13 +51,20 @@ export interface CheckReport {
   summary: { breaking: number; blocking: number; dangerous: number; safe: number };
   /** Every operation and client a blocking change breaks, busiest first. */
   affectedOperations: OperationUsage[];
+  /** Fields the change moves to this subgraph from other subgraphs (their owners must approve). */
+  ownershipTransfers: JudgedTransfer[];
+  /** Authorization removed or weakened, @inaccessible removed, types newly reachable. */
+  securityChanges: JudgedSecurityChange[];
+  approvals: ApprovalStatus;
 }
 
 export interface CheckOutcome {
   report: CheckReport;
-  /** Set when the check passes: the supergraph the change would produce. */
+  /** Set when the change composes: the supergraph it would produce. */
   supergraphSdl?: string;
 }
+
+const noApprovalsNeeded = (trust: TrustContext): ApprovalStatus => ({ given: [], missingOwners: [], security: { required: false, approved: false, teams: trust.securityTeams } });
 
 const order = { breaking: 0, dangerous: 1, safe: 2 } as const;
 
@@ -62,6 +74,7 @@ export async function runCheck(
   proposed: ProposedChange,
   usage: UsageSource,
   options: CheckOptions,
+  trust: TrustContext,
 ): Promise<CheckOutcome> {
   const subgraphs = current.filter((s) => s.name !== proposed.subgraph).map((s) => ({ name: s.name, url: s.routingUrl, sdl: s.sdl }));
   subgraphs.push({ name: proposed.subgraph, url: proposed.routingUrl, sdl: proposed.sdl });
@@ -78,9 +91,16 @@ export async function runCheck(
         usage: usageInfo,
         summary: { breaking: 0, blocking: 0, dangerous: 0, safe: 0 },
         affectedOperations: [],
+        ownershipTransfers: [],
+        securityChanges: [],
+        approvals: noApprovalsNeeded(trust),
       },
     };
   }
+
+  const judgedTrust = currentSupergraphSdl
+    ? judgeTrust(ownershipTransfers(currentSupergraphSdl, composed.supergraphSdl, proposed.subgraph), securityChanges(currentSupergraphSdl, composed.supergraphSdl), trust)
+    : { ownershipTransfers: [], securityChanges: [], approvals: noApprovalsNeeded(trust) };
 
   const changes = currentSupergraphSdl ? diffSchemas(apiSchemaOf(currentSupergraphSdl), apiSchemaOf(composed.supergraphSdl)) : [];
   usageInfo.recorded = changes.some((c) => c.criticality !== "safe") ? await usage.anyRecorded() : false;
@@ -111,7 +131,8 @@ export async function runCheck(
     dangerous: judged.filter((c) => c.criticality === "dangerous").length,
     safe: judged.filter((c) => c.criticality === "safe").length,
   };
-  const ok = summary.blocking === 0;
+  const approved = judgedTrust.ownershipTransfers.every((t) => t.approved) && judgedTrust.securityChanges.every((c) => c.approved);
+  const ok = summary.blocking === 0 && approved;
   const report: CheckReport = {
     subgraph: proposed.subgraph,
     ok,
@@ -120,6 +141,7 @@ export async function runCheck(
     usage: usageInfo,
     summary,
     affectedOperations: [...affected.values()].sort((a, b) => b.count - a.count),
+    ...judgedTrust,
   };
-  return ok ? { report, supergraphSdl: composed.supergraphSdl } : { report };
+  return { report, supergraphSdl: composed.supergraphSdl };
 }

@@ -49,9 +49,39 @@ export const registryFileSchema = z
       })
       .strict()
       .prefault({}),
+    /** Who must agree to changes that reach beyond the publishing team's own subgraphs. */
+    approvals: z
+      .object({
+        /**
+         * Teams whose approval a security-relevant change needs (an authorization directive removed
+         * or weakened, @inaccessible removed, a type newly reachable), besides the owners'. Their
+         * members approve with the team's own token; they need own no subgraph.
+         */
+        securityTeams: z.array(z.string().regex(NAME, "team names are lower-case identifiers")).default([]),
+      })
+      .strict()
+      .prefault({}),
+    /** Which usage reports count, and how many rows one client may fill. */
+    usage: z
+      .object({
+        /**
+         * Client names (the apollographql-client-name header) the registry accepts usage from when the
+         * router has no stronger identity for the caller (a trusted document or a verified token).
+         */
+        registeredClients: z.array(z.string().min(1).max(100)).default([]),
+        /** Distinct (operation, client version) pairs kept per client; further ones are summed as "(other operations)". */
+        maxOperationsPerClient: z.number().int().positive().default(1000),
+        /** Distinct clients kept; further ones are summed as "(other clients)". */
+        maxClients: z.number().int().positive().default(200),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .superRefine((file, ctx) => {
+    for (const team of file.approvals.securityTeams) {
+      if (!file.teams[team]) ctx.addIssue({ code: "custom", path: ["approvals", "securityTeams"], message: `"${team}" is not a team under teams` });
+    }
     const owner = new Map<string, string>();
     for (const [team, { subgraphs }] of Object.entries(file.teams)) {
       for (const subgraph of subgraphs) {
@@ -111,6 +141,12 @@ export interface RegistryConfig {
   tokens: TokenEntry[];
   usageWindowHours: number;
   usageRetentionHours: number;
+  /** Teams whose approval security-relevant changes need. */
+  securityTeams: string[];
+  /** Client names usage is accepted from without a router-verified identity. */
+  registeredClients: string[];
+  maxOperationsPerClient: number;
+  maxClients: number;
 }
 
 /** `identity` -> REGISTRY_TOKEN_IDENTITY; `web-shop` -> REGISTRY_TOKEN_WEB_SHOP. */
@@ -179,6 +215,10 @@ function buildConfig(parsed: z.output<typeof envSchema>, file: RegistryFile, env
     tokens,
     usageWindowHours,
     usageRetentionHours: file.checks.usageRetentionHours,
+    securityTeams: file.approvals.securityTeams,
+    registeredClients: file.usage.registeredClients,
+    maxOperationsPerClient: file.usage.maxOperationsPerClient,
+    maxClients: file.usage.maxClients,
   };
 }
 

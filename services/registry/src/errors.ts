@@ -1,7 +1,7 @@
 import { ErrorCode } from "@store/service-kit";
 
 /**
- * The registry's closed set of error codes: the shared ones it uses plus the two outcomes of a
+ * The registry's closed set of error codes: the shared ones it uses plus the outcomes of a
  * rejected publish, which CI scripts branch on.
  */
 export const RegistryErrorCode = {
@@ -18,6 +18,10 @@ export const RegistryErrorCode = {
   COMPOSITION_FAILED: "COMPOSITION_FAILED",
   /** The change breaks operations that clients were seen sending. */
   BREAKING_CHANGE: "BREAKING_CHANGE",
+  /** The change takes fields from another team's subgraph without that team's approval. */
+  OWNERSHIP_TRANSFER_NOT_APPROVED: "OWNERSHIP_TRANSFER_NOT_APPROVED",
+  /** The change weakens authorization or widens exposure without the owners' and a security team's approval. */
+  SECURITY_CHANGE_NOT_APPROVED: "SECURITY_CHANGE_NOT_APPROVED",
 } as const;
 
 export type RegistryErrorCode = keyof typeof RegistryErrorCode;
@@ -34,6 +38,8 @@ const STATUS: Record<RegistryErrorCode, number> = {
   INTERNAL_SERVER_ERROR: 500,
   COMPOSITION_FAILED: 422,
   BREAKING_CHANGE: 422,
+  OWNERSHIP_TRANSFER_NOT_APPROVED: 403,
+  SECURITY_CHANGE_NOT_APPROVED: 403,
 };
 
 /** An expected failure: its code decides the HTTP status; `details` are merged into the response body. */

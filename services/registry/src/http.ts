@@ -36,6 +36,20 @@ const publishBody = z
     sdl,
     routingUrl: routingUrl.optional(),
     author: z.string().max(200).optional(),
+    /** Publish past breaking changes to operations in use; needs a reason. */
+    force: z.boolean().optional(),
+    /** Why the publish is forced: recorded in the history with the team and the time. */
+    reason: z.string().trim().min(10, "give a reason of at least 10 characters").max(500).optional(),
+  })
+  .strict()
+  .refine((body) => !body.force || body.reason, { path: ["reason"], message: "required with force: say why the breaking change must ship" })
+  .refine((body) => body.force || body.reason === undefined, { path: ["force"], message: "a reason is only recorded for a forced publish (force: true)" });
+
+const approveBody = z
+  .object({
+    sdl,
+    routingUrl: routingUrl.optional(),
+    comment: z.string().max(500).optional(),
   })
   .strict();
 
@@ -47,6 +61,8 @@ const usageBody = z
           .object({
             operationName: z.string().min(1).max(200).optional(),
             clientName: z.string().min(1).max(100).optional(),
+            /** How the router identified the client; without it only registered client names count. */
+            identifiedBy: z.enum(["persisted", "token", "client-id"]).optional(),
             clientVersion: z.string().max(100).optional(),
             /** The schema coordinates the operation used. */
             coordinates: z.array(z.string().max(300).regex(COORDINATE, "not a schema coordinate (Type.field, Type.field(arg:), Enum.VALUE)")).min(1).max(5000),
@@ -176,6 +192,16 @@ export function createRegistryHandler(options: RegistryHttpOptions): RequestList
       },
     },
     {
+      method: "POST",
+      pattern: /^\/v1\/subgraphs\/([^/]+)\/approvals$/,
+      name: "approve",
+      handler: async ({ req, res, params, principal }) => {
+        const name = subgraphName(params[0]!);
+        const body = parseBody(approveBody, await readJson(req, config.maxBodyBytes));
+        sendJson(res, 201, await registry.approve(principal, name, body));
+      },
+    },
+    {
       method: "GET",
       pattern: /^\/v1\/supergraph$/,
       name: "supergraph",
@@ -210,17 +236,18 @@ export function createRegistryHandler(options: RegistryHttpOptions): RequestList
       handler: async ({ req, res, principal }) => {
         requireRouter(principal);
         const body = parseBody(usageBody, await readJson(req, config.maxBodyBytes));
-        const rows = await registry.recordUsage(
+        const recorded = await registry.recordUsage(
           body.reports.map((r) => ({
+            identifiedBy: r.identifiedBy,
             operationName: r.operationName ?? "(anonymous)",
-            clientName: r.clientName ?? "(unknown)",
+            clientName: r.clientName ?? (r.identifiedBy === "persisted" ? "(trusted documents)" : "(unknown)"),
             clientVersion: r.clientVersion ?? "",
             coordinates: r.coordinates,
             count: r.count,
             timestamp: r.timestamp ? new Date(r.timestamp) : new Date(),
           })),
         );
-        sendJson(res, 202, { accepted: body.reports.length, rows });
+        sendJson(res, 202, recorded);
       },
     },
   ];

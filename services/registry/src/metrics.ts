@@ -9,19 +9,24 @@ export function createRegistryMetrics() {
     ...base,
     checks: new Counter({
       name: "registry_checks_total",
-      help: "Schema checks by outcome (passed, composition_failed, breaking)",
+      help: "Schema checks by outcome (passed, composition_failed, breaking, needs_approval)",
       labelNames: ["outcome"],
       registers,
     }),
     publishes: new Counter({
       name: "registry_publishes_total",
-      help: "Publish attempts that reached the checks, by outcome (published, unchanged, composition_failed, breaking, conflict)",
+      help: "Publish attempts that reached the checks, by outcome (published, forced, unchanged, composition_failed, ownership_not_approved, security_not_approved, breaking, conflict)",
       labelNames: ["outcome"],
       registers,
     }),
     usageReports: new Counter({
       name: "registry_usage_reports_total",
       help: "Operation usage reports received from routers",
+      registers,
+    }),
+    usageReportsIgnored: new Counter({
+      name: "registry_usage_reports_ignored_total",
+      help: "Usage reports ignored because the router could not identify their client",
       registers,
     }),
     supergraphVersion: new Gauge({

@@ -12,6 +12,7 @@ export const TEST_TOKENS = {
   logistics: "test-token-logistics-000",
   community: "test-token-community-000",
   checkout: "test-token-checkout-0000",
+  security: "test-token-security-0000",
   router: "test-token-router-000000",
 } as const;
 
@@ -35,6 +36,7 @@ export async function startTestRegistry({ importRepoSubgraphs = true, overrides 
       REGISTRY_TOKEN_LOGISTICS: TEST_TOKENS.logistics,
       REGISTRY_TOKEN_COMMUNITY: TEST_TOKENS.community,
       REGISTRY_TOKEN_CHECKOUT: TEST_TOKENS.checkout,
+      REGISTRY_TOKEN_SECURITY: TEST_TOKENS.security,
       REGISTRY_ROUTER_TOKEN: TEST_TOKENS.router,
     },
     overrides,

@@ -129,7 +129,7 @@ describe("registry", () => {
 
   it("lets a removal through when the field was used only before the window; --strict blocks it", async () => {
     const tenDaysAgo = new Date(Date.now() - 10 * 24 * 3_600_000).toISOString();
-    await reportUsage([{ operationName: "OldRoles", clientName: "legacy", coordinates: ["User.roles"], count: 3, timestamp: tenDaysAgo }]);
+    await reportUsage([{ operationName: "OldRoles", clientName: "legacy", identifiedBy: "token", coordinates: ["User.roles"], count: 3, timestamp: tenDaysAgo }]);
     const sdl = accountsWithout("roles");
     const lenient = await api("POST", "/v1/subgraphs/accounts/check", TEST_TOKENS.identity, { sdl });
     expect(lenient.body.check).toMatchObject({ ok: true, usage: { windowHours: 168, recorded: true }, summary: { breaking: 1, blocking: 0 } });

@@ -5,6 +5,9 @@ import { isUniqueViolation, type RegistryPrisma } from "./prisma.ts";
 
 export const sdlHash = (sdl: string) => createHash("sha256").update(sdl, "utf8").digest("hex");
 
+/** What the history shows of forced publishes and approvals. */
+const TRUST_FIELDS = { forceReason: true, forcedChanges: true, approvedBy: true } as const;
+
 export interface CurrentSubgraph {
   name: string;
   team: string;
@@ -57,7 +60,7 @@ export async function listSupergraphVersions(prisma: RegistryPrisma, limit: numb
   return prisma.supergraphVersion.findMany({
     orderBy: { version: "desc" },
     take: limit,
-    select: { version: true, sdlHash: true, subgraphName: true, subgraphVersion: true, publishedBy: true, author: true, createdAt: true },
+    select: { version: true, sdlHash: true, subgraphName: true, subgraphVersion: true, publishedBy: true, author: true, createdAt: true, ...TRUST_FIELDS },
   });
 }
 
@@ -98,7 +101,7 @@ export async function subgraphWithHistory(prisma: RegistryPrisma, name: string) 
   const versions = await prisma.subgraphVersion.findMany({
     where: { subgraphName: name },
     orderBy: { version: "desc" },
-    select: { version: true, sdlHash: true, routingUrl: true, publishedBy: true, author: true, publishedAt: true },
+    select: { version: true, sdlHash: true, routingUrl: true, publishedBy: true, author: true, publishedAt: true, ...TRUST_FIELDS },
   });
   const current = await prisma.subgraphVersion.findUnique({ where: { subgraphName_version: { subgraphName: name, version: subgraph.currentVersion } } });
   return { ...subgraph, sdl: current?.sdl ?? "", versions };
@@ -122,6 +125,10 @@ export interface NewVersion {
   otherVersionIds: number[];
   /** The version the subgraph had (0 for a new one). */
   previousSubgraphVersion: number;
+  /** A forced publish: the owner's reason and the breaking changes it went past. */
+  forced?: { reason: string; changes: string[] } | undefined;
+  /** Teams whose approvals the change needed. */
+  approvedBy: string[];
 }
 
 /**
@@ -150,6 +157,7 @@ export async function recordVersion(prisma: RegistryPrisma, change: NewVersion) 
         routingUrl: change.routingUrl,
         publishedBy: change.publishedBy,
         author: change.author ?? null,
+        ...trustOf(change),
       },
     });
     const supergraph = await tx.supergraphVersion.create({
@@ -161,6 +169,7 @@ export async function recordVersion(prisma: RegistryPrisma, change: NewVersion) 
         subgraphVersion: subgraphVersionNumber,
         publishedBy: change.publishedBy,
         author: change.author ?? null,
+        ...trustOf(change),
       },
     });
     await tx.supergraphMember.createMany({
@@ -171,6 +180,28 @@ export async function recordVersion(prisma: RegistryPrisma, change: NewVersion) 
   return write.catch((error: unknown) => {
     throw isUniqueViolation(error) ? new ConcurrentChangeError() : error;
   });
+}
+
+const trustOf = (change: NewVersion) => ({
+  forceReason: change.forced?.reason ?? null,
+  forcedChanges: change.forced?.changes ?? [],
+  approvedBy: change.approvedBy,
+});
+
+/** Records (or repeats) a team's approval of one proposed schema. */
+export async function recordApproval(prisma: RegistryPrisma, approval: { subgraph: string; sdlHash: string; team: string; comment?: string | undefined }) {
+  const key = { subgraphName: approval.subgraph, sdlHash: approval.sdlHash, team: approval.team };
+  return prisma.schemaApproval.upsert({
+    where: { subgraphName_sdlHash_team: key },
+    create: { ...key, comment: approval.comment ?? null },
+    update: { comment: approval.comment ?? null },
+  });
+}
+
+/** The teams that approved this proposed schema of the subgraph. */
+export async function approvingTeams(prisma: RegistryPrisma, subgraph: string, hash: string): Promise<string[]> {
+  const rows = await prisma.schemaApproval.findMany({ where: { subgraphName: subgraph, sdlHash: hash }, select: { team: true } });
+  return rows.map((r) => r.team).sort();
 }
 
 /** Another publish got in first; the caller may retry on the new state. */

@@ -3,7 +3,8 @@ import type { RegistryPrisma } from "./prisma.ts";
 
 /**
  * Field usage reported by routers, kept as one row per hour, coordinate, operation and client with a
- * running count, so storage grows with the variety of traffic rather than its volume.
+ * running count, so storage grows with the variety of traffic rather than its volume; that variety
+ * is capped per client and in clients (UsageBounds).
  */
 
 export interface UsageReport {
@@ -14,6 +15,18 @@ export interface UsageReport {
   count: number;
   timestamp: Date;
 }
+
+/** How the router knows who sent an operation: a trusted document, a verified token's client claim, or the client's own header. */
+export type IdentifiedBy = "persisted" | "token" | "client-id";
+
+/** Caps on the variety one client, and all clients, can add; beyond them usage is summed into one bucket. */
+export interface UsageBounds {
+  maxOperationsPerClient: number;
+  maxClients: number;
+}
+
+export const OTHER_OPERATIONS = "(other operations)";
+export const OTHER_CLIENTS = "(other clients)";
 
 export interface OperationUsage {
   operationName: string;
@@ -33,8 +46,42 @@ const ROWS_PER_STATEMENT = 1000;
 
 export const hourOf = (date: Date) => new Date(Math.floor(date.getTime() / HOUR_MS) * HOUR_MS);
 
-/** Adds the reports' counts; returns how many (hour, coordinate, operation, client) rows it touched. */
-export async function recordUsage(prisma: RegistryPrisma, reports: UsageReport[]): Promise<number> {
+/**
+ * Folds reports past the bounds into the overflow buckets: a client beyond maxClients becomes
+ * "(other clients)", an (operation, version) pair beyond a client's maxOperationsPerClient becomes
+ * "(other operations)". The counts stay, so the fields are still seen as used by that client.
+ */
+async function bounded(prisma: RegistryPrisma, reports: UsageReport[], bounds: UsageBounds): Promise<UsageReport[]> {
+  if (reports.length === 0) return reports;
+  const clients = [...new Set([...reports.map((r) => r.clientName), OTHER_CLIENTS])];
+  const [knownClients, knownOperations] = await Promise.all([
+    prisma.$queryRaw<Array<{ clientName: string }>>`SELECT DISTINCT "clientName" FROM "FieldUsage" LIMIT ${bounds.maxClients + 1}`,
+    prisma.$queryRaw<Array<{ clientName: string; operationName: string; clientVersion: string }>>`
+      SELECT DISTINCT "clientName", "operationName", "clientVersion" FROM "FieldUsage" WHERE "clientName" IN (${Prisma.join(clients)})`,
+  ]);
+  const seenClients = new Set(knownClients.map((c) => c.clientName).filter((c) => c !== OTHER_CLIENTS));
+  const operationsOf = new Map<string, Set<string>>();
+  const operations = (client: string) => operationsOf.get(client) ?? operationsOf.set(client, new Set()).get(client)!;
+  for (const row of knownOperations) if (row.operationName !== OTHER_OPERATIONS) operations(row.clientName).add(JSON.stringify([row.operationName, row.clientVersion]));
+  return reports.map((report) => {
+    let { clientName, operationName, clientVersion } = report;
+    if (!seenClients.has(clientName)) {
+      if (seenClients.size < bounds.maxClients) seenClients.add(clientName);
+      else clientName = OTHER_CLIENTS;
+    }
+    const known = operations(clientName);
+    const key = JSON.stringify([operationName, clientVersion]);
+    if (!known.has(key)) {
+      if (known.size < bounds.maxOperationsPerClient) known.add(key);
+      else [operationName, clientVersion] = [OTHER_OPERATIONS, ""];
+    }
+    return { ...report, clientName, operationName, clientVersion };
+  });
+}
+
+/** Adds the reports' counts within the bounds; returns how many (hour, coordinate, operation, client) rows it touched. */
+export async function recordUsage(prisma: RegistryPrisma, incoming: UsageReport[], bounds: UsageBounds): Promise<number> {
+  const reports = await bounded(prisma, incoming, bounds);
   // Summed first: one statement may not update the same row twice.
   const rows = new Map<string, [Date, string, string, string, string, number]>();
   for (const report of reports) {
