@@ -28,6 +28,9 @@ export async function createPolicyStages(deps: PolicyDeps): Promise<PolicyStage[
   const { config, logger, metrics } = deps;
   const registry = metrics?.registry;
   const production = config.mode === "production";
+  if (production && (config.rateLimit.enabled || config.clientConcurrency.enabled) && config.rateLimit.trustedProxies.length === 0) {
+    logger.warn("rate limits and clientConcurrency count anonymous clients by socket address: behind a load balancer or proxy, list it in rateLimit.trustedProxies");
+  }
   // Registered here, in request order: cors, authentication, client concurrency (needs the caller),
   // persisted operations, client errors, limits, demand control, rate limits, authorization,
   // subgraph request signing, header rules.
