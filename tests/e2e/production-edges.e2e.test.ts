@@ -102,7 +102,7 @@ describe("fair use in production", () => {
     let gate: http.Server;
     let held = 0;
     let release: () => void = () => undefined;
-    let opened = new Promise<void>((resolve) => (release = resolve));
+    const opened = new Promise<void>((resolve) => (release = resolve));
     let started: Started;
     const from = (ip: string) => ({ "x-forwarded-for": ip });
     const SLOW = `{ product(sku: "SKU-00001") { name } }`;
