@@ -30,6 +30,7 @@ const seconds = ((Date.now() - started) / 1000).toFixed(1);
 const explorerOn = process.env.ROUTER_EXPLORER ? /^(true|1)$/.test(process.env.ROUTER_EXPLORER) : process.env.NODE_ENV !== "production";
 console.log(
   `\n  Supergraph ready in ${seconds}s: ${stack.routerUrl}  (open it in a browser for Apollo Sandbox)` +
+    (stack.routerAdminUrl ? `\n  Router metrics and detailed health (admin listener): ${stack.routerAdminUrl}/metrics` : "") +
     (explorerOn ? `\n  Explorer with example operations, works offline: ${stack.routerUrl.replace(/\/graphql$/, "/explorer")}` : "") +
     `\n  Press Ctrl-C to stop.\n`,
 );

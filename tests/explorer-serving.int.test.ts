@@ -28,7 +28,7 @@ afterAll(async () => {
 async function startRouter(env: NodeJS.ProcessEnv): Promise<string> {
   // Production signs subgraph requests and needs a secret to start; no subgraph is called here.
   const signing = { SUBGRAPH_SECRET_PRODUCTS: "test-signing-secret-for-products-0123456789" };
-  const router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", HOST: "127.0.0.1", ...signing, ...env }, flags: { supergraph: supergraphPath, port: "0" } }));
+  const router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", HOST: "127.0.0.1", ADMIN_PORT: "0", ...signing, ...env }, flags: { supergraph: supergraphPath, port: "0" } }));
   routers.push(router);
   const running = await router.start();
   return `http://127.0.0.1:${running.port}`;

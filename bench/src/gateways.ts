@@ -63,8 +63,13 @@ function bundled(name: GatewayName): Promise<string> {
   return bundle;
 }
 
-/** `extraEnv` reaches both gateways alike (AUTH_JWT_SECRET: both then verify bearer tokens). */
-export async function startGateway(name: GatewayName, supergraphPath: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> {
+/**
+ * `extraEnv` reaches both gateways alike (AUTH_JWT_SECRET: both then verify bearer tokens).
+ * `fairUse`: our router keeps production's rate limits and per-client cap on operations in flight.
+ * Off by default: the comparison's load comes from one address, which those would throttle as one
+ * client, and stock has neither.
+ */
+export async function startGateway(name: GatewayName, supergraphPath: string, extraEnv: NodeJS.ProcessEnv = {}, { fairUse = false } = {}): Promise<GatewayProcess> {
   const port = await freePort();
   // Apollo's data collection would call out of this machine; both gateways run without it.
   const env: NodeJS.ProcessEnv = { NODE_ENV: "production", LOG_LEVEL: "warn", APOLLO_TELEMETRY_DISABLED: "true", ...extraEnv };
@@ -77,7 +82,15 @@ export async function startGateway(name: GatewayName, supergraphPath: string, ex
           // The stock gateway cannot sign subgraph requests, so the comparison runs both unsigned.
           // Workload 1's schema has no @listSize hints, so its heavy query is over the default cost limit:
           // the router still estimates every operation (same work) but only measures.
-          { ...env, HOST: "127.0.0.1", ROUTER_SUBGRAPH_SIGNING: "false", ROUTER_DEMAND_CONTROL_MODE: "measure" });
+          {
+            ...(fairUse ? {} : { ROUTER_RATE_LIMIT: "false", ROUTER_CLIENT_CONCURRENCY: "false" }),
+            ...env,
+            HOST: "127.0.0.1",
+            // Any free port: production's admin listener (/metrics) is not read here.
+            ADMIN_PORT: "0",
+            ROUTER_SUBGRAPH_SIGNING: "false",
+            ROUTER_DEMAND_CONTROL_MODE: "measure",
+          });
   const url = name === "stock" ? `http://127.0.0.1:${port}/` : `http://127.0.0.1:${port}/graphql`;
   await waitForGraphQL(url, child, name);
   return {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --workload 1|2|all --rounds 3 --duration 10 --connections 50 --smoke]`
+ * `npm run bench [-- --workload 1|2|fairness|all --rounds 3 --duration 10 --connections 50 --smoke]`
  *
  * Puts our router and stock @apollo/gateway side by side: the gateway under test pinned to core 0,
  * the load generator and the subgraphs on core 1, alternating rounds so machine drift cancels.
@@ -21,6 +21,7 @@ import { randomBytes } from "node:crypto";
 import { signBenchTokens, storeOperations, useBenchTokens } from "./workload2/operations.ts";
 import { overheadOf, routerTraces, type OverheadFigures } from "./workload2/router-overhead.ts";
 import { startOtlpReceiver } from "../../tests/support/otlp-receiver.ts";
+import { fairnessMarkdown, measureFairness, type FairnessRow } from "./fairness.ts";
 
 const { values } = parseArgs({
   options: {
@@ -289,14 +290,32 @@ const loadAtStart = loadAverage();
 const reports: WorkloadReport[] = [];
 if (values.workload === "1" || values.workload === "all") reports.push(await workload1());
 if (values.workload === "2" || values.workload === "all") reports.push(await workload2());
+const heavyConnections = smoke ? 4 : 24;
+let fairnessRows: FairnessRow[] | undefined;
+if (values.workload === "fairness" || values.workload === "all") {
+  console.log("Fair use: a light client's latency while ten heavy anonymous clients load the router");
+  const subgraphs = await startWorkload1Subgraphs();
+  try {
+    const composed = composeSubgraphs(Object.keys(subgraphs.urls).map((name) => ({ name, url: subgraphs.urls[name]!, sdl: subgraphs.sdl[name]! })));
+    if (!composed.ok) throw new Error(composed.errors.map((e) => e.message).join("\n"));
+    const supergraphPath = path.join(workDir, "fairness.graphql");
+    writeFileSync(supergraphPath, composed.supergraphSdl);
+    fairnessRows = await measureFairness(supergraphPath, { durationSeconds: settings.duration, heavyConnections, workDir });
+  } finally {
+    await subgraphs.stop();
+  }
+}
 
 const settingsLine = `${new Date().toISOString()} · ${os.cpus().length} cores · ${settings.connections} connections · ${settings.rounds} rounds × ${settings.duration} s after ${settings.warmup} s warm-up · load average (1/5/15 min) ${loadAtStart} at start, ${loadAverage()} at end${smoke ? " · SMOKE (figures not meaningful)" : ""}`;
-const markdown = toMarkdown(reports, settingsLine);
+const markdown = [toMarkdown(reports, settingsLine), ...(fairnessRows ? fairnessMarkdown(fairnessRows, heavyConnections) : [])].join("\n");
 console.log(`\n${markdown}`);
 const resultsDir = path.join(repoRoot, "bench", "results");
 mkdirSync(resultsDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 writeFileSync(path.join(resultsDir, `${stamp}${smoke ? "-smoke" : ""}.md`), markdown);
-writeFileSync(path.join(resultsDir, `${stamp}${smoke ? "-smoke" : ""}.json`), JSON.stringify({ settings, reports }, null, 2));
-const failed = reports.some((r) => r.gateways.some((g) => g.failedRequests > 0 || g.medianRps === 0));
+writeFileSync(path.join(resultsDir, `${stamp}${smoke ? "-smoke" : ""}.json`), JSON.stringify({ settings, reports, fairness: fairnessRows }, null, 2));
+// The light client is never refused: its share of the router is its own.
+const failed =
+  reports.some((r) => r.gateways.some((g) => g.failedRequests > 0 || g.medianRps === 0)) ||
+  (fairnessRows ?? []).some((row) => row.light.non2xx + row.light.errors > 0 || row.light.requests === 0);
 process.exit(failed ? 1 : 0);

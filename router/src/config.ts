@@ -3,7 +3,7 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { DEMO_PASSWORD, DEMO_USERNAME } from "@store/seed-data";
-import { ConfigError, logLevelSchema } from "@store/service-kit";
+import { ConfigError, DEFAULT_CONNECTION_LIMITS, logLevelSchema } from "@store/service-kit";
 import { authenticationConfigSchema, resolveAuthentication, type AuthenticationSettings } from "./policy/authentication/config.ts";
 import { corsSchema } from "./policy/cors.ts";
 import { csrfSchema } from "./policy/csrf.ts";
@@ -14,6 +14,7 @@ import { rateLimitConfigSchema, resolveRateLimitSecrets, type RateLimitConfig } 
 import { authorizationConfigSchema } from "./policy/authorization/config.ts";
 import { demandControlConfigSchema } from "./policy/demand-control/config.ts";
 import { limitsConfigSchema } from "./policy/limits/config.ts";
+import { clientConcurrencyConfigSchema, type ClientConcurrencyConfig } from "./policy/client-concurrency/config.ts";
 
 /**
  * The router's configuration: defaults < config file (YAML) < environment < command-line flags.
@@ -61,12 +62,38 @@ export const routerConfigSchema = z
     logLevel: logLevelSchema.default("info"),
     server: z
       .object({
-        host: z.string().min(1).default("0.0.0.0"),
+        /** Defaults to the mode: 127.0.0.1 in development (this machine only), 0.0.0.0 in production (env HOST). */
+        host: z.string().min(1).optional(),
         port: z.number().int().min(0).max(65535).default(4000),
         /** Largest request body accepted, in bytes. */
         maxBodyBytes: z.number().int().positive().default(1_000_000),
         /** Milliseconds in-flight requests get to finish on shutdown. */
         shutdownGraceMs: z.number().int().nonnegative().default(10_000),
+        /** Milliseconds a client has to send its request headers; a slower one is answered 408 and cut off. */
+        headersTimeoutMs: z.number().int().positive().default(DEFAULT_CONNECTION_LIMITS.headersTimeoutMs),
+        /** Milliseconds a client has to send its whole request, body included (408 and cut off after). */
+        requestTimeoutMs: z.number().int().positive().default(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs),
+        /** Milliseconds an idle keep-alive connection stays open; above the load balancer's idle timeout. */
+        keepAliveTimeoutMs: z.number().int().positive().default(DEFAULT_CONNECTION_LIMITS.keepAliveTimeoutMs),
+        /** Open client connections at most; more are refused (closed at once). */
+        maxConnections: z.number().int().positive().default(DEFAULT_CONNECTION_LIMITS.maxConnections),
+      })
+      .strict()
+      .refine((server) => server.headersTimeoutMs <= server.requestTimeoutMs, { message: "headersTimeoutMs must not be above requestTimeoutMs", path: ["headersTimeoutMs"] })
+      .prefault({}),
+    /**
+     * The admin listener: /metrics and health with every check (subgraph names, circuit states), on a
+     * port of its own that the public does not reach. Production serves them only there (the public
+     * port keeps /health/live and /health/ready, status only); development serves them on the public port.
+     */
+    admin: z
+      .object({
+        /** Defaults to the mode: on in production, off in development. */
+        enabled: z.boolean().optional(),
+        /** env ADMIN_HOST. Loopback by default: expose it to the scraper only, never to the internet. */
+        host: z.string().min(1).default("127.0.0.1"),
+        /** env ADMIN_PORT (0: any free port). */
+        port: z.number().int().min(0).max(65535).default(9464),
       })
       .strict()
       .prefault({}),
@@ -172,6 +199,7 @@ export const routerConfigSchema = z
     headers: headersSchema,
     limits: limitsConfigSchema,
     demandControl: demandControlConfigSchema,
+    clientConcurrency: clientConcurrencyConfigSchema,
   })
   .strict();
 
@@ -184,8 +212,13 @@ export type RegistrySourceConfig = RegistrySourceFields & { token: string };
 
 export type SupergraphSourceConfig = { path: string; registry?: undefined } | { path?: undefined; registry: RegistrySourceConfig };
 
-export type RouterConfig = Omit<z.output<typeof routerConfigSchema>, "landingPage" | "explorer" | "supergraph" | "rateLimit" | "subgraphSigning" | "authentication"> & {
+type Fields = z.output<typeof routerConfigSchema>;
+
+export type RouterConfig = Omit<Fields, "server" | "admin" | "landingPage" | "explorer" | "supergraph" | "rateLimit" | "clientConcurrency" | "subgraphSigning" | "authentication"> & {
+  server: Fields["server"] & { host: string };
+  admin: Fields["admin"] & { enabled: boolean };
   rateLimit: RateLimitConfig;
+  clientConcurrency: ClientConcurrencyConfig;
   /** With the HS256 secret from env AUTH_JWT_SECRET and the JWKS file read. */
   authentication: AuthenticationSettings;
   supergraph: SupergraphSourceConfig;
@@ -245,6 +278,10 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   if (env.LOG_LEVEL) override("logLevel", env.LOG_LEVEL, "env LOG_LEVEL");
   if (env.HOST) override("server.host", env.HOST, "env HOST");
   if (env.PORT) override("server.port", numeric(env.PORT), "env PORT");
+  if (env.ADMIN_HOST) override("admin.host", env.ADMIN_HOST, "env ADMIN_HOST");
+  if (env.ADMIN_PORT) override("admin.port", numeric(env.ADMIN_PORT), "env ADMIN_PORT");
+  if (env.ROUTER_RATE_LIMIT) override("rateLimit.enabled", booleanish(env.ROUTER_RATE_LIMIT), "env ROUTER_RATE_LIMIT");
+  if (env.ROUTER_CLIENT_CONCURRENCY) override("clientConcurrency.enabled", booleanish(env.ROUTER_CLIENT_CONCURRENCY), "env ROUTER_CLIENT_CONCURRENCY");
   if (env.SUPERGRAPH_PATH) override("supergraph.path", env.SUPERGRAPH_PATH, "env SUPERGRAPH_PATH");
   if (env.SUPERGRAPH_REGISTRY_URL) override("supergraph.registry.url", env.SUPERGRAPH_REGISTRY_URL, "env SUPERGRAPH_REGISTRY_URL");
   if (env.ROUTER_INTROSPECTION) override("introspection", booleanish(env.ROUTER_INTROSPECTION), "env ROUTER_INTROSPECTION");
@@ -298,13 +335,16 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   } else {
     supergraph = { path: path.resolve(cwd, source.path ?? "supergraph.graphql") };
   }
-  const rateLimit = resolveRateLimitSecrets(config.rateLimit, env);
+  const rateLimit = resolveRateLimitSecrets(config.rateLimit, env, production);
   const persistedOperations = resolvePersistedOperations(config.persistedOperations, cwd);
   const authentication = resolveAuthentication(config.authentication, { env, cwd });
   const policyProblems = [...authentication.problems, rateLimit.problem, persistedOperations.problem].filter((p): p is string => p !== undefined);
   if (policyProblems.length) throw new ConfigError(policyProblems, "router");
   return {
     ...config,
+    server: { ...config.server, host: config.server.host ?? (production ? "0.0.0.0" : "127.0.0.1") },
+    admin: { ...config.admin, enabled: config.admin.enabled ?? production },
+    clientConcurrency: { ...config.clientConcurrency, enabled: config.clientConcurrency.enabled ?? production },
     authentication: authentication.settings,
     rateLimit: rateLimit.config,
     persistedOperations: persistedOperations.config,

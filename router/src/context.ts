@@ -1,4 +1,5 @@
 import type { BaseContext } from "@apollo/server";
+import type { GraphQLExchange } from "@store/service-kit";
 
 /**
  * Who the caller is, from a verified token (policy/authentication). The router forwards it to
@@ -21,6 +22,11 @@ export interface RouterContext extends BaseContext {
   clientHeaders: Readonly<Record<string, string | string[] | undefined>>;
   /** The client's address as the router's socket saw it. */
   clientIp: string;
+  /**
+   * The HTTP exchange: its response and how many operations it holds. Apollo gives each operation of
+   * a batch its own shallow copy of the context; this object is the one they all share.
+   */
+  exchange?: GraphQLExchange;
   /** Headers from subgraph responses that header rules pass back to the client. */
   responseHeaders: Map<string, string>;
 }

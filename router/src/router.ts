@@ -3,7 +3,20 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import { createHttpHandler, createLogger, createServiceMetrics, errorFormatter, listen, observationPlugin, stringifyResult, type Logger, type RunningServer } from "@store/service-kit";
+import {
+  createAdminHandler,
+  createHttpHandler,
+  createLogger,
+  createServiceMetrics,
+  errorFormatter,
+  listen,
+  observationPlugin,
+  stringifyResult,
+  type GraphQLExchange,
+  type Logger,
+  type Readiness,
+  type RunningServer,
+} from "@store/service-kit";
 import type { RouterConfig } from "./config.ts";
 import type { RouterContext } from "./context.ts";
 import { createGateway } from "./gateway.ts";
@@ -23,8 +36,11 @@ export class SupergraphLoadError extends Error {
   }
 }
 
+/** The public listener, and the admin listener's base URL when it runs (admin.enabled). */
+export type RunningRouter = RunningServer & { adminUrl?: string };
+
 export interface Router {
-  start(): Promise<RunningServer>;
+  start(): Promise<RunningRouter>;
   stop(): Promise<void>;
   logger: Logger;
 }
@@ -37,6 +53,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
   let apollo: ApolloServer<RouterContext> | undefined;
   let closePools: (() => Promise<unknown>) | undefined;
   let running: RunningServer | undefined;
+  let admin: RunningServer | undefined;
   let usage: ReturnType<typeof createUsageReporter> | undefined;
   let stages: PolicyStage[] = [];
 
@@ -72,6 +89,8 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         // main.ts owns the signals, so shutdown runs once and in order.
         stopOnTerminationSignals: false,
         includeStacktraceInErrorResponses: !production,
+        // No "Did you mean ...?" in validation errors in production (errorFormatter strips the rest).
+        hideSchemaDetailsFromClientErrors: production,
         persistedQueries: persistedQueriesOption(config.persistedOperations),
         csrfPrevention: csrfPreventionOption(config.csrf),
         parseOptions: Object.assign({}, ...stages.map((stage) => stage.parseOptions)),
@@ -94,6 +113,12 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       }
       const httpStages = stages.filter((stage) => stage.http);
       const contextStages = stages.filter((stage) => stage.context);
+      // Serving means the supergraph loaded. Circuit states inform, but never fail readiness:
+      // the router still answers (with partial data) while a subgraph is down.
+      const readiness = async (): Promise<Readiness> => ({
+        ready: true,
+        checks: { supergraph: "loaded", ...Object.fromEntries(Object.entries(built.circuits()).map(([name, state]) => [`circuit:${name}`, state])) },
+      });
       const handler = createHttpHandler<RouterContext>({
         apollo,
         logger,
@@ -103,26 +128,32 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         asyncContext: false,
         maxBodyBytes: config.server.maxBodyBytes,
         maxBatchedOperations: config.limits.maxBatchedOperations || undefined,
-        context: (req, requestId) => createRequestContext(req, requestId, contextStages),
+        context: (req, requestId, _caller, exchange) => createRequestContext(req, requestId, exchange, contextStages),
         beforeGraphQL: httpStages.length ? (req, res, requestId) => runHttpStages(httpStages, req, res, requestId) : undefined,
-        // Serving means the supergraph loaded. Circuit states inform, but never fail readiness:
-        // the router still answers (with partial data) while a subgraph is down.
-        readiness: async () => ({
-          ready: true,
-          checks: { supergraph: "loaded", ...Object.fromEntries(Object.entries(built.circuits()).map(([name, state]) => [`circuit:${name}`, state])) },
-        }),
+        readiness,
+        // Production's public port: probes only; /metrics and the checks (subgraph names, circuit states) are on the admin listener.
+        operationalRoutes: production ? "probes" : "full",
       });
       const explorerFiles = config.explorer.enabled ? loadExplorerFiles() : undefined;
       const served = config.explorer.enabled
         ? withExplorer(handler, createExplorerHandler(explorerFiles, explorerPageConfig(config)), { redirectGraphQLPage: config.landingPage === "explorer" })
         : handler;
-      running = await listen(served, config.server.port, config.server.host);
+      const { host, port, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections } = config.server;
+      if (config.admin.enabled) admin = await listen(createAdminHandler({ readiness, metrics }), config.admin.port, config.admin.host);
+      try {
+        running = await listen(served, port, host, { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections });
+      } catch (error) {
+        await admin?.close(0);
+        throw error;
+      }
+      if (admin) logger.info({ url: admin.url }, "admin listener ready: /metrics, /health/ready with details");
       if (config.explorer.enabled) logExplorerState(logger, explorerFiles, `${running.url}${EXPLORER_PATH}`);
       logger.info({ url: `${running.url}/graphql`, supergraph: registry ? new URL(registry.url).origin : file, mode: config.mode }, "router ready");
-      return running;
+      return { ...running, adminUrl: admin?.url };
     },
     async stop() {
       await running?.close(config.server.shutdownGraceMs);
+      await admin?.close(0);
       await apollo?.stop().catch(() => undefined);
       await closePools?.();
       await usage?.close();
@@ -131,15 +162,16 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
   };
 }
 
-async function createRequestContext(req: IncomingMessage, requestId: string, stages: PolicyStage[]): Promise<RouterContext> {
+async function createRequestContext(req: IncomingMessage, requestId: string, exchange: GraphQLExchange, stages: PolicyStage[]): Promise<RouterContext> {
   const context: RouterContext = {
     requestId,
     claims: null,
     clientHeaders: req.headers,
     clientIp: req.socket.remoteAddress ?? "",
     responseHeaders: new Map(),
+    exchange,
   };
-  for (const stage of stages) await stage.context!(req, context);
+  for (const stage of stages) await stage.context!(req, context, exchange);
   return context;
 }
 

@@ -28,6 +28,27 @@ describe("router config", () => {
     expect(config).toMatchObject({ mode: "production", introspection: false, landingPage: false, explorer: { enabled: false } });
   });
 
+  it("decides the fair-use policies, the admin listener and the host by mode, each overridable", () => {
+    const development = loadRouterConfig({ env: {}, cwd: dir });
+    expect(development).toMatchObject({ server: { host: "127.0.0.1" }, admin: { enabled: false }, rateLimit: { enabled: false }, clientConcurrency: { enabled: false } });
+    const production = loadRouterConfig({ env: { NODE_ENV: "production", ...SIGNING }, cwd: dir });
+    expect(production).toMatchObject({
+      server: { host: "0.0.0.0", headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000, maxConnections: 10_000 },
+      admin: { enabled: true, host: "127.0.0.1", port: 9464 },
+      rateLimit: { enabled: true, default: { requests: 600, windowSeconds: 60 } },
+      clientConcurrency: { enabled: true, maxInFlight: 8, maxQueued: 32 },
+    });
+    const overridden = loadRouterConfig({
+      env: { NODE_ENV: "production", HOST: "10.0.0.5", ADMIN_PORT: "9100", ADMIN_HOST: "10.0.1.5", ROUTER_RATE_LIMIT: "false", ROUTER_CLIENT_CONCURRENCY: "false", ...SIGNING },
+      cwd: dir,
+    });
+    expect(overridden).toMatchObject({ server: { host: "10.0.0.5" }, admin: { host: "10.0.1.5", port: 9100 }, rateLimit: { enabled: false }, clientConcurrency: { enabled: false } });
+    expect(loadRouterConfig({ env: { ROUTER_RATE_LIMIT: "true" }, cwd: dir }).rateLimit.enabled).toBe(true);
+    expect(problemsOf(() => loadRouterConfig({ flags: { config: file("timeouts.yaml", "server:\n  headersTimeoutMs: 5000\n  requestTimeoutMs: 1000\n") }, env: {}, cwd: dir })).join("\n")).toMatch(
+      /server\.headersTimeoutMs: headersTimeoutMs must not be above requestTimeoutMs/,
+    );
+  });
+
   it("layers file < env < flags", () => {
     const configPath = file("layers.yaml", "server:\n  port: 5000\n  maxBodyBytes: 2048\nsupergraph:\n  path: from-file.graphql\n");
     const fromFile = loadRouterConfig({ flags: { config: configPath }, env: {}, cwd: dir });

@@ -187,7 +187,7 @@ describe("production router: header rules, CORS from config, introspection off, 
   async function startRouter(env: NodeJS.ProcessEnv, yaml?: string, logger = createLogger("router", "silent")) {
     const flags: { supergraph: string; port: string; config?: string } = { supergraph: supergraphPath, port: "0" };
     if (yaml) writeFileSync((flags.config = path.join(workDir, `router-${routers.length}.yaml`)), yaml);
-    const router = createRouter(loadRouterConfig({ env: { NODE_ENV: "production", ...signingEnv, ...env }, flags }), logger);
+    const router = createRouter(loadRouterConfig({ env: { NODE_ENV: "production", ADMIN_PORT: "0", ...signingEnv, ...env }, flags }), logger);
     routers.push(router);
     return `${(await router.start()).url}/graphql`;
   }

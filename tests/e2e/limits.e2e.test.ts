@@ -170,7 +170,7 @@ describe("a production router configured otherwise (measure mode, tighter limits
     const dir = mkdtempSync(path.join(os.tmpdir(), "limits-e2e-"));
     const configPath = path.join(dir, "router.yaml");
     writeFileSync(configPath, "limits:\n  maxDepth: 4\n  maxBatchedOperations: 0\ndemandControl:\n  mode: measure\n  maxCost: 100\n");
-    router = createRouter(loadRouterConfig({ env: { NODE_ENV: "production", LOG_LEVEL: "silent", ...signingEnv }, flags: { config: configPath, supergraph: supergraphPath, port: "0" } }));
+    router = createRouter(loadRouterConfig({ env: { NODE_ENV: "production", ADMIN_PORT: "0", LOG_LEVEL: "silent", ...signingEnv }, flags: { config: configPath, supergraph: supergraphPath, port: "0" } }));
     url = `${(await router.start()).url}/graphql`;
   });
   afterAll(() => router?.stop());

@@ -29,7 +29,7 @@ describe("production router on the same supergraph", () => {
   let url: string;
 
   beforeAll(async () => {
-    router = createRouter(loadRouterConfig({ env: { NODE_ENV: "production", LOG_LEVEL: "silent", ...signingEnv }, flags: { supergraph: supergraphPath, port: "0" } }));
+    router = createRouter(loadRouterConfig({ env: { NODE_ENV: "production", ADMIN_PORT: "0", LOG_LEVEL: "silent", ...signingEnv }, flags: { supergraph: supergraphPath, port: "0" } }));
     const running = await router.start();
     url = `${running.url}/graphql`;
   });

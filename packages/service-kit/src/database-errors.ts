@@ -38,3 +38,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     return typeof message === "string" && MESSAGES.test(message);
   });
 }
+
+/**
+ * SQLSTATEs of a value the database cannot store as text: 22021 (a byte sequence not valid in the
+ * encoding, such as a NUL byte) and 22P05 (a character it cannot translate). The client sent it.
+ */
+const INPUT_SQLSTATE = new Set(["22021", "22P05"]);
+const INPUT_MESSAGES = /invalid byte sequence for encoding|unsupported Unicode escape sequence|cannot be converted to text/i;
+
+/** The database refused a value the client sent (a NUL byte in a string): the client's mistake, not an outage. */
+export function isDatabaseInputError(error: unknown): boolean {
+  return causes(error).some((e) => {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && INPUT_SQLSTATE.has(code)) return true;
+    return typeof message === "string" && INPUT_MESSAGES.test(message);
+  });
+}

@@ -32,6 +32,16 @@ export const ErrorCode = {
   OPERATION_LIMIT_EXCEEDED: "OPERATION_LIMIT_EXCEEDED",
   /** The operation's estimated cost is above the router's maximum (extensions: estimatedCost, maxCost). */
   COST_LIMIT_EXCEEDED: "COST_LIMIT_EXCEEDED",
+  /** The document holds several operations and the request names none of them (operationName). */
+  OPERATION_NAME_REQUIRED: "OPERATION_NAME_REQUIRED",
+  /** The request's operationName names no operation of its document. */
+  OPERATION_NOT_FOUND: "OPERATION_NOT_FOUND",
+  /** An operation type this server does not serve (subscriptions, or a root type the schema lacks). */
+  OPERATION_TYPE_NOT_SUPPORTED: "OPERATION_TYPE_NOT_SUPPORTED",
+  /** An APQ request whose sha256Hash is not the hash of the query it carries. */
+  PERSISTED_QUERY_HASH_MISMATCH: "PERSISTED_QUERY_HASH_MISMATCH",
+  /** The client already has its most operations in flight and queued (HTTP 429 with Retry-After). */
+  CONCURRENCY_LIMITED: "CONCURRENCY_LIMITED",
   /** A subgraph answered the router with something that is not a GraphQL response (an HTML error page, say). */
   SUBGRAPH_INVALID_RESPONSE: "SUBGRAPH_INVALID_RESPONSE",
   /** A service called a subgraph for a root field its declared call path (service-calls.ts) does not include (HTTP 403). */

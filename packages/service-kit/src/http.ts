@@ -20,14 +20,30 @@ export interface Readiness {
   checks: Record<string, string>;
 }
 
+/** The HTTP exchange a GraphQL context is built for. */
+export interface GraphQLExchange {
+  res: ServerResponse;
+  /** Operations the request holds: a batch's length, else 1. */
+  operations: number;
+}
+
+/**
+ * What the API port serves besides /graphql. full: /health, /health/live, /health/ready with every
+ * check, and /metrics. probes: liveness and readiness with the status only, no check names and no
+ * /metrics (production's public port; the details are on an admin listener, createAdminHandler).
+ */
+export type OperationalRoutes = "full" | "probes";
+
 export interface GraphQLHttpOptions<Ctx extends BaseContext> {
   apollo: ApolloServer<Ctx>;
   /** `caller`: who signed the request, when verifyRequest is set. */
-  context: (req: IncomingMessage, requestId: string, caller?: string) => Promise<Ctx>;
+  context: (req: IncomingMessage, requestId: string, caller: string | undefined, exchange: GraphQLExchange) => Promise<Ctx>;
   logger: Logger;
   maxBodyBytes: number;
   readiness: () => Promise<Readiness>;
   metrics?: ServiceMetrics;
+  /** Default full. */
+  operationalRoutes?: OperationalRoutes;
   /** Level of the one line logged per GraphQL request (default info). */
   requestLogLevel?: "info" | "debug";
   /**
@@ -77,20 +93,30 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 export async function serveOperationalRoute(
   pathname: string,
   res: ServerResponse,
-  { readiness, metrics }: { readiness: () => Promise<Readiness>; metrics?: { registry: { contentType: string; metrics(): Promise<string> } } },
+  {
+    readiness,
+    metrics,
+    details = true,
+  }: {
+    readiness: () => Promise<Readiness>;
+    metrics?: { registry: { contentType: string; metrics(): Promise<string> } };
+    /** false: readiness answers its status only (no check names: they name subgraphs and breaker states). */
+    details?: boolean;
+  },
 ): Promise<string | null> {
   switch (pathname) {
     case "/health":
     case "/health/ready": {
       const report = await readiness().catch((error: Error) => ({ ready: false, checks: { error: error.message } }));
-      sendJson(res, report.ready ? 200 : 503, { status: report.ready ? "ready" : "unavailable", checks: report.checks });
+      const status = report.ready ? "ready" : "unavailable";
+      sendJson(res, report.ready ? 200 : 503, details ? { status, checks: report.checks } : { status });
       return "health";
     }
     case "/health/live":
       sendJson(res, 200, { status: "live" });
       return "health";
     case "/metrics":
-      if (!metrics) return null;
+      if (!metrics || !details) return null;
       res.setHeader("content-type", metrics.registry.contentType);
       res.end(await metrics.registry.metrics());
       return "metrics";
@@ -219,7 +245,7 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers: toHeaderMap(req), search, body },
         context: async () => {
-          const contextValue = await options.context(req, requestId, caller);
+          const contextValue = await options.context(req, requestId, caller, { res, operations: Array.isArray(body) ? body.length : 1 });
           // So the observation plugin finds the record without async-local storage.
           bindRecordToContext(contextValue, record);
           return contextValue;
@@ -241,7 +267,7 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
       await serveGraphQL(req, res, record, search);
       return "graphql";
     }
-    const operational = await serveOperationalRoute(pathname, res, { readiness: options.readiness, metrics });
+    const operational = await serveOperationalRoute(pathname, res, { readiness: options.readiness, metrics, details: options.operationalRoutes !== "probes" });
     if (operational) return operational;
     sendJson(res, 404, { errors: [{ message: `No route for ${pathname}`, extensions: { code: "NOT_FOUND" } }] });
     return "unknown";
@@ -276,6 +302,45 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
   };
 }
 
+/**
+ * The admin listener's routes: /metrics and health with every check, for operators and Prometheus
+ * on a port the public does not reach. Anything else is 404.
+ */
+export function createAdminHandler({ readiness, metrics }: { readiness: () => Promise<Readiness>; metrics?: ServiceMetrics }): RequestListener {
+  return (req, res) => {
+    const url = req.url ?? "/";
+    const pathname = url.includes("?") ? url.slice(0, url.indexOf("?")) : url;
+    serveOperationalRoute(pathname, res, { readiness, metrics })
+      .then((served) => {
+        if (!served) sendJson(res, 404, { errors: [{ message: `No route for ${pathname}`, extensions: { code: "NOT_FOUND" } }] });
+      })
+      .catch(() => {
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
+        else res.destroy();
+      });
+  };
+}
+
+/**
+ * Limits of the HTTP server on slow or idle clients. A client that has not sent its headers within
+ * headersTimeoutMs, or its whole request within requestTimeoutMs, is answered 408 and cut off; idle
+ * keep-alive sockets close after keepAliveTimeoutMs; connections past maxConnections are refused.
+ */
+export interface ConnectionLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  // Longer than the clients' idle timeout (load balancers: 60 s), so a pooled connection is never closed under a request.
+  keepAliveTimeoutMs: 65_000,
+  maxConnections: 10_000,
+};
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -284,12 +349,19 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function listen(handler: RequestListener, port: number, host: string): Promise<RunningServer> {
-  const server = http.createServer({ keepAliveTimeout: 65_000 });
+export async function listen(handler: RequestListener, port: number, host: string, limits: Partial<ConnectionLimits> = {}): Promise<RunningServer> {
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections } = { ...DEFAULT_CONNECTION_LIMITS, ...limits };
+  const server = http.createServer({
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    // Node looks for overdue headers and requests this often (30 s by default, which would let a
+    // slow client hold its socket for up to 30 s past headersTimeout).
+    connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(Math.min(headersTimeoutMs, requestTimeoutMs || headersTimeoutMs) / 2))),
+  });
+  server.maxConnections = maxConnections;
   const drain = drainOnClose(server, handler);
   server.on("request", drain.handler);
-  // Longer than the clients' idle timeout, so a pooled connection is never closed under a request.
-  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

@@ -90,6 +90,8 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
   const apollo = new ApolloServer<Ctx>({
     schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never }]),
     introspection: !config.production,
+    // No "Did you mean ...?" in validation errors in production (errorFormatter strips the rest).
+    hideSchemaDetailsFromClientErrors: config.production,
     // runSubgraphMain owns the signals; Apollo stopping itself too would race our shutdown.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !config.production,

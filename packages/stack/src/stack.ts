@@ -36,6 +36,11 @@ export interface StackOptions {
 
 export interface RunningStack {
   routerUrl: string;
+  /**
+   * The router's admin listener (/metrics, /health/ready with details) in production mode, where the
+   * public port serves neither; undefined in development, where routerUrl's port serves both.
+   */
+  routerAdminUrl?: string;
   /** The composed supergraph the router serves (routing URLs point at this stack's ports). */
   supergraphPath: string;
   subgraphUrls: Record<string, string>;
@@ -114,6 +119,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       }),
     );
     const routerPort = options.routerPort ?? (options.ports === "random" ? await freePort() : 4000);
+    // Production moves the router's /metrics to its admin listener (127.0.0.1, port 9464 unless ADMIN_PORT says otherwise).
+    const production = (options.env?.NODE_ENV ?? process.env.NODE_ENV) === "production";
+    const adminPort = production ? (options.ports === "random" ? await freePort() : Number(options.env?.ADMIN_PORT ?? process.env.ADMIN_PORT ?? 9464)) : undefined;
+    const adminEnv: NodeJS.ProcessEnv = adminPort === undefined ? {} : { ADMIN_PORT: String(adminPort) };
     const launchRouter = () =>
       startServiceProcess({
         name: "router",
@@ -121,7 +130,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         nodeFlags: routerNodeFlags(options.repoRoot),
         args: ["--supergraph", options.supergraphOut, "--port", String(routerPort), ...(options.routerArgs ?? [])],
         cwd: options.repoRoot,
-        env: { ...process.env, ...routerSigningEnv, ...options.env, ...authEnv("router") },
+        env: { ...process.env, ...routerSigningEnv, ...options.env, ...adminEnv, ...authEnv("router") },
         logs: options.logs,
       });
     launchers.set("router", launchRouter);
@@ -132,6 +141,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     }
     return {
       routerUrl: `http://localhost:${routerPort}/graphql`,
+      routerAdminUrl: adminPort === undefined ? undefined : `http://127.0.0.1:${adminPort}`,
       supergraphPath: options.supergraphOut,
       subgraphUrls,
       signingEnv: signing?.all ?? {},

@@ -10,6 +10,8 @@ import { createDemandControlStage } from "./demand-control/index.ts";
 import { createLimitsStage } from "./limits/index.ts";
 import type { PolicyStage } from "./stage.ts";
 import { createAuthorizationStage } from "./authorization/index.ts";
+import { createClientConcurrencyStage } from "./client-concurrency/index.ts";
+import { createClientErrorsStage } from "./client-errors.ts";
 import { createSubgraphSigningStage } from "./subgraph-signing.ts";
 
 export interface PolicyDeps {
@@ -26,12 +28,18 @@ export async function createPolicyStages(deps: PolicyDeps): Promise<PolicyStage[
   const { config, logger, metrics } = deps;
   const registry = metrics?.registry;
   const production = config.mode === "production";
-  // Registered here, in request order: cors, authentication, persisted operations, limits,
-  // demand control, rate limits, authorization, subgraph request signing, header rules.
+  if (production && (config.rateLimit.enabled || config.clientConcurrency.enabled) && config.rateLimit.trustedProxies.length === 0) {
+    logger.warn("rate limits and clientConcurrency count anonymous clients by socket address: behind a load balancer or proxy, list it in rateLimit.trustedProxies");
+  }
+  // Registered here, in request order: cors, authentication, client concurrency (needs the caller),
+  // persisted operations, client errors, limits, demand control, rate limits, authorization,
+  // subgraph request signing, header rules.
   const stages: (PolicyStage | undefined)[] = [
     createCorsStage(config.cors, production),
     createAuthenticationStage({ settings: config.authentication, logger }),
+    createClientConcurrencyStage({ config: config.clientConcurrency, identity: config.rateLimit, registry }),
     await createPersistedOperationsStage({ config: config.persistedOperations, logger, registry }),
+    createClientErrorsStage(),
     createLimitsStage({ config: config.limits, registry }),
     createDemandControlStage({ config: config.demandControl, logger, registry }),
     createRateLimitStage({ config: config.rateLimit, logger, registry }),

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { ParseOptions } from "graphql";
+import type { GraphQLExchange } from "@store/service-kit";
 import type { Claims, RouterContext } from "../context.ts";
 
 /**
@@ -14,8 +15,11 @@ export interface PolicyStage {
    * preflight, a 401) returns true and ends it there, before any subgraph is called.
    */
   http?(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<boolean> | boolean;
-  /** Fills in the per-request context: claims from the token, client identity. May throw a GraphQLError with an HTTP status. */
-  context?(req: IncomingMessage, context: RouterContext): Promise<void> | void;
+  /**
+   * Fills in the per-request context: claims from the token, client identity. May throw a GraphQLError
+   * with an HTTP status. `exchange`: the response (to act when it is finished) and the request's operation count.
+   */
+  context?(req: IncomingMessage, context: RouterContext, exchange?: GraphQLExchange): Promise<void> | void;
   /**
    * Sees each supergraph SDL before the gateway loads it (at start and on every registry swap) and
    * returns the SDL to load. Throwing refuses that supergraph: the router does not start, or keeps

@@ -31,7 +31,8 @@ const ruleKey = /^[_A-Za-z][_0-9A-Za-z]*(\.[_A-Za-z][_0-9A-Za-z]*)?$/;
  */
 export const rateLimitConfigSchema = z
   .object({
-    enabled: z.boolean().default(false),
+    /** Default: on in production, off in development (env ROUTER_RATE_LIMIT). */
+    enabled: z.boolean().optional(),
     /** memory: each router counts alone; redis: replicas share one budget (env RATE_LIMIT_REDIS_URL). */
     backend: z.enum(["memory", "redis"]).default("memory"),
     /** The budget of every identity, unless its kind or the operation has its own. */
@@ -90,13 +91,17 @@ export const rateLimitConfigSchema = z
 
 export type RateLimitSection = z.output<typeof rateLimitConfigSchema>;
 
-/** The section after loadRouterConfig: the Redis URL read from the environment. */
-export type RateLimitConfig = RateLimitSection & { redisUrl?: string };
+/** The section after loadRouterConfig: on or off decided by the mode, the Redis URL read from the environment. */
+export type RateLimitConfig = Omit<RateLimitSection, "enabled"> & { enabled: boolean; redisUrl?: string };
 
 export const RATE_LIMIT_REDIS_URL_ENV = "RATE_LIMIT_REDIS_URL";
 
-/** Reads the backend's secret from the environment; returns the problem when it is required but unset. */
-export function resolveRateLimitSecrets(section: RateLimitSection, env: NodeJS.ProcessEnv): { config: RateLimitConfig; problem?: string } {
+/**
+ * On by default in production; reads the backend's secret from the environment; returns the problem
+ * when it is required but unset.
+ */
+export function resolveRateLimitSecrets(fields: RateLimitSection, env: NodeJS.ProcessEnv, production: boolean): { config: RateLimitConfig; problem?: string } {
+  const section = { ...fields, enabled: fields.enabled ?? production };
   if (!section.enabled || section.backend !== "redis") return { config: section };
   const redisUrl = env[RATE_LIMIT_REDIS_URL_ENV];
   if (!redisUrl) return { config: section, problem: `rateLimit.backend: "redis" needs the Redis URL in env ${RATE_LIMIT_REDIS_URL_ENV} (never in the config file)` };
