@@ -20,5 +20,5 @@ export interface OrdersContext {
 }
 
 export function createContext(prisma: OrdersPrisma, request: RequestInfo, upstreams: OrdersUpstreams): OrdersContext {
-  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), upstreams, viewer: request.viewer, viewerId: request.viewer?.id ?? null };
+  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma, request.viewer), upstreams, viewer: request.viewer, viewerId: request.viewer?.id ?? null };
 }
