@@ -45,8 +45,9 @@ export interface SeedReview {
 }
 export interface SeedOrderLine { productId: string; quantity: number; unitPriceCents: number }
 export interface SeedTrackingEvent { status: string; location: string; description: string; occurredAt: Date }
+/** No tracking number: the orders service draws a random one (a number derived from the seed could be guessed). */
 export interface SeedShipment {
-  trackingNumber: string; carrier: string; status: string; events: SeedTrackingEvent[];
+  carrier: string; status: string; events: SeedTrackingEvent[];
 }
 export interface SeedOrder {
   id: string; userId: string; status: string; currency: string; createdAt: Date;
@@ -170,7 +171,6 @@ function generateOrders(random: Random, count: number, products: SeedProduct[], 
       createdAt,
       lines,
       shipment: {
-        trackingNumber: `TRK${pad(100000 + i * 7919 % 900000, 6)}${pad(i + 1, 5)}`,
         carrier: random.pick(CARRIERS),
         status: shipmentStatus,
         events,

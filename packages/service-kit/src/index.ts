@@ -1,3 +1,4 @@
+export * from "./access.ts";
 export * from "./batching.ts";
 export * from "./call-policy-plugin.ts";
 export * from "./claims-signing.ts";

@@ -13,8 +13,13 @@ export interface AccountsContext {
   viewerId: string | null;
   /** Signs login tokens (one per process). */
   tokens: TokenIssuer;
+  /**
+   * Users who proved their password in this request (login): the session it returns may show their
+   * private fields although the request itself is anonymous.
+   */
+  signedInUserIds: Set<string>;
 }
 
 export function createContext(prisma: AccountsPrisma, request: RequestInfo, tokens: TokenIssuer): AccountsContext {
-  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), viewer: request.viewer, viewerId: request.viewer?.id ?? null, tokens };
+  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), viewer: request.viewer, viewerId: request.viewer?.id ?? null, tokens, signedInUserIds: new Set() };
 }

@@ -23,5 +23,14 @@ export interface OrdersContext {
 }
 
 export function createContext(prisma: OrdersPrisma, request: RequestInfo, upstreams: OrdersUpstreams): OrdersContext {
-  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), upstreams, viewer: request.viewer, viewerId: request.viewer?.id ?? null, claims: forwardableClaims(request.headers), logger: request.logger };
+  return {
+    requestId: request.requestId,
+    prisma,
+    loaders: createLoaders(prisma, request.viewer),
+    upstreams,
+    viewer: request.viewer,
+    viewerId: request.viewer?.id ?? null,
+    claims: forwardableClaims(request.headers),
+    logger: request.logger,
+  };
 }

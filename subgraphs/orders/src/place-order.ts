@@ -4,6 +4,7 @@ import { createOrder, isUniqueViolation, orderByIdempotencyKey, type Order } fro
 import type { OrdersPrisma } from "./data/prisma.ts";
 import { normalizePlaceOrder, type PlaceOrderInput, type PlaceOrderRequest } from "./order-input.ts";
 import { priceOrder } from "./pricing.ts";
+import { newTrackingNumber } from "./tracking-numbers.ts";
 
 /**
  * placeOrder, the one write path of orders:
@@ -80,7 +81,7 @@ export async function placeOrder(deps: PlaceOrderDeps, userId: string, input: Pl
       lines: priced.lines,
       shipment: {
         id: shipmentId,
-        trackingNumber: `TRK${randomBytes(8).toString("hex").toUpperCase()}`,
+        trackingNumber: newTrackingNumber(),
         carrier: CARRIERS[randomBytes(1)[0]! % CARRIERS.length]!,
         status: "LABEL_CREATED",
         firstEvent: { status: "LABEL_CREATED", description: "Shipping label created", location: "Fulfilment centre", occurredAt: now },

@@ -2,6 +2,7 @@ import { generateStore, seedSizesFromEnv } from "@store/seed-data";
 import type { OrdersPrisma } from "./data/prisma.ts";
 import type { OrderStatus } from "./data/orders.ts";
 import { priceOrder } from "./pricing.ts";
+import { newTrackingNumber } from "./tracking-numbers.ts";
 
 const CHUNK = 1000;
 
@@ -11,7 +12,8 @@ async function inChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>): 
 
 /**
  * Loads the store's orders (with lines, shipments and tracking events) when the database has none.
- * Totals come from this service's pricing rules. All in one transaction: a half-seeded database
+ * Totals come from this service's pricing rules; tracking numbers are random (everything else follows
+ * the seed). All in one transaction: a half-seeded database
  * would never be seeded again.
  */
 export async function seedOrders(prisma: OrdersPrisma): Promise<boolean> {
@@ -31,7 +33,7 @@ export async function seedOrders(prisma: OrdersPrisma): Promise<boolean> {
   const shipmentRows = orders.map((order) => ({
     id: shipmentId(order.id),
     orderId: order.id,
-    trackingNumber: order.shipment.trackingNumber,
+    trackingNumber: newTrackingNumber(), // random, not part of the deterministic seed: see tracking-numbers.ts
     carrier: order.shipment.carrier,
     status: order.shipment.status,
   }));

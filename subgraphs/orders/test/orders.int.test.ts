@@ -19,6 +19,10 @@ const USER_ORDERS = `query ($r: [_Any!]!, $first: Int, $after: String) {
 }`;
 
 const userRef = (id: string) => ({ __typename: "User", id });
+/** The claims of a staff member (admin role), who may read every user's orders. */
+const asStaff = viewerHeaders("usr_0001", { roles: ["admin"] });
+/** The seeded shipment of an order as stored: its tracking number is random, not part of the seed data. */
+const storedShipment = (orderId: string) => server.prisma.shipment.findUniqueOrThrow({ where: { orderId } });
 
 async function dbStatements(work: () => Promise<unknown>): Promise<number> {
   await queryEventsSettled();
@@ -49,6 +53,12 @@ describe("orders subgraph: queries", () => {
     expect(await server.prisma.trackingEvent.count()).toBe(store.orders.reduce((n, o) => n + o.shipment.events.length, 0));
   });
 
+  it("gives every seeded shipment its own random tracking number", async () => {
+    const numbers = (await server.prisma.shipment.findMany({ select: { trackingNumber: true } })).map((s) => s.trackingNumber);
+    expect(new Set(numbers).size).toBe(store.orders.length);
+    for (const number of numbers) expect(number).toMatch(/^TRK[0-9A-F]{20}$/);
+  });
+
   it("pages through a user's orders newest first, with a total", async () => {
     const userId = "usr_0001";
     const expected = store.orders
@@ -61,7 +71,7 @@ describe("orders subgraph: queries", () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const { body }: { body: { data?: any; errors?: unknown } } = await postGraphQL(url, USER_ORDERS, { r: [userRef(userId)], first: 3, after });
+      const { body }: { body: { data?: any; errors?: unknown } } = await postGraphQL(url, USER_ORDERS, { r: [userRef(userId)], first: 3, after }, viewerHeaders(userId));
       expect(body.errors).toBeUndefined();
       const orders: { totalCount: number; edges: Array<{ cursor: string; node: { id: string } }>; pageInfo: any } = body.data._entities[0].orders;
       expect(orders.totalCount).toBe(expected.length);
@@ -78,7 +88,7 @@ describe("orders subgraph: queries", () => {
 
   it("gives each user only their own orders when many users are asked at once", async () => {
     const ids = ["usr_0003", "usr_9999", "usr_0002"];
-    const { body } = await postGraphQL(url, USER_ORDERS, { r: ids.map(userRef), first: 2 });
+    const { body } = await postGraphQL(url, USER_ORDERS, { r: ids.map(userRef), first: 2 }, asStaff);
     expect(body.errors).toBeUndefined();
     const [u3, unknown, u2] = body.data._entities;
     expect(u3.id).toBe("usr_0003");
@@ -96,7 +106,7 @@ describe("orders subgraph: queries", () => {
   it("rejects a forged cursor and an oversized page with BAD_USER_INPUT", async () => {
     const forged = Buffer.from(JSON.stringify(["yesterday", "ord_00001"])).toString("base64url");
     for (const variables of [{ after: "not-a-cursor" }, { after: forged }, { first: 51 }, { first: -1 }]) {
-      const { body } = await postGraphQL(url, USER_ORDERS, { r: [userRef("usr_0001")], ...variables });
+      const { body } = await postGraphQL(url, USER_ORDERS, { r: [userRef("usr_0001")], ...variables }, viewerHeaders("usr_0001"));
       expect(body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     }
   });
@@ -122,7 +132,8 @@ describe("orders subgraph: queries", () => {
     expect(order.shipping.cents).toBe(subtotal >= 5000 ? 0 : 499);
     expect(order.total.cents).toBe(order.subtotal.cents + order.shipping.cents);
     expect(order.total.formatted).toBe(`$${(order.total.cents / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}`);
-    expect(order.shipment).toEqual({ trackingNumber: seed.shipment.trackingNumber, carrier: seed.shipment.carrier, status: seed.shipment.status, order: { id: seed.id } });
+    const { trackingNumber } = await storedShipment(seed.id);
+    expect(order.shipment).toEqual({ trackingNumber, carrier: seed.shipment.carrier, status: seed.shipment.status, order: { id: seed.id } });
   });
 
   it("has total = subtotal + shipping on every order of a page", async () => {
@@ -131,6 +142,7 @@ describe("orders subgraph: queries", () => {
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { orders(first: 50) { edges { node {
         lines { lineTotal { cents } } subtotal { cents } shipping { cents } total { cents } } } } } } }`,
       { r: ["usr_0004", "usr_0005", "usr_0006"].map(userRef) },
+      asStaff,
     );
     expect(body.errors).toBeUndefined();
     const nodes = body.data._entities.flatMap((u: any) => u.orders.edges.map((e: any) => e.node));
@@ -152,26 +164,27 @@ describe("orders subgraph: queries", () => {
     expect(anonymous.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
-  it("returns null for an unknown order id and resolves Order references in order", async () => {
+  it("returns null for an unknown order id and resolves Order references in order (for staff)", async () => {
     const { body } = await postGraphQL(url, `{ order(id: "ord_99999") { id } }`, {}, viewerHeaders("usr_0001"));
     expect(body.errors).toBeUndefined();
     expect(body.data.order).toBeNull();
     const refs = await postGraphQL(url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id } } }`, {
       r: [{ __typename: "Order", id: "ord_00002" }, { __typename: "Order", id: "ord_nope" }, { __typename: "Order", id: "ord_00001" }],
-    });
+    }, asStaff);
     expect(refs.body.data._entities.map((o: { id: string } | null) => o?.id ?? null)).toEqual(["ord_00002", null, "ord_00001"]);
   });
 
-  it("tracks a shipment with its events in time order", async () => {
+  it("tracks a shipment with its events in time order, for anyone holding the number", async () => {
     const seed = store.orders.find((o) => o.shipment.events.length >= 4)!;
+    const { trackingNumber } = await storedShipment(seed.id);
     const { body } = await postGraphQL(
       url,
-      `query ($n: String!) { trackShipment(trackingNumber: $n) { trackingNumber carrier status order { id } events { status description location occurredAt } } }`,
-      { n: seed.shipment.trackingNumber },
+      `query ($n: String!) { trackShipment(trackingNumber: $n) { trackingNumber carrier status events { status description location occurredAt } } }`,
+      { n: trackingNumber },
     );
     expect(body.errors).toBeUndefined();
     const shipment = body.data.trackShipment;
-    expect(shipment).toMatchObject({ trackingNumber: seed.shipment.trackingNumber, status: seed.shipment.status, order: { id: seed.id } });
+    expect(shipment).toMatchObject({ trackingNumber, carrier: seed.shipment.carrier, status: seed.shipment.status });
     expect(shipment.events).toEqual(seed.shipment.events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })));
     const times = shipment.events.map((e: { occurredAt: string }) => Date.parse(e.occurredAt));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
@@ -190,7 +203,7 @@ describe("orders subgraph: queries", () => {
     const statementsFor = (count: number) =>
       dbStatements(async () => {
         const r = Array.from({ length: count }, (_, i) => userRef(`usr_${String(i + 1).padStart(4, "0")}`));
-        const { body } = await postGraphQL(url, query, { r });
+        const { body } = await postGraphQL(url, query, { r }, asStaff);
         expect(body.errors).toBeUndefined();
         expect(body.data._entities).toHaveLength(count);
         const orders = body.data._entities.flatMap((u: any) => u.orders.edges);

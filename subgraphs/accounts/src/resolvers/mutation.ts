@@ -21,6 +21,7 @@ export const Mutation = {
       throw codedError(ErrorCode.UNAUTHENTICATED, WRONG_CREDENTIALS);
     }
     ctx.loaders.userById.prime(user.id, user);
+    ctx.signedInUserIds.add(user.id);
     const { token, expiresAt } = await ctx.tokens.issue(user);
     return { token, expiresAt: expiresAt.toISOString(), user };
   },

@@ -2,8 +2,8 @@ import { Mutation } from "./mutation.ts";
 import { Order } from "./order.ts";
 import { OrderLine } from "./order-line.ts";
 import { Query } from "./query.ts";
-import { Shipment } from "./shipment.ts";
+import { Shipment, ShipmentTracking } from "./shipment.ts";
 import { TrackingEvent } from "./tracking-event.ts";
 import { User } from "./user.ts";
 
-export const resolvers = { Query, Mutation, Order, OrderLine, Shipment, TrackingEvent, User };
+export const resolvers = { Query, Mutation, Order, OrderLine, Shipment, ShipmentTracking, TrackingEvent, User };

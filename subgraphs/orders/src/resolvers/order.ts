@@ -4,7 +4,8 @@ import type { Order as OrderRow } from "../data/orders.ts";
 import type { OrderLineParent } from "./order-line.ts";
 
 export const Order = {
-  __resolveReference: (reference: { id: string }, ctx: OrdersContext) => ctx.loaders.orderById.load(reference.id),
+  // A reference to an order the viewer may not read resolves to null, as an unknown id does.
+  __resolveReference: (reference: { id: string }, ctx: OrdersContext) => ctx.loaders.readableOrderById.load(reference.id),
   createdAt: (order: OrderRow) => order.createdAt.toISOString(),
   user: (order: OrderRow) => ({ __typename: "User", id: order.userId }),
   lines: async (order: OrderRow, _: unknown, ctx: OrdersContext): Promise<OrderLineParent[]> => {

@@ -1,4 +1,4 @@
-import { badUserInput, pageRequest, toConnection } from "@store/service-kit";
+import { badUserInput, mayReadPrivateDataOf, pageRequest, privateFieldDenied, toConnection } from "@store/service-kit";
 import type { OrdersContext } from "../context.ts";
 import { orderSortValues } from "../data/orders.ts";
 
@@ -11,7 +11,13 @@ interface UserRef {
 
 export const User = {
   __resolveReference: (reference: UserRef): UserRef => ({ id: reference.id }),
+  /**
+   * The user themself or staff only, checked here as well as by the router's directives (null with
+   * FORBIDDEN, or UNAUTHENTICATED when anonymous); the loaders would return null all the same.
+   */
   orders: async (user: UserRef, args: { first?: number | null; after?: string | null }, ctx: OrdersContext) => {
+    const denied = () => privateFieldDenied(ctx.viewer, "User.orders");
+    if (!mayReadPrivateDataOf(ctx.viewer, user.id)) throw denied();
     const page = pageRequest(args, { arity: 2, defaultSize: 10, maxSize: 50 });
     if (page.after) {
       const [createdAt, id] = page.after;
@@ -20,6 +26,12 @@ export const User = {
       }
     }
     const rows = await ctx.loaders.ordersByUserId(page).load(user.id);
-    return { ...toConnection(rows, page, orderSortValues), totalCount: () => ctx.loaders.orderCountByUserId.load(user.id) };
+    if (!rows) throw denied();
+    const totalCount = async () => {
+      const count = await ctx.loaders.orderCountByUserId.load(user.id);
+      if (count === null) throw denied();
+      return count;
+    };
+    return { ...toConnection(rows, page, orderSortValues), totalCount };
   },
 };
