@@ -2,6 +2,7 @@
  * How the router serves the explorer: off in production unless enabled, the built files with the
  * right types and caching, nothing outside them, and the landing page choice.
  */
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -27,7 +28,7 @@ afterAll(async () => {
 /** Starts a router in-process on a free loopback port; subgraphs are not needed to serve pages. */
 async function startRouter(env: NodeJS.ProcessEnv): Promise<string> {
   // Production signs subgraph requests and needs a secret to start; no subgraph is called here.
-  const signing = { SUBGRAPH_SECRET_PRODUCTS: "test-signing-secret-for-products-0123456789" };
+  const signing = { SUBGRAPH_SECRET_PRODUCTS: "test-signing-secret-for-products-0123456789", ROUTER_CLAIMS_PRIVATE_KEY: generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64") };
   const router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", HOST: "127.0.0.1", ADMIN_PORT: "0", ...signing, ...env }, flags: { supergraph: supergraphPath, port: "0" } }));
   routers.push(router);
   const running = await router.start();

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +14,7 @@ const file = (name: string, text: string) => {
 };
 
 /** Production signs subgraph requests, so it needs a signing secret to start. */
-const SIGNING = { SUBGRAPH_SECRET_PRODUCTS: "test-signing-secret-for-products-0123456789" };
+const SIGNING = { SUBGRAPH_SECRET_PRODUCTS: "test-signing-secret-for-products-0123456789", ROUTER_CLAIMS_PRIVATE_KEY: generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64") };
 
 
 describe("router config", () => {
