@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { TEST_TOKENS, startTestRegistry, type TestRegistry } from "@store/registry/testing";
+import { freePort, startServiceProcess, waitUntilReady, type ServiceProcess } from "@store/stack";
 import { loadRouterConfig } from "../../router/src/config.ts";
 import { createRouter, type Router } from "../../router/src/router.ts";
 import { bearer, mintToken } from "../support/auth.ts";
@@ -13,7 +14,9 @@ import { TEST_JWT_SECRET, repoRoot } from "../support/test-stack.ts";
  * Usage reaches the registry only for callers the router can identify, through real HTTP all the
  * way: the stack's subgraphs, a router on a fresh registry, the registry's check. 300 anonymous
  * operations with made-up names, and a made-up client name, must not make a field "used"; a trusted
- * document, a verified token's client and a registered client name do.
+ * document, a verified token's client and a registered client name do. Products runs as a process
+ * of its own here, so the 300 made-up names do not fill the operation labels of the shared stack's
+ * products (which its metrics test reads).
  */
 
 const subgraphUrls = inject("subgraphUrls");
@@ -25,6 +28,7 @@ const productsSdl = readFileSync(path.join(repoRoot, "subgraphs", "products", "s
 let registry: TestRegistry;
 let router: Router;
 let routerUrl: string;
+let products: ServiceProcess;
 
 /** The products schema without these fields (`Type.field`), each with its one-line description. */
 function productsWithout(coordinates: string[]): string {
@@ -40,8 +44,23 @@ function productsWithout(coordinates: string[]): string {
   return sdl;
 }
 
+/** A seeded products subgraph on a throwaway database, signed like the stack's. */
+async function startOwnProducts(): Promise<string> {
+  const port = await freePort();
+  products = startServiceProcess({
+    name: "products",
+    entry: path.join(repoRoot, "subgraphs", "products", "src", "main.ts"),
+    cwd: repoRoot,
+    env: { ...process.env, ...signingEnv, LOG_LEVEL: "warn", PORT: String(port), PRODUCTS_DATABASE_URL: "memory://", MIGRATE_ON_START: "true", SEED_ON_START: "true" },
+    logs: { kind: "directory", dir: path.join(repoRoot, "test-results", "logs") },
+  });
+  await waitUntilReady(`http://127.0.0.1:${port}/health/ready`, products, 120_000);
+  return `http://127.0.0.1:${port}/graphql`;
+}
+
 beforeAll(async () => {
   registry = await startTestRegistry();
+  const productsUrl = await startOwnProducts();
   const dir = mkdtempSync(path.join(os.tmpdir(), "registry-usage-e2e-"));
   const config = path.join(dir, "router.json");
   writeFileSync(
@@ -51,7 +70,7 @@ beforeAll(async () => {
       persistedOperations: { mode: "log", manifest: manifestPath },
     }),
   );
-  const urls = Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]));
+  const urls = Object.fromEntries(Object.entries({ ...subgraphUrls, products: productsUrl }).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]));
   router = createRouter(
     loadRouterConfig({
       env: { LOG_LEVEL: "silent", NODE_ENV: "development", ROUTER_REGISTRY_TOKEN: TEST_TOKENS.router, AUTH_JWT_SECRET: TEST_JWT_SECRET, ...urls, ...signingEnv },
@@ -65,6 +84,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await router?.stop();
   await registry?.stop();
+  await products?.stop();
 });
 
 type Affected = Record<string, Array<{ operationName: string; clientName: string }>>;
