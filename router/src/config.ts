@@ -2,51 +2,21 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { DEMO_PASSWORD, DEMO_USERNAME } from "@store/seed-data";
-import { ConfigError, DEFAULT_CONNECTION_LIMITS, logLevelSchema } from "@store/service-kit";
-import { authenticationConfigSchema, resolveAuthentication, type AuthenticationSettings } from "./policy/authentication/config.ts";
-import { corsSchema } from "./policy/cors.ts";
-import { csrfSchema } from "./policy/csrf.ts";
-import { headersSchema } from "./policy/header-rules.ts";
-import { loadSigningSecrets, subgraphSigningSchema, type SubgraphSigningConfig } from "./policy/subgraph-signing.ts";
-import { persistedOperationsConfigSchema, resolvePersistedOperations } from "./policy/persisted-operations/config.ts";
-import { rateLimitConfigSchema, resolveRateLimitSecrets, type RateLimitConfig } from "./policy/rate-limit/config.ts";
-import { authorizationConfigSchema } from "./policy/authorization/config.ts";
-import { demandControlConfigSchema } from "./policy/demand-control/config.ts";
-import { limitsConfigSchema } from "./policy/limits/config.ts";
-import { clientConcurrencyConfigSchema, type ClientConcurrencyConfig } from "./policy/client-concurrency/config.ts";
+import { ConfigError, DEFAULT_CONNECTION_LIMITS, envCoercers, logLevelSchema } from "@store/service-kit";
+import type { AnyFeature, EnvBindings, FeatureSettings } from "./features/feature.ts";
+import { FEATURES } from "./features/index.ts";
+import { circuitBreakerFields, retryFields } from "./features/traffic/config.ts";
 
 /**
  * The router's configuration: defaults < config file (YAML) < environment < command-line flags.
+ * Its schema is the router's own core sections and one section per feature (features/index.ts).
  * Unknown keys are rejected so that a typo never silently does nothing.
  */
-/** Retries of failed subgraph fetches: queries only (never mutations), transient failures only. */
-const retryFields = {
-  /** Attempts in all, the first one included (1: no retry). */
-  maxAttempts: z.number().int().min(1).max(10),
-  /** Cap of the first backoff in milliseconds; it doubles per retry, and the delay is random below it (full jitter). */
-  initialDelayMs: z.number().int().nonnegative(),
-  /** Largest backoff in milliseconds. */
-  maxDelayMs: z.number().int().nonnegative(),
-};
-
-/** A circuit breaker per subgraph: fail fast while it is down, one probe per `openMs`. */
-const circuitBreakerFields = {
-  enabled: z.boolean(),
-  /** Opens after this many failed fetches in a row. */
-  consecutiveFailures: z.number().int().positive(),
-  /** ...or when more than this share (between 0 and 1) of the last `failureRateWindow` fetches failed. */
-  failureRate: z.number().gt(0).lt(1),
-  failureRateWindow: z.number().int().positive(),
-  /** Milliseconds the circuit stays open before one probe fetch is let through. */
-  openMs: z.number().int().positive(),
-};
-
 const subgraphOverride = z
   .object({
-    /** Replaces the routing URL the supergraph names for this subgraph. */
+    /** Replaces the routing URL the supergraph names for this subgraph (env SUBGRAPH_<NAME>_URL). */
     url: z.string().url().optional(),
-    /** Milliseconds a fetch to this subgraph may take, retries included, before it fails. */
+    /** Milliseconds a fetch to this subgraph may take, retries included, before it fails (default traffic.subgraphTimeoutMs). */
     timeoutMs: z.number().int().positive().optional(),
     /** Overrides traffic.retry for this subgraph, key by key. */
     retry: z.object(retryFields).partial().strict().optional(),
@@ -55,7 +25,7 @@ const subgraphOverride = z
   })
   .strict();
 
-export const routerConfigSchema = z
+const coreSchema = z
   .object({
     /** development: Sandbox landing page and introspection on; production: both off, errors masked. */
     mode: z.enum(["development", "production"]).default("development"),
@@ -140,44 +110,13 @@ export const routerConfigSchema = z
         enabled: z.boolean().optional(),
         /**
          * Credentials the "Use demo user" button signs in with, once the graph has a login mutation
-         * (development only). Default in development: the store's seeded demo customer.
+         * (development only; env ROUTER_EXPLORER_DEMO_USERNAME and ROUTER_EXPLORER_DEMO_PASSWORD). Default: none.
          */
         demoUser: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict().optional(),
       })
       .strict()
       .prefault({}),
-    traffic: z
-      .object({
-        /** Milliseconds one subgraph fetch may take, retries included. */
-        subgraphTimeoutMs: z.number().int().positive().default(10_000),
-        /** Keep-alive connections kept open to each subgraph. */
-        maxConnectionsPerSubgraph: z.number().int().positive().default(128),
-        /** Identical queries in flight at the same time (same operation, variables, caller and forwarded headers) share one execution. */
-        mergeIdenticalQueries: z.boolean().default(false),
-        retry: z
-          .object({
-            maxAttempts: retryFields.maxAttempts.default(3),
-            initialDelayMs: retryFields.initialDelayMs.default(50),
-            maxDelayMs: retryFields.maxDelayMs.default(500),
-          })
-          .strict()
-          .prefault({}),
-        circuitBreaker: z
-          .object({
-            enabled: circuitBreakerFields.enabled.default(true),
-            consecutiveFailures: circuitBreakerFields.consecutiveFailures.default(5),
-            failureRate: circuitBreakerFields.failureRate.default(0.5),
-            failureRateWindow: circuitBreakerFields.failureRateWindow.default(20),
-            openMs: circuitBreakerFields.openMs.default(2_000),
-          })
-          .strict()
-          .prefault({}),
-      })
-      .strict()
-      .prefault({}),
     subgraphs: z.record(z.string(), subgraphOverride).default({}),
-    /** @authenticated, @requiresScopes and @policy enforced before any subgraph is called. */
-    authorization: authorizationConfigSchema,
     /** OpenTelemetry traces over OTLP/HTTP; off while `endpoint` is unset. */
     tracing: z
       .object({
@@ -190,43 +129,59 @@ export const routerConfigSchema = z
       })
       .strict()
       .prefault({}),
-    authentication: authenticationConfigSchema,
-    persistedOperations: persistedOperationsConfigSchema,
-    rateLimit: rateLimitConfigSchema,
-    cors: corsSchema,
-    csrf: csrfSchema,
-    subgraphSigning: subgraphSigningSchema,
-    headers: headersSchema,
-    limits: limitsConfigSchema,
-    demandControl: demandControlConfigSchema,
-    clientConcurrency: clientConcurrencyConfigSchema,
   })
+  .strict();
+
+/** Env variables of the core sections, each bound to its field (the features declare their own). */
+const CORE_ENV: EnvBindings = {
+  NODE_ENV: { path: "mode", coerce: (raw) => (raw === "production" ? "production" : "development") },
+  LOG_LEVEL: { path: "logLevel" },
+  HOST: { path: "server.host" },
+  PORT: { path: "server.port", coerce: envCoercers.integer },
+  ADMIN_HOST: { path: "admin.host" },
+  ADMIN_PORT: { path: "admin.port", coerce: envCoercers.integer },
+  SUPERGRAPH_PATH: { path: "supergraph.path" },
+  SUPERGRAPH_REGISTRY_URL: { path: "supergraph.registry.url" },
+  ROUTER_INTROSPECTION: { path: "introspection", coerce: envCoercers.boolean },
+  ROUTER_EXPLORER: { path: "explorer.enabled", coerce: envCoercers.boolean },
+  ROUTER_EXPLORER_DEMO_USERNAME: { path: "explorer.demoUser.username" },
+  ROUTER_EXPLORER_DEMO_PASSWORD: { path: "explorer.demoUser.password" },
+  ROUTER_LANDING_PAGE: { path: "landingPage", coerce: envCoercers.boolean },
+  // The standard OpenTelemetry variables, so one setting reaches the router and every subgraph.
+  OTEL_EXPORTER_OTLP_ENDPOINT: { path: "tracing.endpoint" },
+  OTEL_TRACES_SAMPLER_ARG: { path: "tracing.sampleRatio", coerce: envCoercers.decimal },
+  OTEL_BSP_SCHEDULE_DELAY: { path: "tracing.scheduleDelayMs", coerce: envCoercers.integer },
+};
+
+/** SUBGRAPH_<NAME>_URL: the routing URL of subgraph <name>. */
+const SUBGRAPH_URL_VARIABLE = /^SUBGRAPH_([A-Z0-9_]+)_URL$/;
+
+export const routerConfigSchema = coreSchema
+  .extend(Object.fromEntries(FEATURES.flatMap((feature) => (feature.section ? [[feature.name, feature.section]] : []))))
   .strict();
 
 export type LandingPage = "sandbox" | "explorer" | false;
 
-type RegistrySourceFields = NonNullable<z.output<typeof routerConfigSchema>["supergraph"]["registry"]>;
+type CoreFields = z.output<typeof coreSchema>;
+
+type RegistrySourceFields = NonNullable<CoreFields["supergraph"]["registry"]>;
 
 /** The registry as supergraph source; the token comes from env ROUTER_REGISTRY_TOKEN only. */
 export type RegistrySourceConfig = RegistrySourceFields & { token: string };
 
 export type SupergraphSourceConfig = { path: string; registry?: undefined } | { path?: undefined; registry: RegistrySourceConfig };
 
-type Fields = z.output<typeof routerConfigSchema>;
-
-export type RouterConfig = Omit<Fields, "server" | "admin" | "landingPage" | "explorer" | "supergraph" | "rateLimit" | "clientConcurrency" | "subgraphSigning" | "authentication"> & {
-  server: Fields["server"] & { host: string };
-  admin: Fields["admin"] & { enabled: boolean };
-  rateLimit: RateLimitConfig;
-  clientConcurrency: ClientConcurrencyConfig;
-  /** With the HS256 secret from env AUTH_JWT_SECRET and the JWKS file read. */
-  authentication: AuthenticationSettings;
+/** The router's own sections, resolved: what every feature may read. */
+export type CoreConfig = Omit<CoreFields, "server" | "admin" | "landingPage" | "explorer" | "supergraph"> & {
+  server: CoreFields["server"] & { host: string };
+  admin: CoreFields["admin"] & { enabled: boolean };
   supergraph: SupergraphSourceConfig;
-  subgraphSigning: SubgraphSigningConfig;
   introspection: boolean;
   landingPage: LandingPage;
-  explorer: Omit<z.output<typeof routerConfigSchema>["explorer"], "enabled"> & { enabled: boolean };
+  explorer: Omit<CoreFields["explorer"], "enabled"> & { enabled: boolean };
 };
+
+export type RouterConfig = CoreConfig & FeatureSettings<typeof FEATURES>;
 
 export interface RouterConfigSources {
   /** Parsed command-line flags. */
@@ -245,18 +200,11 @@ function setPath(target: Json, dotted: string, value: unknown): void {
   node[keys[keys.length - 1]!] = value;
 }
 
-/** Env and flags arrive as strings; numbers are converted here so the schema can report bad ones. */
-function numeric(raw: string): number | string {
-  return /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
-}
-
-function decimal(raw: string): number | string {
-  return /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw;
-}
-
-function booleanish(raw: string): boolean | string {
-  return raw === "true" || raw === "1" ? true : raw === "false" || raw === "0" ? false : raw;
-}
+/** Every env variable bound to a field: the core's, then each feature's (paths within the feature's section). */
+const ENV_BINDINGS: ReadonlyArray<readonly [variable: string, path: string, coerce: ((raw: string) => unknown) | undefined]> = [
+  ...Object.entries(CORE_ENV).map(([variable, binding]) => [variable, binding.path, binding.coerce] as const),
+  ...FEATURES.flatMap((feature) => Object.entries(feature.env ?? {}).map(([variable, binding]) => [variable, `${feature.name}.${binding.path}`, binding.coerce] as const)),
+];
 
 export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.cwd() }: RouterConfigSources = {}): RouterConfig {
   const origin = new Map<string, string>();
@@ -274,53 +222,37 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
     setPath(input, dotted, value);
     origin.set(dotted, from);
   };
-  if (env.NODE_ENV) override("mode", env.NODE_ENV === "production" ? "production" : "development", "env NODE_ENV");
-  if (env.LOG_LEVEL) override("logLevel", env.LOG_LEVEL, "env LOG_LEVEL");
-  if (env.HOST) override("server.host", env.HOST, "env HOST");
-  if (env.PORT) override("server.port", numeric(env.PORT), "env PORT");
-  if (env.ADMIN_HOST) override("admin.host", env.ADMIN_HOST, "env ADMIN_HOST");
-  if (env.ADMIN_PORT) override("admin.port", numeric(env.ADMIN_PORT), "env ADMIN_PORT");
-  if (env.ROUTER_RATE_LIMIT) override("rateLimit.enabled", booleanish(env.ROUTER_RATE_LIMIT), "env ROUTER_RATE_LIMIT");
-  if (env.ROUTER_CLIENT_CONCURRENCY) override("clientConcurrency.enabled", booleanish(env.ROUTER_CLIENT_CONCURRENCY), "env ROUTER_CLIENT_CONCURRENCY");
-  if (env.SUPERGRAPH_PATH) override("supergraph.path", env.SUPERGRAPH_PATH, "env SUPERGRAPH_PATH");
-  if (env.SUPERGRAPH_REGISTRY_URL) override("supergraph.registry.url", env.SUPERGRAPH_REGISTRY_URL, "env SUPERGRAPH_REGISTRY_URL");
-  if (env.ROUTER_INTROSPECTION) override("introspection", booleanish(env.ROUTER_INTROSPECTION), "env ROUTER_INTROSPECTION");
-  if (env.ROUTER_EXPLORER) override("explorer.enabled", booleanish(env.ROUTER_EXPLORER), "env ROUTER_EXPLORER");
-  if (env.ROUTER_LANDING_PAGE) override("landingPage", booleanish(env.ROUTER_LANDING_PAGE), "env ROUTER_LANDING_PAGE");
-  if (env.ROUTER_SUBGRAPH_SIGNING) override("subgraphSigning.enabled", booleanish(env.ROUTER_SUBGRAPH_SIGNING), "env ROUTER_SUBGRAPH_SIGNING");
-  if (env.ROUTER_MERGE_IDENTICAL_QUERIES) override("traffic.mergeIdenticalQueries", booleanish(env.ROUTER_MERGE_IDENTICAL_QUERIES), "env ROUTER_MERGE_IDENTICAL_QUERIES");
-  if (env.ROUTER_DEMAND_CONTROL_MODE) override("demandControl.mode", env.ROUTER_DEMAND_CONTROL_MODE, "env ROUTER_DEMAND_CONTROL_MODE");
-  // The standard OpenTelemetry variables, so one setting reaches the router and every subgraph.
-  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) override("tracing.endpoint", env.OTEL_EXPORTER_OTLP_ENDPOINT, "env OTEL_EXPORTER_OTLP_ENDPOINT");
-  if (env.OTEL_TRACES_SAMPLER_ARG) override("tracing.sampleRatio", decimal(env.OTEL_TRACES_SAMPLER_ARG), "env OTEL_TRACES_SAMPLER_ARG");
-  if (env.OTEL_BSP_SCHEDULE_DELAY) override("tracing.scheduleDelayMs", numeric(env.OTEL_BSP_SCHEDULE_DELAY), "env OTEL_BSP_SCHEDULE_DELAY");
+  for (const [variable, dotted, coerce] of ENV_BINDINGS) {
+    const raw = env[variable];
+    if (raw) override(dotted, coerce ? coerce(raw) : raw, `env ${variable}`);
+  }
   for (const [key, value] of Object.entries(env)) {
-    const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
+    const match = SUBGRAPH_URL_VARIABLE.exec(key);
     if (match && value) override(`subgraphs.${match[1]!.toLowerCase()}.url`, value, `env ${key}`);
   }
-  if (env.AUTH_JWKS_URL) override("authentication.jwks.url", env.AUTH_JWKS_URL, "env AUTH_JWKS_URL");
   if (flags.supergraph) override("supergraph.path", flags.supergraph, "--supergraph");
-  if (flags.port) override("server.port", numeric(flags.port), "--port");
+  if (flags.port) override("server.port", envCoercers.integer(flags.port), "--port");
 
+  const from = (key: string) => origin.get(key) ?? (configPath ? `config file ${configPath}` : "defaults");
   const result = routerConfigSchema.safeParse(input);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const where = issue.path.join(".") || "(root)";
-      const from = origin.get(where) ?? (configPath ? `config file ${configPath}` : "defaults");
-      return `${where}: ${issue.message} (from ${from})`;
-    });
-    throw new ConfigError(problems, "router");
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const where = issue.path.join(".") || "(root)";
+        return `${where}: ${issue.message} (from ${from(where)})`;
+      }),
+      "router",
+    );
   }
-  const config = result.data;
+  const config = result.data as CoreFields & Record<string, unknown>;
   const production = config.mode === "production";
   const landingPage: LandingPage = config.landingPage === true ? "sandbox" : (config.landingPage ?? (production ? false : "sandbox"));
   const explorerEnabled = config.explorer.enabled ?? !production;
   if (landingPage === "explorer" && !explorerEnabled) {
-    const from = origin.get("explorer.enabled") ?? origin.get("landingPage") ?? (configPath ? `config file ${configPath}` : "defaults");
-    throw new ConfigError([`landingPage: "explorer" needs the explorer on (set explorer.enabled: true or ROUTER_EXPLORER=true) (from ${from})`], "router");
+    const explorerFrom = origin.get("explorer.enabled") ?? origin.get("landingPage") ?? from("landingPage");
+    throw new ConfigError([`landingPage: "explorer" needs the explorer on (set explorer.enabled: true or ROUTER_EXPLORER=true) (from ${explorerFrom})`], "router");
   }
   const source = config.supergraph;
-  const from = (key: string) => origin.get(key) ?? (configPath ? `config file ${configPath}` : "defaults");
   if (source.path !== undefined && source.registry) {
     throw new ConfigError(
       [`supergraph: set either path (${from("supergraph.path")}) or registry (${from("supergraph.registry.url")}), not both`],
@@ -335,28 +267,29 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   } else {
     supergraph = { path: path.resolve(cwd, source.path ?? "supergraph.graphql") };
   }
-  const rateLimit = resolveRateLimitSecrets(config.rateLimit, env, production);
-  const persistedOperations = resolvePersistedOperations(config.persistedOperations, cwd);
-  const authentication = resolveAuthentication(config.authentication, { env, cwd });
-  const policyProblems = [...authentication.problems, rateLimit.problem, persistedOperations.problem].filter((p): p is string => p !== undefined);
-  if (policyProblems.length) throw new ConfigError(policyProblems, "router");
+  // Each feature completes its own section (secrets, files, defaults by mode); every problem is reported at once.
+  const settings: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const feature of FEATURES as readonly AnyFeature[]) {
+    if (!feature.section) continue;
+    const section = config[feature.name];
+    if (!feature.resolve) {
+      settings[feature.name] = section;
+      continue;
+    }
+    const resolved = feature.resolve(section, { env, cwd, production });
+    settings[feature.name] = resolved.settings;
+    problems.push(...resolved.problems);
+  }
+  if (problems.length) throw new ConfigError(problems, "router");
   return {
     ...config,
+    ...(settings as FeatureSettings<typeof FEATURES>),
     server: { ...config.server, host: config.server.host ?? (production ? "0.0.0.0" : "127.0.0.1") },
     admin: { ...config.admin, enabled: config.admin.enabled ?? production },
-    clientConcurrency: { ...config.clientConcurrency, enabled: config.clientConcurrency.enabled ?? production },
-    authentication: authentication.settings,
-    rateLimit: rateLimit.config,
-    persistedOperations: persistedOperations.config,
     supergraph,
-    subgraphSigning: loadSigningSecrets(config.subgraphSigning, env, production),
     introspection: config.introspection ?? !production,
     landingPage,
-    explorer: {
-      ...config.explorer,
-      enabled: explorerEnabled,
-      // The seeded demo customer, so "Use demo user" works out of the box (development only).
-      demoUser: config.explorer.demoUser ?? (production ? undefined : { username: DEMO_USERNAME, password: DEMO_PASSWORD }),
-    },
+    explorer: { ...config.explorer, enabled: explorerEnabled },
   };
 }

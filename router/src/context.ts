@@ -2,7 +2,7 @@ import type { BaseContext } from "@apollo/server";
 import type { GraphQLExchange } from "@store/service-kit";
 
 /**
- * Who the caller is, from a verified token (policy/authentication). The router forwards it to
+ * Who the caller is, from a verified token (features/authentication). The router forwards it to
  * subgraphs in CLAIMS_HEADER; it never forwards a client's own copy of that header.
  */
 export interface Claims {

@@ -5,7 +5,7 @@ import { LATENCY_BUCKETS, type ServiceMetrics } from "@store/service-kit";
 
 /**
  * The router's own series, on the service registry next to the request metrics every service has:
- * per-subgraph fetch latency and failures, and query plan cache hits.
+ * per-subgraph fetch latency and failures (features/fetch-metrics), and query plan cache hits.
  */
 export function createRouterMetrics(service: ServiceMetrics) {
   const registers = [service.registry];
@@ -73,26 +73,4 @@ export function countingPlanCache(metrics: RouterMetrics, maxBytes = 30 * 2 ** 2
     delete: (key) => store.delete(key),
     clear: () => store.clear(),
   };
-}
-
-interface FetchingSource {
-  process(options: never): Promise<{ errors?: readonly unknown[] | null }>;
-}
-
-/** Times every fetch a data source makes for the query plan (retries included) and counts failures. */
-export function observeFetches<S extends FetchingSource>(source: S, subgraph: string, metrics: RouterMetrics): S {
-  const process = source.process.bind(source) as S["process"];
-  source.process = (async (options: Parameters<S["process"]>[0]) => {
-    const started = performance.now();
-    let outcome = "failed";
-    try {
-      const response = await process(options);
-      outcome = response.errors?.length ? "errors" : "ok";
-      return response;
-    } finally {
-      metrics.subgraphFetchDuration.observe({ subgraph, outcome }, (performance.now() - started) / 1000);
-      if (outcome !== "ok") metrics.subgraphFetchErrors.inc({ subgraph, kind: outcome });
-    }
-  }) as S["process"];
-  return source;
 }

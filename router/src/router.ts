@@ -24,10 +24,9 @@ import { EXPLORER_PATH, createExplorerHandler, explorerPageConfig, loadExplorerF
 import { createRouterMetrics } from "./metrics.ts";
 import { RegistrySourceError, registrySupergraph } from "./registry-source.ts";
 import { createUsageReporter } from "./usage-report.ts";
-import { csrfPreventionOption, withCsrfCode } from "./policy/csrf.ts";
-import { createPolicyStages } from "./policy/index.ts";
-import { persistedQueriesOption, type PersistedOperationsStage } from "./policy/persisted-operations/index.ts";
-import type { PolicyStage } from "./policy/stage.ts";
+import { createFeatures, type FeatureSet } from "./features/create.ts";
+import type { FeatureHooks } from "./features/feature.ts";
+import type { PersistedOperationsStage } from "./features/persisted-operations/index.ts";
 
 export class SupergraphLoadError extends Error {
   constructor(path: string, reason: string) {
@@ -55,15 +54,16 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
   let running: RunningServer | undefined;
   let admin: RunningServer | undefined;
   let usage: ReturnType<typeof createUsageReporter> | undefined;
-  let stages: PolicyStage[] = [];
+  let features: FeatureSet | undefined;
 
   return {
     logger,
     async start() {
       const { path: file, registry } = config.supergraph;
       const sourceName = registry ? `the registry at ${new URL(registry.url).origin}` : file!;
-      stages = await createPolicyStages({ config, logger, metrics: routerMetrics });
-      const prepare = (text: string) => stages.reduce((current, stage) => stage.supergraph?.(current) ?? current, text);
+      features = await createFeatures(config, { logger, metrics: routerMetrics });
+      const supergraphHooks = features.all("supergraph");
+      const prepare = (text: string) => supergraphHooks.reduce((current, hook) => hook(current), text);
       const sdl = registry
         ? registrySupergraph({ config: registry, logger, metrics: routerMetrics, prepare })
         : await readFile(file!, "utf8").then(
@@ -79,9 +79,10 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
             },
           );
       // Usage counts only identified callers; a trusted document is one way to be identified.
-      const trustedDocuments = (stages.find((stage) => stage.name === "persistedOperations") as PersistedOperationsStage | undefined)?.documents;
+      const trustedDocuments = (features.hooksOf("persistedOperations") as PersistedOperationsStage | undefined)?.documents;
       usage = registry?.usage.enabled ? createUsageReporter({ config: registry, logger, metrics: routerMetrics, trustedDocuments }) : undefined;
-      const built = createGateway(config, sdl, logger, routerMetrics, stages);
+      const built = createGateway(config, sdl, logger, routerMetrics, features.all("subgraphCall"));
+      const checks = features.all("checks");
       closePools = built.closePools;
       apollo = new ApolloServer<RouterContext>({
         gateway: built.gateway,
@@ -91,19 +92,18 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         includeStacktraceInErrorResponses: !production,
         // No "Did you mean ...?" in validation errors in production (errorFormatter strips the rest).
         hideSchemaDetailsFromClientErrors: production,
-        persistedQueries: persistedQueriesOption(config.persistedOperations),
-        csrfPrevention: csrfPreventionOption(config.csrf),
-        parseOptions: Object.assign({}, ...stages.map((stage) => stage.parseOptions)),
+        ...Object.assign({}, ...features.all("apollo")),
+        parseOptions: Object.assign({}, ...features.all("parseOptions")),
         // Batches (JSON array bodies) are capped by the HTTP door below; each operation meets the limits on its own.
         allowBatchedHttpRequests: config.limits.maxBatchedOperations > 0,
         stringifyResult,
-        formatError: withCsrfCode(errorFormatter(logger, production)),
+        formatError: features.all("response").reduceRight((format, wrap) => wrap(format), errorFormatter(logger, production)),
         logger,
         plugins: [
           config.landingPage === "sandbox" ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
           observationPlugin<RouterContext>({ executeSpan: false }),
           ...(usage ? [usage.plugin] : []),
-          ...stages.flatMap((stage) => stage.plugins ?? []),
+          ...features.all("operation").flat(),
         ],
       });
       try {
@@ -111,13 +111,13 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       } catch (error) {
         throw new SupergraphLoadError(sourceName, error instanceof RegistrySourceError ? error.message : (error as Error).message);
       }
-      const httpStages = stages.filter((stage) => stage.http);
-      const contextStages = stages.filter((stage) => stage.context);
+      const requestHooks = features.all("request");
+      const contextHooks = features.all("context");
       // Serving means the supergraph loaded. Circuit states inform, but never fail readiness:
       // the router still answers (with partial data) while a subgraph is down.
       const readiness = async (): Promise<Readiness> => ({
         ready: true,
-        checks: { supergraph: "loaded", ...Object.fromEntries(Object.entries(built.circuits()).map(([name, state]) => [`circuit:${name}`, state])) },
+        checks: Object.assign({ supergraph: "loaded" }, ...checks.map((check) => check())),
       });
       const handler = createHttpHandler<RouterContext>({
         apollo,
@@ -128,8 +128,8 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         asyncContext: false,
         maxBodyBytes: config.server.maxBodyBytes,
         maxBatchedOperations: config.limits.maxBatchedOperations || undefined,
-        context: (req, requestId, _caller, exchange) => createRequestContext(req, requestId, exchange, contextStages),
-        beforeGraphQL: httpStages.length ? (req, res, requestId) => runHttpStages(httpStages, req, res, requestId) : undefined,
+        context: (req, requestId, _caller, exchange) => createRequestContext(req, requestId, exchange, contextHooks),
+        beforeGraphQL: requestHooks.length ? (req, res, requestId) => runRequestHooks(requestHooks, req, res, requestId) : undefined,
         readiness,
         // Production's public port: probes only; /metrics and the checks (subgraph names, circuit states) are on the admin listener.
         operationalRoutes: production ? "probes" : "full",
@@ -157,12 +157,15 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       await apollo?.stop().catch(() => undefined);
       await closePools?.();
       await usage?.close();
-      await Promise.all(stages.map((stage) => stage.close?.()));
+      await Promise.all((features?.all("close") ?? []).map((close) => close()));
     },
   };
 }
 
-async function createRequestContext(req: IncomingMessage, requestId: string, exchange: GraphQLExchange, stages: PolicyStage[]): Promise<RouterContext> {
+type ContextHook = NonNullable<FeatureHooks["context"]>;
+type RequestHook = NonNullable<FeatureHooks["request"]>;
+
+async function createRequestContext(req: IncomingMessage, requestId: string, exchange: GraphQLExchange, hooks: ContextHook[]): Promise<RouterContext> {
   const context: RouterContext = {
     requestId,
     claims: null,
@@ -171,11 +174,11 @@ async function createRequestContext(req: IncomingMessage, requestId: string, exc
     responseHeaders: new Map(),
     exchange,
   };
-  for (const stage of stages) await stage.context!(req, context, exchange);
+  for (const hook of hooks) await hook(req, context, exchange);
   return context;
 }
 
-async function runHttpStages(stages: PolicyStage[], req: IncomingMessage, res: ServerResponse, requestId: string): Promise<boolean> {
-  for (const stage of stages) if (await stage.http!(req, res, requestId)) return true;
+async function runRequestHooks(hooks: RequestHook[], req: IncomingMessage, res: ServerResponse, requestId: string): Promise<boolean> {
+  for (const hook of hooks) if (await hook(req, res, requestId)) return true;
   return false;
 }

@@ -16,7 +16,7 @@ import type { Logger } from "@store/service-kit";
 import type { RegistrySourceConfig } from "./config.ts";
 import type { Claims, RouterContext } from "./context.ts";
 import type { RouterMetrics } from "./metrics.ts";
-import type { TrustedDocuments } from "./policy/persisted-operations/manifest.ts";
+import type { TrustedDocuments } from "./features/persisted-operations/manifest.ts";
 
 /**
  * Which schema coordinates an operation uses, in the registry's format: `Type.field`,

@@ -2,6 +2,7 @@ import { ApolloServer } from "@apollo/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, createServiceMetrics } from "@store/service-kit";
 import { loadRouterConfig } from "../src/config.ts";
+import { createFeatures } from "../src/features/create.ts";
 import { createGateway } from "../src/gateway.ts";
 import { createRouterMetrics } from "../src/metrics.ts";
 import { startFederatedFixture, type FederatedFixture } from "./support/federated-fixture.ts";
@@ -23,7 +24,9 @@ beforeAll(async () => {
   config.traffic.circuitBreaker.enabled = false;
   const logger = createLogger("router", "silent");
   for (const executor of ["router", "stock"] as const) {
-    const built = createGateway(config, fixture.supergraphSdl, logger, createRouterMetrics(createServiceMetrics(`router_${executor}`)), [], { executor });
+    const metrics = createRouterMetrics(createServiceMetrics(`router_${executor}`));
+    const features = await createFeatures(config, { logger, metrics });
+    const built = createGateway(config, fixture.supergraphSdl, logger, metrics, features.all("subgraphCall"), { executor });
     gateways.push(built);
     servers[executor] = new ApolloServer({ gateway: built.gateway, logger });
     await servers[executor].start();
@@ -142,7 +145,8 @@ describe("identical queries in flight (traffic.mergeIdenticalQueries)", () => {
     config.traffic.circuitBreaker.enabled = false;
     const logger = createLogger("router", "silent");
     const metrics = createRouterMetrics(createServiceMetrics("router_merging"));
-    const built = createGateway(config, fixture.supergraphSdl, logger, metrics, [], { executor: "router" });
+    const features = await createFeatures(config, { logger, metrics });
+    const built = createGateway(config, fixture.supergraphSdl, logger, metrics, features.all("subgraphCall"), { executor: "router" });
     gateways.push(built);
     const server = new ApolloServer({ gateway: built.gateway, logger });
     await server.start();

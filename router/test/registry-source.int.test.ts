@@ -7,7 +7,7 @@ import { createLogger, createServiceMetrics } from "@store/service-kit";
 import { composeStoreSupergraph } from "../../tests/support/supergraph.ts";
 import { createRouterMetrics } from "../src/metrics.ts";
 import { RegistrySourceError, registrySupergraph } from "../src/registry-source.ts";
-import { createAuthorizationStage } from "../src/policy/authorization/index.ts";
+import { createAuthorizationStage } from "../src/features/authorization/index.ts";
 
 /**
  * The router's registry source against a stand-in registry that can serve what the real one never

@@ -32,6 +32,17 @@ export const booleanFlag = z
   .transform((value) => value === true || value === "true" || value === "1");
 
 /**
+ * Env strings turned into the values a config file would hold, for schemas that read both. A string
+ * that is not one is returned as it is, so the schema refuses it and the error names the variable.
+ */
+export const envCoercers = {
+  integer: (raw: string): number | string => (/^-?\d+$/.test(raw.trim()) ? Number(raw) : raw),
+  decimal: (raw: string): number | string => (/^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw),
+  /** The strings booleanFlag takes ("true"/"1", "false"/"0"). */
+  boolean: (raw: string): boolean | string => (raw === "true" || raw === "1" ? true : raw === "false" || raw === "0" ? false : raw),
+};
+
+/**
  * Tracing settings under their standard OpenTelemetry variable names, for every service.
  * OTEL_EXPORTER_OTLP_ENDPOINT unset means tracing off.
  */

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { composeFromSources, formatMessage, readSupergraphConfig } from "@store/composition";
+import { DEMO_PASSWORD, DEMO_USERNAME } from "@store/seed-data";
 import { freePort } from "./ports.ts";
 import { routerNodeFlags } from "./router-node-flags.ts";
 import { startServiceProcess, waitUntilReady, type LogTarget, type ServiceProcess } from "./service-process.ts";
@@ -56,6 +57,9 @@ export interface RunningStack {
 export class StackError extends Error {}
 
 /** Composes supergraph.yaml with the ports chosen, starts every subgraph, waits for them, then the router. */
+/** The seeded demo customer, for the explorer's "Use demo user" button (the router uses it in development only). */
+const DEMO_USER_ENV: NodeJS.ProcessEnv = { ROUTER_EXPLORER_DEMO_USERNAME: DEMO_USERNAME, ROUTER_EXPLORER_DEMO_PASSWORD: DEMO_PASSWORD };
+
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const config = await readSupergraphConfig(path.join(options.repoRoot, "supergraph.yaml"));
   const ports = new Map<string, number>();
@@ -130,7 +134,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         nodeFlags: routerNodeFlags(options.repoRoot),
         args: ["--supergraph", options.supergraphOut, "--port", String(routerPort), ...(options.routerArgs ?? [])],
         cwd: options.repoRoot,
-        env: { ...process.env, ...routerSigningEnv, ...options.env, ...adminEnv, ...authEnv("router") },
+        env: { ...process.env, ...routerSigningEnv, ...DEMO_USER_ENV, ...options.env, ...adminEnv, ...authEnv("router") },
         logs: options.logs,
       });
     launchers.set("router", launchRouter);
