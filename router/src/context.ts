@@ -1,23 +1,19 @@
 import type { BaseContext } from "@apollo/server";
 import type { GraphQLExchange } from "@store/service-kit";
+import type { Caller } from "@store/wire";
 
-/**
- * Who the caller is, from a verified token (features/authentication). The router forwards it to
- * subgraphs in CLAIMS_HEADER; it never forwards a client's own copy of that header.
- */
-export interface Claims {
-  /** The user id (the token's `sub`). */
-  sub: string;
-  /** Scopes granted by the token (`scope` claim, space separated, or `scopes` array). */
-  scopes: readonly string[];
-  /** Any other verified claims (roles, username, exp, ...). */
-  [claim: string]: unknown;
-}
+/** Every verified claim of the caller's token, normalized (exp, iss, client_id, ...): for what reads claims beyond the caller. */
+export type TokenClaims = Readonly<Record<string, unknown>>;
 
 export interface RouterContext extends BaseContext {
   requestId: string;
-  /** Verified claims, or null for an anonymous caller. */
-  claims: Claims | null;
+  /**
+   * Who the caller is, from a verified token (features/authentication), or null for an anonymous one.
+   * The router forwards it to subgraphs in CLAIMS_HEADER; it never forwards a client's own copy of that header.
+   */
+  caller: Caller | null;
+  /** The token's claims the caller came from (query merging keys on them, usage reports read the client claim). */
+  tokenClaims: TokenClaims | null;
   /** The client's request headers, lower-case names (for identity and header propagation rules). */
   clientHeaders: Readonly<Record<string, string | string[] | undefined>>;
   /** The client's address as the router's socket saw it. */

@@ -168,7 +168,8 @@ type RequestHook = NonNullable<FeatureHooks["request"]>;
 async function createRequestContext(req: IncomingMessage, requestId: string, exchange: GraphQLExchange, hooks: ContextHook[]): Promise<RouterContext> {
   const context: RouterContext = {
     requestId,
-    claims: null,
+    caller: null,
+    tokenClaims: null,
     clientHeaders: req.headers,
     clientIp: req.socket.remoteAddress ?? "",
     responseHeaders: new Map(),

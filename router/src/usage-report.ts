@@ -14,7 +14,7 @@ import {
 } from "graphql";
 import type { Logger } from "@store/service-kit";
 import type { RegistrySourceConfig } from "./config.ts";
-import type { Claims, RouterContext } from "./context.ts";
+import type { RouterContext, TokenClaims } from "./context.ts";
 import type { RouterMetrics } from "./metrics.ts";
 import type { TrustedDocuments } from "./features/persisted-operations/manifest.ts";
 
@@ -123,7 +123,7 @@ const DEFAULT_CLIENT_CLAIM = "client_id";
 export function identifyCaller(input: {
   /** Whether the operation's document is one of the trusted-documents manifest. */
   trustedDocument: boolean;
-  claims: Claims | null | undefined;
+  claims: TokenClaims | null | undefined;
   headerClientName: string | undefined;
   clientClaim: string;
 }): CallerIdentity | undefined {
@@ -219,7 +219,7 @@ export function createUsageReporter({ config, logger, metrics, trustedDocuments 
           const headers = request.http?.headers;
           const identity = identifyCaller({
             trustedDocument: isTrusted(document, source),
-            claims: contextValue.claims,
+            claims: contextValue.tokenClaims,
             headerClientName: headers?.get("apollographql-client-name") ?? headers?.get("x-client-name") ?? undefined,
             clientClaim,
           });

@@ -105,6 +105,8 @@ describe("router config", () => {
     expect(load("", { NODE_ENV: "production", ROUTER_EXPLORER: "true", ROUTER_LANDING_PAGE: "explorer" })).toMatchObject({ landingPage: "explorer", explorer: { enabled: true } });
     expect(load("", { ROUTER_EXPLORER: "false", ROUTER_LANDING_PAGE: "false" })).toMatchObject({ landingPage: false, explorer: { enabled: false } });
     expect(load("explorer:\n  demoUser: { username: ada, password: pw }\n").explorer.demoUser).toEqual({ username: "ada", password: "pw" });
+    expect(load("").explorer.demoUser).toBeUndefined();
+    expect(load("", { ROUTER_EXPLORER_DEMO_USERNAME: "ada", ROUTER_EXPLORER_DEMO_PASSWORD: "pw" }).explorer.demoUser).toEqual({ username: "ada", password: "pw" });
   });
 
   it("refuses an explorer landing page with the explorer off, and unknown choices", () => {

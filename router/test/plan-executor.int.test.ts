@@ -151,7 +151,7 @@ describe("identical queries in flight (traffic.mergeIdenticalQueries)", () => {
     const server = new ApolloServer({ gateway: built.gateway, logger });
     await server.start();
     try {
-      const asUser = (sub: string | null) => ({ requestId: "merge", claims: sub ? { sub, scopes: [] } : null, clientHeaders: {}, responseHeaders: new Map() });
+      const asUser = (sub: string | null) => ({ requestId: "merge", caller: sub ? { id: sub, scopes: [], roles: [] } : null, tokenClaims: sub ? { sub, scopes: [] } : null, clientHeaders: {}, responseHeaders: new Map() });
       const ask = async (sub: string | null) => {
         const response = await server.executeOperation({ query: NESTED }, { contextValue: asUser(sub) as never });
         if (response.body.kind !== "single") throw new Error("expected a single result");

@@ -61,7 +61,7 @@ export function createPlanExecutor({ gateway, stock, maxPreparedOperations = 200
     const execute = () => executePrepared(state, prepared, requestContext);
     if (!merging || prepared.operation.rootKind !== "query") return execute();
     const context = requestContext.context as RouterContext;
-    const key = `${prepared.id}\n${JSON.stringify(request.variables ?? {})}\n${callerKey(context.claims, context.clientHeaders, merging.forwardedHeaders)}`;
+    const key = `${prepared.id}\n${JSON.stringify(request.variables ?? {})}\n${callerKey(context.tokenClaims, context.clientHeaders, merging.forwardedHeaders)}`;
     const shared = await merging.inFlight.run(key, async () => ({ result: await execute(), responseHeaders: context.responseHeaders }), merging.onMerged);
     if (shared.responseHeaders !== context.responseHeaders) for (const [name, value] of shared.responseHeaders) context.responseHeaders.set(name, value);
     return shared.result;

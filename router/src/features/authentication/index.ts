@@ -2,16 +2,17 @@ import type { IncomingMessage } from "node:http";
 import { HeaderMap } from "@apollo/server";
 import { CLAIMS_HEADER, ErrorCode, codedError, encodeClaimsHeader, type Logger } from "@store/service-kit";
 import type { GraphQLError } from "graphql";
+import type { Caller } from "@store/wire";
 import type { RouterContext } from "../../context.ts";
 import type { FeatureHooks } from "../feature.ts";
 import type { AuthenticationSettings } from "./config.ts";
 import { createKeySet } from "./key-set.ts";
-import { TokenRejected, createTokenVerifier } from "./verifier.ts";
+import { TokenRejected, createTokenVerifier, type VerifiedClaims } from "./verifier.ts";
 
 /**
- * Authentication: a bearer token becomes the request's claims, before anything else reads the
+ * Authentication: a bearer token becomes the request's caller, before anything else reads the
  * request; a missing token means an anonymous caller, a bad one a 401 and no subgraph call. Each
- * subgraph fetch carries the claims in CLAIMS_HEADER, and never a copy from anywhere else.
+ * subgraph fetch carries the caller in CLAIMS_HEADER, and never a copy from anywhere else.
  */
 export function createAuthenticationStage({ settings, logger }: { settings: AuthenticationSettings; logger: Logger }): FeatureHooks {
   const verify = settings.enabled ? createTokenVerifier(settings, settings.jwks && createKeySet(settings.jwks)) : undefined;
@@ -25,7 +26,9 @@ export function createAuthenticationStage({ settings, logger }: { settings: Auth
         const header = req.headers.authorization;
         if (header === undefined || header.trim() === "") return;
         try {
-          context.claims = await verify(bearerToken(header));
+          const claims = await verify(bearerToken(header));
+          context.tokenClaims = claims;
+          context.caller = callerOf(claims);
         } catch (error) {
           if (!(error instanceof TokenRejected)) throw error;
           if (error.status === 503 && Date.now() - lastKeysWarning > 10_000) {
@@ -39,21 +42,29 @@ export function createAuthenticationStage({ settings, logger }: { settings: Auth
     subgraphCall: (next) => (call) => {
       const { context, headers } = call;
       delete headers[CLAIMS_HEADER];
-      const claims = context?.claims;
-      if (!claims) return next(call);
+      const caller = context?.caller;
+      if (!caller) return next(call);
       let value = encoded.get(context);
       if (value === undefined) {
-        value = encodeClaimsHeader({
-          sub: claims.sub,
-          scopes: claims.scopes,
-          roles: Array.isArray(claims.roles) ? (claims.roles as string[]) : [],
-          username: typeof claims.username === "string" ? claims.username : undefined,
-        });
+        // The one place the router's Caller becomes the claims header's ForwardedClaims.
+        value = encodeClaimsHeader({ sub: caller.id, scopes: caller.scopes, roles: caller.roles, username: caller.username });
         encoded.set(context, value);
       }
       headers[CLAIMS_HEADER] = value;
       return next(call);
     },
+  };
+}
+
+/** The caller a verified token names. */
+function callerOf(claims: VerifiedClaims): Caller {
+  const clientId = claims.client_id;
+  return {
+    id: claims.sub,
+    scopes: claims.scopes,
+    roles: claims.roles,
+    ...(claims.username !== undefined && { username: claims.username }),
+    ...(typeof clientId === "string" && { clientId }),
   };
 }
 

@@ -1,5 +1,4 @@
 import { decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from "jose";
-import type { Claims } from "../../context.ts";
 import type { AuthenticationSettings } from "./config.ts";
 
 /** Why a token was refused; `reason` is stable (logs, tests), `message` is for the client. */
@@ -27,7 +26,17 @@ export class TokenRejected extends Error {
   }
 }
 
-export type TokenVerifier = (token: string) => Promise<Claims>;
+/** A verified token's claims, `scopes`, `roles` and `username` normalized. */
+export interface VerifiedClaims {
+  /** The user id. */
+  sub: string;
+  scopes: string[];
+  roles: string[];
+  username?: string;
+  [claim: string]: unknown;
+}
+
+export type TokenVerifier = (token: string) => Promise<VerifiedClaims>;
 
 /**
  * Verifies a compact JWT and returns its claims: signature (HS256 with the secret, RS256/ES256 with
@@ -66,7 +75,7 @@ const stringList = (value: unknown): string[] =>
   typeof value === "string" ? value.split(" ").filter(Boolean) : Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 
 /** The token's claims with `scopes` (from `scope`, space separated, or a `scopes` list), `roles` and `username` normalized. */
-export function toClaims(payload: JWTPayload): Claims {
+export function toClaims(payload: JWTPayload): VerifiedClaims {
   if (typeof payload.sub !== "string" || payload.sub.length === 0) throw new TokenRejected("invalid_claims", "The token's sub claim must be a non-empty string.");
   const scopes = [...new Set([...stringList(payload.scope), ...stringList(payload.scopes)])];
   const username = typeof payload.username === "string" ? payload.username : typeof payload.preferred_username === "string" ? payload.preferred_username : undefined;

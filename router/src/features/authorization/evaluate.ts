@@ -9,7 +9,7 @@ import {
   type InlineFragmentNode,
   type ValueNode,
 } from "graphql";
-import type { Claims } from "../../context.ts";
+import type { Caller } from "@store/wire";
 import type { Guard, OperationAnalysis, Site } from "./analyze.ts";
 import type { Requirement } from "./directives.ts";
 import type { PolicyField, PolicyFunction, PolicyInput } from "./policies.ts";
@@ -49,9 +49,9 @@ function policyField(site: Site, variables: Variables): PolicyField {
   return field;
 }
 
-function satisfies(requirement: Requirement, claims: Claims | null, policy: (name: string) => boolean): boolean {
-  if (requirement.authenticated && !claims) return false;
-  if (requirement.scopes && !requirement.scopes.some((set) => set.every((scope) => claims?.scopes.includes(scope)))) return false;
+function satisfies(requirement: Requirement, caller: Caller | null, policy: (name: string) => boolean): boolean {
+  if (requirement.authenticated && !caller) return false;
+  if (requirement.scopes && !requirement.scopes.some((set) => set.every((scope) => caller?.scopes.includes(scope)))) return false;
   if (requirement.policies && !requirement.policies.some((set) => set.every(policy))) return false;
   return true;
 }
@@ -62,27 +62,27 @@ function satisfies(requirement: Requirement, claims: Claims | null, policy: (nam
  */
 export function evaluateGuards(
   analysis: OperationAnalysis,
-  claims: Claims | null,
+  caller: Caller | null,
   variables: Variables,
   policies: ReadonlyMap<string, PolicyFunction>,
 ): Denial[] {
   const denials: Denial[] = [];
   for (const guard of analysis.guards) {
     if (!isIncluded(guard.conditional, variables)) continue;
-    if (guard.requirements.every((r) => satisfies(r, claims, policyRunner(guard, claims, variables, policies)))) continue;
-    denials.push({ guard, code: claims ? "FORBIDDEN" : "UNAUTHENTICATED" });
+    if (guard.requirements.every((r) => satisfies(r, caller, policyRunner(guard, caller, variables, policies)))) continue;
+    denials.push({ guard, code: caller ? "FORBIDDEN" : "UNAUTHENTICATED" });
   }
   return denials;
 }
 
-function policyRunner(guard: Guard, claims: Claims | null, variables: Variables, policies: ReadonlyMap<string, PolicyFunction>) {
+function policyRunner(guard: Guard, caller: Caller | null, variables: Variables, policies: ReadonlyMap<string, PolicyFunction>) {
   let input: PolicyInput | undefined;
   const results = new Map<string, boolean>();
   return (name: string): boolean => {
     let result = results.get(name);
     if (result === undefined) {
       try {
-        input ??= { claims, field: policyField(guard.site, variables), ancestors: guard.ancestors.map((site) => policyField(site, variables)) };
+        input ??= { caller, field: policyField(guard.site, variables), ancestors: guard.ancestors.map((site) => policyField(site, variables)) };
         result = policies.get(name)?.(input) === true;
       } catch {
         result = false;

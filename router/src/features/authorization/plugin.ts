@@ -90,7 +90,7 @@ export function authorizationPlugin(options: AuthorizationPluginOptions): Apollo
             throw codedError(ErrorCode.BAD_REQUEST, error.message, { http: { status: 400 } });
           }
           if (!entry.analysis) return;
-          const denials = evaluateGuards(entry.analysis, requestContext.contextValue.claims, requestContext.request.variables ?? {}, options.policies);
+          const denials = evaluateGuards(entry.analysis, requestContext.contextValue.caller, requestContext.request.variables ?? {}, options.policies);
           if (denials.length === 0) return;
           if (options.reject) {
             const error = rejection(denials);

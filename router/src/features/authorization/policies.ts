@@ -1,4 +1,4 @@
-import type { Claims } from "../../context.ts";
+import type { Caller } from "@store/wire";
 
 /** One field of the operation, as a policy sees it. */
 export interface PolicyField {
@@ -14,11 +14,11 @@ export interface PolicyField {
 /**
  * What a policy function receives. Policies run in the router before any subgraph is called, so they
  * see the request and the operation, never data: a rule that needs data (who owns order X) can only
- * be decided by the subgraph that holds it, with the caller's claims it receives from the router.
+ * be decided by the subgraph that holds it, with the caller it receives from the router.
  */
 export interface PolicyInput {
-  /** Verified claims, or null for an anonymous caller. */
-  claims: Claims | null;
+  /** The caller from the verified token, or null for an anonymous one. */
+  caller: Caller | null;
   /** The protected field. */
   field: PolicyField;
   /** The fields from the root down to the one whose value holds `field` (root first). */
@@ -28,9 +28,9 @@ export interface PolicyInput {
 /** True allows the field. Must be fast and side-effect free: its result is cached per operation shape. */
 export type PolicyFunction = (input: PolicyInput) => boolean;
 
-export const hasRole = (claims: Claims | null, role: string) => Array.isArray(claims?.roles) && (claims.roles as unknown[]).includes(role);
-export const hasScope = (claims: Claims | null, scope: string) => claims?.scopes.includes(scope) ?? false;
-const isAdmin = (claims: Claims | null) => hasRole(claims, "admin") || hasScope(claims, "admin");
+export const hasRole = (caller: Caller | null, role: string) => caller?.roles.includes(role) ?? false;
+export const hasScope = (caller: Caller | null, scope: string) => caller?.scopes.includes(scope) ?? false;
+const isAdmin = (caller: Caller | null) => hasRole(caller, "admin") || hasScope(caller, "admin");
 
 /**
  * Is the User object that holds `field` provably the caller's own? Only when it came from `me`, from
@@ -38,24 +38,24 @@ const isAdmin = (claims: Claims | null) => hasRole(claims, "admin") || hasScope(
  * proved to be that user; a failed login returns no user). Any other path (a review's author, an
  * order's buyer, a page of users) cannot be known before execution, so it does not count.
  */
-function holderIsCaller({ claims, ancestors }: PolicyInput): boolean {
+function holderIsCaller({ caller, ancestors }: PolicyInput): boolean {
   const holder = ancestors.at(-1);
   if (!holder || holder.returnType !== "User") return false;
   if (holder.parentType === "Session" && holder.name === "user") {
     const session = ancestors.at(-2);
     return session?.parentType === "Mutation" && session.name === "login";
   }
-  if (!claims) return false;
+  if (!caller) return false;
   if (holder.parentType === "Query" && holder.name === "me") return true;
-  return holder.parentType === "Query" && holder.name === "user" && holder.args.id === claims.sub;
+  return holder.parentType === "Query" && holder.name === "user" && holder.args.id === caller.id;
 }
 
 /** Policies registered in code, by the name @policy uses. */
 export const BUILT_IN_POLICIES: Readonly<Record<string, PolicyFunction>> = {
   /** Staff with the admin role or scope. */
-  admin: ({ claims }) => isAdmin(claims),
+  admin: ({ caller }) => isAdmin(caller),
   /** A user's private fields (email, roles, orders): the user themself, or an admin. */
-  self_or_admin: (input) => isAdmin(input.claims) || holderIsCaller(input),
+  self_or_admin: (input) => isAdmin(input.caller) || holderIsCaller(input),
 };
 
 /** Built-in policies plus those declared in config (anyRole / allScopes). */
@@ -65,8 +65,8 @@ export function createPolicyRegistry(
 ): ReadonlyMap<string, PolicyFunction> {
   const registry = new Map<string, PolicyFunction>(Object.entries({ ...BUILT_IN_POLICIES, ...extra }));
   for (const [name, { anyRole, allScopes }] of Object.entries(fromConfig)) {
-    registry.set(name, ({ claims }) =>
-      !!claims && (!anyRole || anyRole.some((role) => hasRole(claims, role))) && (!allScopes || allScopes.every((scope) => hasScope(claims, scope))),
+    registry.set(name, ({ caller }) =>
+      !!caller && (!anyRole || anyRole.some((role) => hasRole(caller, role))) && (!allScopes || allScopes.every((scope) => hasScope(caller, scope))),
     );
   }
   return registry;

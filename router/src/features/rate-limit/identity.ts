@@ -68,8 +68,8 @@ export function identityResolver(options: IdentityOptions): (context: RouterCont
   const address = clientAddressResolver(options.trustedProxies);
   const checkKeys = options.apiKeys.size > 0;
   return (context) => {
-    const sub = context.claims?.sub;
-    if (typeof sub === "string" && sub) return { kind: "user", key: sub };
+    const id = context.caller?.id;
+    if (id) return { kind: "user", key: id };
     if (checkKeys) {
       const header = context.clientHeaders[options.apiKeyHeader];
       const value = Array.isArray(header) ? header[0] : header;

@@ -211,14 +211,14 @@ function writeTemp(yaml: string): string {
 
 describe("the authentication stage", () => {
   const stage = createAuthenticationStage({ settings: settings(), logger: createLogger("test", "silent") });
-  const contextFor = (): RouterContext => ({ requestId: "r1", claims: null, clientHeaders: {}, clientIp: "127.0.0.1", responseHeaders: new Map() });
+  const contextFor = (): RouterContext => ({ requestId: "r1", caller: null, tokenClaims: null, clientHeaders: {}, clientIp: "127.0.0.1", responseHeaders: new Map() });
   const request = (authorization?: string) => ({ headers: authorization === undefined ? {} : { authorization } }) as IncomingMessage;
 
   it("leaves a request without a token (or with an empty Authorization) anonymous", async () => {
     for (const header of [undefined, "", "  "]) {
       const context = contextFor();
       await stage.context!(request(header), context);
-      expect(context.claims).toBeNull();
+      expect(context.caller).toBeNull();
     }
   });
 

@@ -1,4 +1,5 @@
 import { buildSchema } from "graphql";
+import type { Caller } from "@store/wire";
 
 /** A small graph with every shape the analysis must handle: fragments, interfaces, unions, lists, type-level directives. */
 export const AUTHZ_SDL = `
@@ -53,9 +54,9 @@ type Mutation {
 
 export const authzSchema = buildSchema(AUTHZ_SDL);
 
-export const customer = (sub = "usr_0001") => ({ sub, scopes: ["orders:read", "orders:write", "reviews:write", "profile:read"], roles: ["customer"] });
-export const admin = (sub = "usr_0002") => ({
-  sub,
+export const customer = (id = "usr_0001"): Caller => ({ id, scopes: ["orders:read", "orders:write", "reviews:write", "profile:read"], roles: ["customer"] });
+export const admin = (id = "usr_0002"): Caller => ({
+  id,
   scopes: ["orders:read", "orders:write", "reviews:write", "profile:read", "inventory:read", "inventory:write", "admin"],
   roles: ["admin"],
 });

@@ -1,6 +1,6 @@
 import { parse, print, type DocumentNode } from "graphql";
 import { describe, expect, it } from "vitest";
-import type { Claims } from "../../../src/context.ts";
+import type { Caller } from "@store/wire";
 import { UnauthorizableOperationError, analyzeOperation } from "../../../src/features/authorization/analyze.ts";
 import { UnknownPolicyError, acceptAuthorizationFeatures, buildAuthorizationIndex } from "../../../src/features/authorization/directives.ts";
 import { denialKey, evaluateGuards } from "../../../src/features/authorization/evaluate.ts";
@@ -15,10 +15,10 @@ const index = buildAuthorizationIndex(AUTHZ_SDL);
 const policies = createPolicyRegistry({});
 
 /** Analysis, evaluation and rewrite of one operation for one caller, as the plugin runs them. */
-function authorize(query: string, claims: Claims | null, variables: Record<string, unknown> = {}, registry = policies) {
+function authorize(query: string, caller: Caller | null, variables: Record<string, unknown> = {}, registry = policies) {
   const document: DocumentNode = parse(query);
   const analysis = analyzeOperation(authzSchema, index, document, undefined)!;
-  const denials = evaluateGuards(analysis, claims, variables, registry);
+  const denials = evaluateGuards(analysis, caller, variables, registry);
   const rewritten = rewriteOperation(analysis, denials);
   return { analysis, denials, rewritten, printed: print(rewritten.operation).replace(/\s+/g, " ").trim() };
 }
@@ -126,7 +126,7 @@ describe("authorizing an operation", () => {
     expect(authorize(mutation, customer("usr_0001"), { user: "usr_0001" }).denials.map((d) => d.code)).toEqual(["FORBIDDEN"]);
     const seen: PolicyInput[] = [];
     const registry = createPolicyRegistry({}, {
-      caller_is_buyer: (input) => (seen.push(input), input.field.args.userId === input.claims?.sub),
+      caller_is_buyer: (input) => (seen.push(input), input.field.args.userId === input.caller?.id),
     });
     expect(authorize(mutation, customer("usr_0001"), { user: "usr_0001" }, registry).denials).toEqual([]);
     expect(authorize(mutation, customer("usr_0001"), { user: "usr_0007" }, registry).denials.map((d) => d.code)).toEqual(["FORBIDDEN"]);
@@ -160,7 +160,7 @@ describe("authorizing an operation", () => {
     const selfOrAdmin = policies.get("self_or_admin")!;
     const at = (parentType: string, name: string, returnType: string, args: Record<string, unknown> = {}) => ({ parentType, name, returnType, args });
     const email = at("User", "email", "String");
-    const check = (claims: Claims | null, ...ancestors: ReturnType<typeof at>[]) => selfOrAdmin({ claims, field: email, ancestors });
+    const check = (caller: Caller | null, ...ancestors: ReturnType<typeof at>[]) => selfOrAdmin({ caller, field: email, ancestors });
     expect(check(customer("usr_0001"), at("Query", "me", "User"))).toBe(true);
     expect(check(customer("usr_0001"), at("Query", "user", "User", { id: "usr_0001" }))).toBe(true);
     expect(check(customer("usr_0001"), at("Query", "user", "User", { id: "usr_0002" }))).toBe(false);
@@ -172,7 +172,7 @@ describe("authorizing an operation", () => {
 
   it("applies config-declared policies by role and scope", () => {
     const registry = createPolicyRegistry({ staff: { anyRole: ["staff", "admin"] }, writer: { allScopes: ["reviews:write", "profile:read"] } });
-    const input = (claims: Claims | null): PolicyInput => ({ claims, field: { parentType: "Query", name: "x", args: {}, returnType: "String" }, ancestors: [] });
+    const input = (caller: Caller | null): PolicyInput => ({ caller, field: { parentType: "Query", name: "x", args: {}, returnType: "String" }, ancestors: [] });
     expect(registry.get("staff")!(input(admin()))).toBe(true);
     expect(registry.get("staff")!(input(customer()))).toBe(false);
     expect(registry.get("writer")!(input(customer()))).toBe(true);

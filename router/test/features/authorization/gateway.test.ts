@@ -8,7 +8,8 @@ import { parse } from "graphql";
 import { Registry } from "prom-client";
 import { createLogger } from "@store/service-kit";
 import { composeSubgraphs } from "@store/composition";
-import type { Claims, RouterContext } from "../../../src/context.ts";
+import type { Caller } from "@store/wire";
+import type { RouterContext } from "../../../src/context.ts";
 import { createAuthorizationStage } from "../../../src/features/authorization/index.ts";
 import { admin, customer } from "./authorization-fixture.ts";
 
@@ -74,8 +75,8 @@ async function router(options: { reject?: boolean; supergraphSdl?: string | Supe
   return { server, stage };
 }
 
-function run(server: ApolloServer<RouterContext>, query: string, claims: Claims | null, variables?: Record<string, unknown>) {
-  const contextValue: RouterContext = { requestId: "test", claims, clientHeaders: {}, clientIp: "127.0.0.1", responseHeaders: new Map() };
+function run(server: ApolloServer<RouterContext>, query: string, caller: Caller | null, variables?: Record<string, unknown>) {
+  const contextValue: RouterContext = { requestId: "test", caller, tokenClaims: null, clientHeaders: {}, clientIp: "127.0.0.1", responseHeaders: new Map() };
   return server.executeOperation({ query, variables }, { contextValue }).then((response) => {
     if (response.body.kind !== "single") throw new Error("expected a single result");
     return { status: response.http.status ?? 200, ...response.body.singleResult };

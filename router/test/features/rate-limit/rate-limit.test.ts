@@ -13,7 +13,8 @@ import { budgetRules } from "../../../src/features/rate-limit/rules.ts";
 
 const context = (over: Partial<RouterContext> = {}): RouterContext => ({
   requestId: "r1",
-  claims: null,
+  caller: null,
+  tokenClaims: null,
   clientHeaders: {},
   clientIp: "127.0.0.1",
   responseHeaders: new Map(),
@@ -24,7 +25,7 @@ describe("client identity", () => {
   const identify = identityResolver({ apiKeyHeader: "x-api-key", apiKeys: new Map([[sha256Hex("partner-secret"), "partner-a"]]), trustedProxies: [] });
 
   it("is the user from the token first, then a known API key, then the address", () => {
-    expect(identify(context({ claims: { sub: "usr_0001", scopes: [] }, clientHeaders: { "x-api-key": "partner-secret" } }))).toEqual({ kind: "user", key: "usr_0001" });
+    expect(identify(context({ caller: { id: "usr_0001", scopes: [], roles: [] }, clientHeaders: { "x-api-key": "partner-secret" } }))).toEqual({ kind: "user", key: "usr_0001" });
     expect(identify(context({ clientHeaders: { "x-api-key": "partner-secret" } }))).toEqual({ kind: "apiKey", key: "partner-a" });
     expect(identify(context({ clientIp: "::ffff:10.1.2.3" }))).toEqual({ kind: "ip", key: "10.1.2.3" });
   });
