@@ -10,7 +10,7 @@ import { LATENCY_BUCKETS, type ServiceMetrics } from "@store/service-kit";
 export function createRouterMetrics(service: ServiceMetrics) {
   const registers = [service.registry];
   return {
-    /** For the policy stages' own series. */
+    /** For the features' own series. */
     registry: service.registry,
     subgraphFetchDuration: new Histogram({
       name: "subgraph_fetch_duration_seconds",

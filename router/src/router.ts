@@ -26,7 +26,7 @@ import { RegistrySourceError, registrySupergraph } from "./registry-source.ts";
 import { createUsageReporter } from "./usage-report.ts";
 import { createFeatures, type FeatureSet } from "./features/create.ts";
 import type { FeatureHooks } from "./features/feature.ts";
-import type { PersistedOperationsStage } from "./features/persisted-operations/index.ts";
+import type { PersistedOperationsHooks } from "./features/persisted-operations/index.ts";
 
 export class SupergraphLoadError extends Error {
   constructor(path: string, reason: string) {
@@ -79,7 +79,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
             },
           );
       // Usage counts only identified callers; a trusted document is one way to be identified.
-      const trustedDocuments = (features.hooksOf("persistedOperations") as PersistedOperationsStage | undefined)?.documents;
+      const trustedDocuments = (features.hooksOf("persistedOperations") as PersistedOperationsHooks | undefined)?.documents;
       usage = registry?.usage.enabled ? createUsageReporter({ config: registry, logger, metrics: routerMetrics, trustedDocuments }) : undefined;
       const built = createGateway(config, sdl, logger, routerMetrics, features.all("subgraphCall"));
       const checks = features.all("checks");

@@ -7,7 +7,7 @@ import { createLogger, createServiceMetrics } from "@store/service-kit";
 import { composeStoreSupergraph } from "../../tests/support/supergraph.ts";
 import { createRouterMetrics } from "../src/metrics.ts";
 import { RegistrySourceError, registrySupergraph } from "../src/registry-source.ts";
-import { createAuthorizationStage } from "../src/features/authorization/index.ts";
+import { createAuthorizationHooks } from "../src/features/authorization/index.ts";
 
 /**
  * The router's registry source against a stand-in registry that can serve what the real one never
@@ -61,7 +61,7 @@ const eventually = async (check: () => boolean | Promise<boolean>, ms = 5_000) =
 
 // The router's own preparation: the store's supergraph carries authorization directives the gateway
 // loads only once the authorization stage has checked and adapted it.
-const prepare = createAuthorizationStage({ config: { reject: false, policies: {} }, logger: createLogger("test", "silent") }).supergraph!;
+const prepare = createAuthorizationHooks({ config: { reject: false, policies: {} }, logger: createLogger("test", "silent") }).supergraph!;
 
 describe("registry supergraph source", () => {
   const registry = fakeRegistry({ status: 200, sdl: "", etag: '"1"' });

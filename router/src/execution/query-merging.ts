@@ -7,7 +7,7 @@ import type { GatewayExecutionResult } from "@apollo/server-gateway-interface";
  * mutations, and only requests identical in everything that can shape the answer: the operation
  * as planned (after every policy rewrite), its variables, the caller's verified claims and the
  * client headers that header rules forward. The followers get the leader's answer, each in its
- * own result object (Apollo Server and the policy stages add to `errors` and `extensions` per
+ * own result object (Apollo Server and the features add to `errors` and `extensions` per
  * request), and the subgraph response headers the leader collected.
  */
 export interface SharedExecution {

@@ -83,7 +83,7 @@ export async function sendSubgraphRequest({ subgraph, url, fetcher, request, bod
       throw fail("invalid-response", `expected ${representations.length} entities in _entities`);
     }
   }
-  // A Headers object only when a stage reads them (header rules): the common path stays without one.
+  // A Headers object only when a feature reads them (header rules): the common path stays without one.
   if (onResponseHeaders) onResponseHeaders(asHeaders(responseHeaders));
   return body as SubgraphResponse;
 }

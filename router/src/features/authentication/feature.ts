@@ -1,6 +1,6 @@
 import { defineFeature } from "../feature.ts";
 import { authenticationConfigSchema, resolveAuthentication } from "./config.ts";
-import { createAuthenticationStage } from "./index.ts";
+import { createAuthenticationHooks } from "./index.ts";
 
 /** Bearer tokens verified into the request's caller, which every subgraph fetch carries in the claims header. */
 export const authenticationFeature = defineFeature({
@@ -10,5 +10,5 @@ export const authenticationFeature = defineFeature({
   // A preflight is answered before any token is read.
   after: ["cors"],
   resolve: (section, { env, cwd }) => resolveAuthentication(section, { env, cwd }),
-  create: (settings, { logger }) => createAuthenticationStage({ settings, logger }),
+  create: (settings, { logger }) => createAuthenticationHooks({ settings, logger }),
 });

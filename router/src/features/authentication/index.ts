@@ -14,7 +14,7 @@ import { TokenRejected, createTokenVerifier, type VerifiedClaims } from "./verif
  * request; a missing token means an anonymous caller, a bad one a 401 and no subgraph call. Each
  * subgraph fetch carries the caller in CLAIMS_HEADER, and never a copy from anywhere else.
  */
-export function createAuthenticationStage({ settings, logger }: { settings: AuthenticationSettings; logger: Logger }): FeatureHooks {
+export function createAuthenticationHooks({ settings, logger }: { settings: AuthenticationSettings; logger: Logger }): FeatureHooks {
   const verify = settings.enabled ? createTokenVerifier(settings, settings.jwks && createKeySet(settings.jwks)) : undefined;
   // Encoded once per request, however many subgraph fetches its plan makes.
   const encoded = new WeakMap<RouterContext, string>();

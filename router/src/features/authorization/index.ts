@@ -14,7 +14,7 @@ export type { PolicyFunction, PolicyInput } from "./policies.ts";
  * for policy names the router does not know (an error refuses it) and indexed; the plugin enforces
  * the index on each operation.
  */
-export function createAuthorizationStage(options: {
+export function createAuthorizationHooks(options: {
   config: AuthorizationConfig;
   logger: Logger;
   /** Where the denial counter is registered (the router's metrics registry). */

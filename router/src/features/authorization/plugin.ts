@@ -30,7 +30,7 @@ export interface AuthorizationPluginOptions {
   logger: Logger;
   /** Counts denials (reject mode: one per refused operation). */
   onDenied?(code: Denial["code"], count: number): void;
-  /** The index of a supergraph the stage already prepared (by its adapted SDL), else it is built here. */
+  /** The index of a supergraph the supergraph hook already prepared (by its adapted SDL), else it is built here. */
   indexFor(coreSupergraphSdl: string): AuthorizationIndex;
 }
 

@@ -18,9 +18,9 @@ export interface ClientConcurrencyDeps {
 /**
  * `clientConcurrency`: once the request's caller is known (after authentication), the request takes
  * a slot per operation from its client's share, waiting in line when the share is taken, and gives
- * them back when its response is finished or its connection closes. Disabled: no stage at all.
+ * them back when its response is finished or its connection closes. Disabled: no hooks at all.
  */
-export function createClientConcurrencyStage({ config, identity, registry }: ClientConcurrencyDeps): FeatureHooks | undefined {
+export function createClientConcurrencyHooks({ config, identity, registry }: ClientConcurrencyDeps): FeatureHooks | undefined {
   if (!config.enabled) return undefined;
   const registers = registry ? [registry] : [];
   const inFlightGauge = new Gauge({ name: "client_operations_in_flight", help: "Operations running under clientConcurrency, all clients together", registers });

@@ -43,7 +43,7 @@ function unresolved(document: DocumentNode, operationName: string | undefined | 
   return badRequest(ErrorCode.BAD_REQUEST, "The document holds no operation to run.");
 }
 
-export function createClientErrorsStage(): FeatureHooks {
+export function createClientErrorsHooks(): FeatureHooks {
   // Documents are parsed once per distinct text and reused: their verdict is kept with them.
   const nulInDocument = new WeakMap<DocumentNode, boolean>();
   const listener: GraphQLRequestListener<RouterContext> = {

@@ -75,7 +75,7 @@ function reject(res: ServerResponse, message: string): true {
   return true;
 }
 
-export function createCorsStage(config: CorsConfig, production: boolean): FeatureHooks {
+export function createCorsHooks(config: CorsConfig, production: boolean): FeatureHooks {
   const origins = config.origins ?? (production ? [] : DEVELOPMENT_ORIGINS);
   const allowed = createOriginCheck(origins);
   const anyOrigin = origins.includes("*");

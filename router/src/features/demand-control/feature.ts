@@ -1,6 +1,6 @@
 import { defineFeature } from "../feature.ts";
 import { demandControlConfigSchema } from "./config.ts";
-import { createDemandControlStage } from "./index.ts";
+import { createDemandControlHooks } from "./index.ts";
 
 /** The estimated cost of each operation, refused (enforce) or only measured above demandControl.maxCost. */
 export const demandControlFeature = defineFeature({
@@ -9,5 +9,5 @@ export const demandControlFeature = defineFeature({
   env: { ROUTER_DEMAND_CONTROL_MODE: { path: "mode" } },
   // Only operations within the limits are costed.
   after: ["limits"],
-  create: (settings, { logger, metrics }) => createDemandControlStage({ config: settings, logger, registry: metrics?.registry }),
+  create: (settings, { logger, metrics }) => createDemandControlHooks({ config: settings, logger, registry: metrics?.registry }),
 });

@@ -67,9 +67,9 @@ export interface DemandControlDeps {
  * 400); measure mode only counts and logs them. A batch (one HTTP request holding several operations)
  * is judged as a whole too: an operation above maxCost is refused on its own, and when the others'
  * sum is above it, all of them are, before any runs. A client that sends `graphql-cost: report` gets
- * `extensions.cost` in the response. Disabled: no stage at all.
+ * `extensions.cost` in the response. Disabled: no hooks at all.
  */
-export function createDemandControlStage({ config, logger, registry }: DemandControlDeps): FeatureHooks | undefined {
+export function createDemandControlHooks({ config, logger, registry }: DemandControlDeps): FeatureHooks | undefined {
   if (!config.enabled) return undefined;
   const costs = new Histogram({
     name: "operation_estimated_cost",

@@ -1,10 +1,10 @@
 import { defineFeature } from "../feature.ts";
-import { createHeaderRulesStage, headersSchema } from "./header-rules.ts";
+import { createHeaderRulesHooks, headersSchema } from "./header-rules.ts";
 
 /** Allowlists of client headers sent on to subgraphs and of subgraph headers passed back to the client. */
 export const headerRulesFeature = defineFeature({
   name: "headers",
   section: headersSchema,
   after: ["subgraphSigning"],
-  create: (settings) => createHeaderRulesStage(settings),
+  create: (settings) => createHeaderRulesHooks(settings),
 });

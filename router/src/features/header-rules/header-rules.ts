@@ -69,7 +69,7 @@ function responseHeadersPlugin(): ApolloServerPlugin<RouterContext> {
 }
 
 /** Nothing is registered for a direction without rules, so unused rules cost nothing per request. */
-export function createHeaderRulesStage(config: HeadersConfig): FeatureHooks {
+export function createHeaderRulesHooks(config: HeadersConfig): FeatureHooks {
   const all = [config.all, ...Object.values(config.subgraphs)];
   const forwardsRequests = all.some((r) => r.request.length > 0);
   const returnsResponses = all.some((r) => r.response.length > 0);

@@ -1,6 +1,6 @@
 import { defineFeature } from "../feature.ts";
 import { limitsConfigSchema } from "./config.ts";
-import { createLimitsStage } from "./index.ts";
+import { createLimitsHooks } from "./index.ts";
 
 /** The shape an operation may have (depth, aliases, root fields, tokens, bytes), checked before planning. */
 export const limitsFeature = defineFeature({
@@ -8,5 +8,5 @@ export const limitsFeature = defineFeature({
   section: limitsConfigSchema,
   // An operation that does not resolve is a client error before its shape is measured.
   after: ["clientErrors"],
-  create: (settings, { metrics }) => createLimitsStage({ config: settings, registry: metrics?.registry }),
+  create: (settings, { metrics }) => createLimitsHooks({ config: settings, registry: metrics?.registry }),
 });

@@ -51,9 +51,9 @@ const DOCUMENT_ERRORS = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAI
  * the operation to run, after validation and before the gateway plans it. Each operation of a batch
  * is checked on its own and rejected on its own: a rejected one never reaches a subgraph. Verdicts
  * on shape are cached per parsed operation: Apollo Server reuses the parsed document for the same
- * query text, so a repeated operation is measured once. Disabled: no stage at all.
+ * query text, so a repeated operation is measured once. Disabled: no hooks at all.
  */
-export function createLimitsStage({ config, registry }: LimitsDeps): FeatureHooks | undefined {
+export function createLimitsHooks({ config, registry }: LimitsDeps): FeatureHooks | undefined {
   if (!config.enabled) return undefined;
   const rejections = new Counter({
     name: "operation_limit_rejections_total",

@@ -1,6 +1,6 @@
 import { defineFeature } from "../feature.ts";
 import { persistedOperationsConfigSchema, resolvePersistedOperations } from "./config.ts";
-import { createPersistedOperationsStage, persistedQueriesOption } from "./index.ts";
+import { createPersistedOperationsHooks, persistedQueriesOption } from "./index.ts";
 
 /** Automatic persisted queries, and the trusted-documents manifest (log or reject what is not in it). */
 export const persistedOperationsFeature = defineFeature({
@@ -13,7 +13,7 @@ export const persistedOperationsFeature = defineFeature({
     return { settings: config, problems: problem ? [problem] : [] };
   },
   create: async (settings, { logger, metrics }) => ({
-    ...(await createPersistedOperationsStage({ config: settings, logger, registry: metrics?.registry })),
+    ...(await createPersistedOperationsHooks({ config: settings, logger, registry: metrics?.registry })),
     apollo: { persistedQueries: persistedQueriesOption(settings) },
   }),
 });

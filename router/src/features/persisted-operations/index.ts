@@ -65,7 +65,7 @@ const LOGGED_UNKNOWN_MAX = 10_000;
  * extensions.persistedQuery.sha256Hash runs that document. In log mode anything else runs too and
  * is counted and logged; in reject mode a document that is not in the manifest never parses.
  */
-export async function createPersistedOperationsStage({ config, logger, registry }: PersistedOperationsDeps): Promise<PersistedOperationsStage | undefined> {
+export async function createPersistedOperationsHooks({ config, logger, registry }: PersistedOperationsDeps): Promise<PersistedOperationsHooks | undefined> {
   if (config.mode === "off") return undefined;
   let documents: TrustedDocuments;
   try {
@@ -134,7 +134,7 @@ export async function createPersistedOperationsStage({ config, logger, registry 
   return { operation: [plugin], documents };
 }
 
-export type PersistedOperationsStage = FeatureHooks & { documents: TrustedDocuments };
+export type PersistedOperationsHooks = FeatureHooks & { documents: TrustedDocuments };
 
 function withoutPersistedQuery(extensions: Record<string, unknown>): Record<string, unknown> {
   const { persistedQuery: _, ...rest } = extensions;

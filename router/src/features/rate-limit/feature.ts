@@ -1,7 +1,7 @@
 import { envCoercers } from "@store/service-kit";
 import { defineFeature } from "../feature.ts";
 import { rateLimitConfigSchema, resolveRateLimitSecrets } from "./config.ts";
-import { createRateLimitStage } from "./index.ts";
+import { createRateLimitHooks } from "./index.ts";
 
 /** Per-identity budgets of operations; over budget, HTTP 429 RATE_LIMITED. */
 export const rateLimitFeature = defineFeature({
@@ -14,5 +14,5 @@ export const rateLimitFeature = defineFeature({
     const { config, problem } = resolveRateLimitSecrets(section, env, production);
     return { settings: config, problems: problem ? [problem] : [] };
   },
-  create: (settings, { logger, metrics }) => createRateLimitStage({ config: settings, logger, registry: metrics?.registry }),
+  create: (settings, { logger, metrics }) => createRateLimitHooks({ config: settings, logger, registry: metrics?.registry }),
 });

@@ -35,9 +35,9 @@ function rateLimitMetrics(registry: Registry | undefined) {
 /**
  * `rateLimit`: each operation spends from its identity's budget once it is resolved (so its name
  * and root fields are known), before anything is planned or executed. Over budget: HTTP 429,
- * RATE_LIMITED, Retry-After. Disabled: no stage at all.
+ * RATE_LIMITED, Retry-After. Disabled: no hooks at all.
  */
-export function createRateLimitStage({ config, logger, registry }: RateLimitDeps): FeatureHooks | undefined {
+export function createRateLimitHooks({ config, logger, registry }: RateLimitDeps): FeatureHooks | undefined {
   if (!config.enabled) return undefined;
   const metrics = rateLimitMetrics(registry);
   const rules = budgetRules(config);

@@ -1,6 +1,6 @@
 import { ConfigError, envCoercers } from "@store/service-kit";
 import { defineFeature } from "../feature.ts";
-import { createSubgraphSigningStage, loadSigningSecrets, subgraphSigningSchema, type SubgraphSigningConfig } from "./subgraph-signing.ts";
+import { createSubgraphSigningHooks, loadSigningSecrets, subgraphSigningSchema, type SubgraphSigningConfig } from "./subgraph-signing.ts";
 
 /** Every subgraph request signed with the subgraph's secret, and the user's claims with the router's key. */
 export const subgraphSigningFeature = defineFeature({
@@ -17,5 +17,5 @@ export const subgraphSigningFeature = defineFeature({
       return { settings: { ...section, secrets: {} }, problems: error.problems };
     }
   },
-  create: (settings, { logger, production }) => createSubgraphSigningStage({ config: settings, logger, production }),
+  create: (settings, { logger, production }) => createSubgraphSigningHooks({ config: settings, logger, production }),
 });

@@ -78,8 +78,8 @@ export function loadSigningSecrets(section: z.output<typeof subgraphSigningSchem
   return { ...section, secrets, ...(claimsKey && { claimsKey }) };
 }
 
-export function createSubgraphSigningStage({ config, logger, production }: { config: SubgraphSigningConfig; logger: Logger; production: boolean }): FeatureHooks {
-  // A stage without hooks costs nothing per request.
+export function createSubgraphSigningHooks({ config, logger, production }: { config: SubgraphSigningConfig; logger: Logger; production: boolean }): FeatureHooks {
+  // No hooks: nothing runs per request.
   if (!config.enabled) return {};
   // One signer per subgraph, built on its first request (a registry update may bring new subgraphs).
   const signers = new Map<string, RequestSigner | null>();

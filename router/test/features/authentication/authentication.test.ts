@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subgraphRequest } from "../../support/subgraph-call.ts";
 import { loadRouterConfig } from "../../../src/config.ts";
 import { resolveAuthentication, authenticationConfigSchema, type AuthenticationSettings } from "../../../src/features/authentication/config.ts";
-import { createAuthenticationStage } from "../../../src/features/authentication/index.ts";
+import { createAuthenticationHooks } from "../../../src/features/authentication/index.ts";
 import { createKeySet } from "../../../src/features/authentication/key-set.ts";
 import type { RouterContext } from "../../../src/context.ts";
 import { createLogger, viewerFromHeaders } from "@store/service-kit";
@@ -210,7 +210,7 @@ function writeTemp(yaml: string): string {
 }
 
 describe("the authentication stage", () => {
-  const stage = createAuthenticationStage({ settings: settings(), logger: createLogger("test", "silent") });
+  const stage = createAuthenticationHooks({ settings: settings(), logger: createLogger("test", "silent") });
   const contextFor = (): RouterContext => ({ requestId: "r1", caller: null, tokenClaims: null, clientHeaders: {}, clientIp: "127.0.0.1", responseHeaders: new Map() });
   const request = (authorization?: string) => ({ headers: authorization === undefined ? {} : { authorization } }) as IncomingMessage;
 
@@ -241,7 +241,7 @@ describe("the authentication stage", () => {
   });
 
   it("still drops claim headers when authentication is off", () => {
-    const off = createAuthenticationStage({ settings: { ...settings(), enabled: false }, logger: createLogger("test", "silent") });
+    const off = createAuthenticationHooks({ settings: { ...settings(), enabled: false }, logger: createLogger("test", "silent") });
     expect(off.context).toBeUndefined();
     const headers: Record<string, string> = { "x-supergraph-claims": "e30" };
     subgraphRequest(off, { subgraph: "orders", context: contextFor(), headers, body: "{}" });

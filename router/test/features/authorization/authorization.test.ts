@@ -7,7 +7,7 @@ import { denialKey, evaluateGuards } from "../../../src/features/authorization/e
 import { mergeDenials } from "../../../src/features/authorization/merge.ts";
 import { createPolicyRegistry, type PolicyInput } from "../../../src/features/authorization/policies.ts";
 import { rewriteOperation } from "../../../src/features/authorization/rewrite.ts";
-import { createAuthorizationStage } from "../../../src/features/authorization/index.ts";
+import { createAuthorizationHooks } from "../../../src/features/authorization/index.ts";
 import { createLogger } from "@store/service-kit";
 import { AUTHZ_SDL, admin, authzSchema, customer } from "./authorization-fixture.ts";
 
@@ -39,11 +39,11 @@ describe("authorization directives in the supergraph", () => {
   });
 
   it("refuses a supergraph naming a policy the router does not know, naming it", () => {
-    const stage = createAuthorizationStage({ config: { reject: false, policies: {} }, logger: createLogger("test", "silent") });
+    const stage = createAuthorizationHooks({ config: { reject: false, policies: {} }, logger: createLogger("test", "silent") });
     const unknown = AUTHZ_SDL.replace(`[["caller_is_buyer"]]`, `[["owner_of_order"]]`);
     expect(() => stage.supergraph!(unknown)).toThrow(UnknownPolicyError);
     expect(() => stage.supergraph!(unknown)).toThrow(/owner_of_order/);
-    const withConfigPolicy = createAuthorizationStage({
+    const withConfigPolicy = createAuthorizationHooks({
       config: { reject: false, policies: { owner_of_order: { anyRole: ["admin"] }, caller_is_buyer: { anyRole: ["customer"] } } },
       logger: createLogger("test", "silent"),
     });

@@ -10,7 +10,7 @@ import { createLogger } from "@store/service-kit";
 import { composeSubgraphs } from "@store/composition";
 import type { Caller } from "@store/wire";
 import type { RouterContext } from "../../../src/context.ts";
-import { createAuthorizationStage } from "../../../src/features/authorization/index.ts";
+import { createAuthorizationHooks } from "../../../src/features/authorization/index.ts";
 import { admin, customer } from "./authorization-fixture.ts";
 
 /**
@@ -64,7 +64,7 @@ let supergraph: string;
 const logger = createLogger("test", "silent");
 
 async function router(options: { reject?: boolean; supergraphSdl?: string | SupergraphSdlHook; registry?: Registry } = {}) {
-  const stage = createAuthorizationStage({ config: { reject: options.reject ?? false, policies: {} }, logger, registry: options.registry });
+  const stage = createAuthorizationHooks({ config: { reject: options.reject ?? false, policies: {} }, logger, registry: options.registry });
   const server = new ApolloServer<RouterContext>({
     gateway: new ApolloGateway({ supergraphSdl: options.supergraphSdl ?? stage.supergraph!(supergraph), logger }),
     plugins: stage.operation!,
@@ -187,7 +187,7 @@ describe("authorization with @apollo/gateway", () => {
 
   it("follows a supergraph swap: the new directives apply from the next request", async () => {
     let update: ((sdl: string) => void) | undefined;
-    const stage = createAuthorizationStage({ config: { reject: false, policies: {} }, logger });
+    const stage = createAuthorizationHooks({ config: { reject: false, policies: {} }, logger });
     const hook: SupergraphSdlHook = async (options) => {
       update = options.update;
       return { supergraphSdl: stage.supergraph!(supergraph) };

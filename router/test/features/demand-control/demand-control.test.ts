@@ -5,7 +5,7 @@ import { createLogger } from "@store/service-kit";
 import { demandControlConfigSchema } from "../../../src/features/demand-control/config.ts";
 import { costModelFromSchema, costModelFromSupergraph, type CostModel } from "../../../src/features/demand-control/cost-model.ts";
 import { MUTATION_BASE_COST, estimateCost } from "../../../src/features/demand-control/estimate.ts";
-import { createDemandControlStage } from "../../../src/features/demand-control/index.ts";
+import { createDemandControlHooks } from "../../../src/features/demand-control/index.ts";
 import type { FeatureHooks } from "../../../src/features/feature.ts";
 import { composeStoreSupergraph } from "../../../../tests/support/supergraph.ts";
 
@@ -157,7 +157,7 @@ describe("demand control stage", () => {
 
   it("rejects above maxCost in enforce mode with the estimate and the maximum", async () => {
     const supergraph = composeSubgraphs([{ name: "shop", url: "http://shop/graphql", sdl: SHOP }]) as { supergraphSdl: string };
-    const stage = createDemandControlStage({ config, logger })!;
+    const stage = createDemandControlHooks({ config, logger })!;
     const { error } = await runPlugin(stage, supergraph.supergraphSdl, `{ items(first: 30) { edges { node { id } } } }`);
     expect(error?.extensions).toMatchObject({ code: "COST_LIMIT_EXCEEDED", estimatedCost: 61, maxCost: 50, http: { status: 400 } });
     expect((await runPlugin(stage, supergraph.supergraphSdl, `{ items(first: 20) { edges { node { id } } } }`)).error).toBeUndefined();
@@ -165,7 +165,7 @@ describe("demand control stage", () => {
 
   it("only reports in measure mode, and puts the estimate in extensions.cost when asked", async () => {
     const supergraph = composeSubgraphs([{ name: "shop", url: "http://shop/graphql", sdl: SHOP }]) as { supergraphSdl: string };
-    const stage = createDemandControlStage({ config: { ...config, mode: "measure" }, logger })!;
+    const stage = createDemandControlHooks({ config: { ...config, mode: "measure" }, logger })!;
     const query = `{ items(first: 30) { edges { node { id } } } }`;
     const asked = await runPlugin(stage, supergraph.supergraphSdl, query, { "graphql-cost": "report" });
     expect(asked.error).toBeUndefined();
@@ -174,7 +174,7 @@ describe("demand control stage", () => {
   });
 
   it("rebuilds its model when the supergraph changes", async () => {
-    const stage = createDemandControlStage({ config, logger })!;
+    const stage = createDemandControlHooks({ config, logger })!;
     const query = `{ node { id } items(first: 1) { edges { node { quote { cents } } } } }`;
     const before = composeSubgraphs([{ name: "shop", url: "http://shop/graphql", sdl: SHOP }]) as { supergraphSdl: string };
     const after = composeSubgraphs([{ name: "shop", url: "http://shop/graphql", sdl: SHOP.replace("@cost(weight: 20)", "@cost(weight: 60)") }]) as { supergraphSdl: string };
@@ -185,6 +185,6 @@ describe("demand control stage", () => {
   });
 
   it("is no stage at all when disabled", () => {
-    expect(createDemandControlStage({ config: { ...config, enabled: false }, logger })).toBeUndefined();
+    expect(createDemandControlHooks({ config: { ...config, enabled: false }, logger })).toBeUndefined();
   });
 });

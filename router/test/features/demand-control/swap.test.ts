@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { composeSubgraphs } from "@store/composition";
 import { createLogger } from "@store/service-kit";
 import { demandControlConfigSchema } from "../../../src/features/demand-control/config.ts";
-import { createDemandControlStage } from "../../../src/features/demand-control/index.ts";
+import { createDemandControlHooks } from "../../../src/features/demand-control/index.ts";
 
 const subgraph = (weight: number) => `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.10", import: ["@key", "@cost", "@listSize"])
@@ -29,7 +29,7 @@ describe("demand control across a supergraph swap", () => {
     update = push;
     return { supergraphSdl: supergraph(3) };
   };
-  const stage = createDemandControlStage({ config: demandControlConfigSchema.parse({ maxCost: 10 }), logger: createLogger("test", "silent") })!;
+  const stage = createDemandControlHooks({ config: demandControlConfigSchema.parse({ maxCost: 10 }), logger: createLogger("test", "silent") })!;
   const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: hook, logger: createLogger("gateway", "silent") }), plugins: stage.operation! });
   afterAll(() => server.stop());
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { subgraphRequest, subgraphResponse } from "../../support/subgraph-call.ts";
 import type { RouterContext } from "../../../src/context.ts";
-import { createHeaderRulesStage, headersSchema } from "../../../src/features/header-rules/header-rules.ts";
+import { createHeaderRulesHooks, headersSchema } from "../../../src/features/header-rules/header-rules.ts";
 
 const context = (clientHeaders: RouterContext["clientHeaders"]): RouterContext => ({ requestId: "r1", caller: null, tokenClaims: null, clientHeaders, clientIp: "127.0.0.1", responseHeaders: new Map() });
-const stageFor = (input: unknown) => createHeaderRulesStage(headersSchema.parse(input));
+const stageFor = (input: unknown) => createHeaderRulesHooks(headersSchema.parse(input));
 const forward = (input: unknown, subgraph: string, clientHeaders: RouterContext["clientHeaders"]) => {
   const call = { subgraph, context: context(clientHeaders), headers: { "content-type": "application/json" } as Record<string, string>, body: "{}" };
   subgraphRequest(stageFor(input), call);

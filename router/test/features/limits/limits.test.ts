@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { RouterContext } from "../../../src/context.ts";
 import { limitsConfigSchema } from "../../../src/features/limits/config.ts";
 import { countTokens, measureOperation } from "../../../src/features/limits/measure.ts";
-import { createLimitsStage } from "../../../src/features/limits/index.ts";
+import { createLimitsHooks } from "../../../src/features/limits/index.ts";
 
 function measure(query: string, operationName?: string) {
   const document = parse(query);
@@ -75,7 +75,7 @@ describe("limits stage on Apollo Server", () => {
   const typeDefs = `type Query { node(id: ID): Node, version: String } type Node { id: ID, child: Node }`;
   const resolvers = { Query: { node: () => ({ id: "1" }), version: () => "1" }, Node: { child: () => ({ id: "2" }) } };
   async function serverWith(overrides: Record<string, unknown>) {
-    const stage = createLimitsStage({ config: limitsConfigSchema.parse(overrides) })!;
+    const stage = createLimitsHooks({ config: limitsConfigSchema.parse(overrides) })!;
     const server = new ApolloServer<RouterContext>({ typeDefs, resolvers, plugins: stage.operation!, parseOptions: stage.parseOptions! });
     await server.start();
     return server;
@@ -128,6 +128,6 @@ describe("limits stage on Apollo Server", () => {
   });
 
   it("is no stage at all when disabled", () => {
-    expect(createLimitsStage({ config: limitsConfigSchema.parse({ enabled: false }) })).toBeUndefined();
+    expect(createLimitsHooks({ config: limitsConfigSchema.parse({ enabled: false }) })).toBeUndefined();
   });
 });

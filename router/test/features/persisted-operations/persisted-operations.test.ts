@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, createLogger } from "@store/service-kit";
 import { loadRouterConfig } from "../../../src/config.ts";
-import { createPersistedOperationsStage, persistedQueriesOption } from "../../../src/features/persisted-operations/index.ts";
+import { createPersistedOperationsHooks, persistedQueriesOption } from "../../../src/features/persisted-operations/index.ts";
 import { ManifestError, sha256, trustedDocuments } from "../../../src/features/persisted-operations/manifest.ts";
 import { persistedOperationsConfigSchema } from "../../../src/features/persisted-operations/config.ts";
 
@@ -70,15 +70,15 @@ describe("persistedOperations config and start", () => {
     const file = path.join(dir, "bad.json");
     writeFileSync(file, JSON.stringify(manifest([{ id: "a", name: "X", type: "query", body: "{" }])));
     const config = persistedOperationsConfigSchema.parse({ mode: "reject", manifest: file });
-    const error = await createPersistedOperationsStage({ config, logger }).catch((e: unknown) => e);
+    const error = await createPersistedOperationsHooks({ config, logger }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems[0]).toMatch(/^persistedOperations\.manifest: .*bad\.json: operations\[0\] \(X\): the body does not parse/);
-    const missing = await createPersistedOperationsStage({ config: { ...config, manifest: path.join(dir, "none.json") }, logger }).catch((e: unknown) => e);
+    const missing = await createPersistedOperationsHooks({ config: { ...config, manifest: path.join(dir, "none.json") }, logger }).catch((e: unknown) => e);
     expect((missing as ConfigError).problems[0]).toMatch(/none\.json: no such file/);
   });
 
   it("adds no stage when off, and keeps APQ bounded (and off in reject mode, where the manifest is the only store)", async () => {
-    expect(await createPersistedOperationsStage({ config: persistedOperationsConfigSchema.parse({}), logger })).toBeUndefined();
+    expect(await createPersistedOperationsHooks({ config: persistedOperationsConfigSchema.parse({}), logger })).toBeUndefined();
     expect(persistedQueriesOption(persistedOperationsConfigSchema.parse({}))).toMatchObject({ cache: expect.anything() });
     expect(persistedQueriesOption(persistedOperationsConfigSchema.parse({ apq: { enabled: false } }))).toBe(false);
     expect(persistedQueriesOption(persistedOperationsConfigSchema.parse({ mode: "reject", manifest: "m.json" }))).toBe(false);

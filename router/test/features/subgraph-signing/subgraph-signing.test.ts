@@ -3,7 +3,7 @@ import { subgraphRequest } from "../../support/subgraph-call.ts";
 import { generateKeyPairSync } from "node:crypto";
 import { ConfigError, createClaimsVerifier, createLogger, createRequestVerifier } from "@store/service-kit";
 import type { RouterContext } from "../../../src/context.ts";
-import { createSubgraphSigningStage, loadSigningSecrets } from "../../../src/features/subgraph-signing/subgraph-signing.ts";
+import { createSubgraphSigningHooks, loadSigningSecrets } from "../../../src/features/subgraph-signing/subgraph-signing.ts";
 
 const PRODUCTS = "products-signing-secret-0123456789abcdef";
 const logger = createLogger("router", "silent");
@@ -38,7 +38,7 @@ describe("subgraph request signing (router)", () => {
   });
 
   it("signs the user's claims once per client request with the router's private key, and drops a signature it did not make", () => {
-    const stage = createSubgraphSigningStage({ config: { ...ON, secrets: { SUBGRAPH_SECRET_PRODUCTS: PRODUCTS }, claimsKey: claimsKeys.privateKey }, logger, production: true });
+    const stage = createSubgraphSigningHooks({ config: { ...ON, secrets: { SUBGRAPH_SECRET_PRODUCTS: PRODUCTS }, claimsKey: claimsKeys.privateKey }, logger, production: true });
     const context = {} as RouterContext;
     const first = call("products", { "x-supergraph-claims": CLAIMS }, context);
     const second = call("products", { "x-supergraph-claims": CLAIMS }, context);
@@ -53,7 +53,7 @@ describe("subgraph request signing (router)", () => {
   });
 
   it("signs the exact body and the claims header with the subgraph's own secret", () => {
-    const stage = createSubgraphSigningStage({ config: { ...ON, secrets: { SUBGRAPH_SECRET_PRODUCTS: PRODUCTS } }, logger, production: true });
+    const stage = createSubgraphSigningHooks({ config: { ...ON, secrets: { SUBGRAPH_SECRET_PRODUCTS: PRODUCTS } }, logger, production: true });
     const sent = call("products", { "x-supergraph-claims": "eyJzdWIiOiJ1c3JfMDAwMSJ9" });
     subgraphRequest(stage, sent);
     expect(sent.headers).toMatchObject({ "x-supergraph-caller": "router", "x-supergraph-timestamp": expect.stringMatching(/^\d+$/), "x-supergraph-signature": expect.stringMatching(/^v2=/), "x-supergraph-nonce": expect.any(String) });
@@ -66,13 +66,13 @@ describe("subgraph request signing (router)", () => {
 
   it("never sends an unsigned request in production; development sends it and warns", () => {
     const config = { ...ON, secrets: { SUBGRAPH_SECRET_PRODUCTS: PRODUCTS } };
-    expect(() => subgraphRequest(createSubgraphSigningStage({ config, logger, production: true }), call("reviews"))).toThrow(/SUBGRAPH_SECRET_REVIEWS/);
+    expect(() => subgraphRequest(createSubgraphSigningHooks({ config, logger, production: true }), call("reviews"))).toThrow(/SUBGRAPH_SECRET_REVIEWS/);
     const sent = call("reviews");
-    subgraphRequest(createSubgraphSigningStage({ config, logger, production: false }), sent);
+    subgraphRequest(createSubgraphSigningHooks({ config, logger, production: false }), sent);
     expect(sent.headers["x-supergraph-signature"]).toBeUndefined();
   });
 
   it("adds no hook at all when signing is off", () => {
-    expect(createSubgraphSigningStage({ config: { ...OFF, secrets: {} }, logger, production: true }).subgraphCall).toBeUndefined();
+    expect(createSubgraphSigningHooks({ config: { ...OFF, secrets: {} }, logger, production: true }).subgraphCall).toBeUndefined();
   });
 });
