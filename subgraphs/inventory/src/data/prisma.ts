@@ -1,5 +1,6 @@
 import type { Database } from "@store/service-kit";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { PrismaClient } from "../../../../prisma/inventory/generated/client.ts";
+export { Prisma, type Reservation, type ReservationLine, type ReservationStatus, type StockLevel, type Warehouse } from "../../../../prisma/inventory/generated/client.ts";
 
 export type InventoryPrisma = PrismaClient<"query">;
 

@@ -1,8 +1,6 @@
 import { ErrorCode, codedError } from "@store/service-kit";
-import { Prisma, type Reservation, type ReservationLine } from "../generated/prisma/client.ts";
-import type { ReservationStatus } from "../generated/prisma/enums.ts";
+import { Prisma, type Reservation, type ReservationLine, type ReservationStatus, type InventoryPrisma } from "./prisma.ts";
 import { allocateStock, holdsSameItems, type ReservationRequest, type StockRow } from "../reservations.ts";
-import type { InventoryPrisma } from "./prisma.ts";
 
 export type ReservationWithLines = Reservation & { lines: ReservationLine[] };
 

@@ -1,6 +1,5 @@
 import { alignToKeys, type PageRequest } from "@store/service-kit";
-import { Prisma, type Order, type OrderLine, type OrderStatus } from "../generated/prisma/client.ts";
-import type { OrdersPrisma } from "./prisma.ts";
+import { Prisma, type Order, type OrderLine, type OrderStatus, type OrdersPrisma } from "./prisma.ts";
 
 export type { Order, OrderLine, OrderStatus };
 

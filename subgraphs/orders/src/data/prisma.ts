@@ -1,5 +1,6 @@
 import type { Database } from "@store/service-kit";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { PrismaClient } from "../../../../prisma/orders/generated/client.ts";
+export { Prisma, type Order, type OrderLine, type OrderStatus, type Shipment, type TrackingEvent } from "../../../../prisma/orders/generated/client.ts";
 
 export type OrdersPrisma = PrismaClient<"query">;
 
