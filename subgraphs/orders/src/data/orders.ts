@@ -87,18 +87,6 @@ export function createOrder(prisma: OrdersPrisma, order: NewOrder): Promise<Orde
   });
 }
 
-/**
- * True for a unique-constraint violation, whichever constraint it was. adapter-pg surfaces it as
- * Prisma's P2002; pglite-prisma-adapter 0.6 passes PostgreSQL's SQLSTATE 23505 through unmapped,
- * as a DriverAdapterError whose cause is { kind: "postgres", code: "23505" }.
- */
-export function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === "P2002";
-  if (!(error instanceof Error) || error.name !== "DriverAdapterError") return false;
-  const cause = error.cause as { kind?: string; code?: string } | undefined;
-  return cause?.kind === "UniqueConstraintViolation" || (cause?.kind === "postgres" && cause.code === "23505");
-}
-
 export function countOrders(prisma: OrdersPrisma, where: Prisma.OrderWhereInput = {}): Promise<number> {
   return prisma.order.count({ where });
 }
