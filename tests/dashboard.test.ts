@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createServiceMetrics } from "@store/service-kit";
-import { createRouterMetrics } from "../router/src/metrics.ts";
+import { createRouterMetrics } from "@store/router";
 
 /** The Grafana dashboard in the repo only charts series the services really export. */
 const file = fileURLToPath(new URL("../observability/grafana/supergraph-dashboard.json", import.meta.url));

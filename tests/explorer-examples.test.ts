@@ -6,7 +6,7 @@ import { Supergraph, operationFromDocument, printSchema, type Schema } from "@ap
 import { QueryPlanner, type PlanNode, type QueryPlan } from "@apollo/query-planner";
 import { buildSchema, getVariableValues, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadExampleOperations } from "../router/explorer/operations.ts";
+import { loadExampleOperations } from "@store/router/explorer-operations";
 import { composeStoreSupergraph } from "./support/supergraph.ts";
 
 const examples = loadExampleOperations();

@@ -8,9 +8,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadRouterConfig } from "../router/src/config.ts";
-import { createExplorerHandler, loadExplorerFiles } from "../router/src/explorer.ts";
-import { createRouter, type Router } from "../router/src/router.ts";
+import { createExplorerHandler, createRouter, loadExplorerFiles, loadRouterConfig, type Router } from "@store/router";
 import { composeStoreSupergraph } from "./support/supergraph.ts";
 
 let supergraphPath: string;

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, routerNodeFlags } from "@store/stack";
-import { bundleForNode } from "../../router/build-server.ts";
+import { buildServer, bundleForNode } from "@store/router/build-server";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "..", "..");
@@ -57,7 +57,7 @@ function bundled(name: GatewayName): Promise<string> {
     bundle =
       name === "stock"
         ? bundleForNode(path.join(here, "stock-gateway.ts"), path.join(repoRoot, "bench", "dist", "stock-gateway.mjs"))
-        : bundleForNode(path.join(repoRoot, "router", "src", "main.ts"), path.join(repoRoot, "router", "dist", "main.mjs"));
+        : buildServer();
     bundles.set(name, bundle);
   }
   return bundle;

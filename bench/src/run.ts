@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import { composeSubgraphs } from "@store/composition";
-import { startStack } from "@store/stack";
+import { startOtlpReceiver, startStack } from "@store/stack";
 import { startGateway, type GatewayName, type GatewayProcess } from "./gateways.ts";
 import { runLoad, type LoadResult } from "./load.ts";
 import { median, toMarkdown, type GatewayFigures, type WorkloadReport } from "./report.ts";
@@ -20,7 +20,6 @@ import { startWorkload1Subgraphs } from "./workload1/subgraphs.ts";
 import { randomBytes } from "node:crypto";
 import { signBenchTokens, storeOperations, useBenchTokens } from "./workload2/operations.ts";
 import { overheadOf, routerTraces, type OverheadFigures } from "./workload2/router-overhead.ts";
-import { startOtlpReceiver } from "../../tests/support/otlp-receiver.ts";
 import { fairnessMarkdown, measureFairness, type FairnessRow } from "./fairness.ts";
 
 const { values } = parseArgs({

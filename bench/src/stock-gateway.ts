@@ -15,7 +15,7 @@ import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOp
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { jwtVerify } from "jose";
-import { acceptAuthorizationFeatures } from "../../router/src/features/authorization/directives.ts";
+import { acceptAuthorizationFeatures } from "@store/router/authorization-directives";
 
 type Context = { claims?: string };
 

@@ -12,8 +12,7 @@ import path from "node:path";
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_PASSWORD, generateStore } from "@store/seed-data";
-import { loadRouterConfig } from "../../router/src/config.ts";
-import { createRouter, type Router } from "../../router/src/router.ts";
+import { createRouter, loadRouterConfig, type Router } from "@store/router";
 import { LOGIN, bearer, loginAs, mintToken, tokenHeader } from "../support/auth.ts";
 import { graphql, readCounter } from "../support/graphql.ts";
 

@@ -11,8 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { generateStore } from "@store/seed-data";
 import { REFUSED_MESSAGE, createLogger, createRequestSigner } from "@store/service-kit";
-import { loadRouterConfig } from "../../router/src/config.ts";
-import { createRouter, type Router } from "../../router/src/router.ts";
+import { createRouter, loadRouterConfig, type Router } from "@store/router";
 import { bearer, mintToken } from "../support/auth.ts";
 import { graphql, readCounter } from "../support/graphql.ts";
 

@@ -8,7 +8,7 @@ import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_USERNAME, generateStore } from "@store/seed-data";
-import { loadExampleOperations } from "../../router/explorer/operations.ts";
+import { loadExampleOperations } from "@store/router/explorer-operations";
 import { tokenHeader } from "../support/auth.ts";
 import { graphql } from "../support/graphql.ts";
 import { repoRoot } from "../support/test-stack.ts";

@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { buildExplorer, explorerBuildIsStale } from "../../router/explorer/build.ts";
+import { buildExplorer, explorerBuildIsStale } from "@store/router/explorer-build";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
 let stack: TestStack | undefined;

@@ -3,8 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadRouterConfig } from "../../router/src/config.ts";
-import { createRouter, type Router } from "../../router/src/router.ts";
+import { createRouter, loadRouterConfig, type Router } from "@store/router";
 import { graphql, readCounter, type GraphQLResult } from "../support/graphql.ts";
 
 /**

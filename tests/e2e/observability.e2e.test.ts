@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "@store/stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql } from "../support/graphql.ts";
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 import { bearer, mintToken } from "../support/auth.ts";
 

@@ -13,8 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_PASSWORD, generateStore, type SeedUser } from "@store/seed-data";
-import { loadRouterConfig } from "../../router/src/config.ts";
-import { createRouter, type Router } from "../../router/src/router.ts";
+import { createRouter, loadRouterConfig, type Router } from "@store/router";
 import { tokenHeader } from "../support/auth.ts";
 import { graphql, type GraphQLResult } from "../support/graphql.ts";
 import {

@@ -12,8 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createLogger, createRequestSigner } from "@store/service-kit";
-import { loadRouterConfig } from "../../router/src/config.ts";
-import { createRouter, type Router } from "../../router/src/router.ts";
+import { createRouter, loadRouterConfig, type Router } from "@store/router";
 import { graphql, readCounter } from "../support/graphql.ts";
 
 const routerUrl = inject("routerUrl");

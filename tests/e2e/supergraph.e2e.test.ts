@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { generateStore } from "@store/seed-data";
-import { estimateShipping } from "../../subgraphs/inventory/src/shipping.ts";
+import { estimateShipping } from "@store/inventory";
 import { graphql, readCounter, settle } from "../support/graphql.ts";
 import { tokenHeader } from "../support/auth.ts";
 

@@ -1,4 +1,4 @@
-import type { ReceivedSpan } from "../../../tests/support/otlp-receiver.ts";
+import type { ReceivedSpan } from "@store/stack";
 import { median } from "../report.ts";
 
 /**

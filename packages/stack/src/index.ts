@@ -3,3 +3,4 @@ export * from "./service-process.ts";
 export * from "./stack.ts";
 export * from "./signing-secrets.ts";
 export * from "./router-node-flags.ts";
+export * from "./otlp-receiver.ts";

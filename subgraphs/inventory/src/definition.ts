@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { SubgraphDefinition } from "@store/service-kit";
 import { gql } from "graphql-tag";
-import { loadInventorySettings, type InventorySettings } from "./config.ts";
+import type { InventorySettings } from "./config.ts";
 import { createContext, type InventoryContext } from "./context.ts";
 import { createInventoryPrisma, type InventoryPrisma } from "./data/prisma.ts";
 import { startReservationExpiry } from "./reservation-expiry.ts";
@@ -10,6 +10,7 @@ import { resolvers } from "./resolvers/index.ts";
 import { seedInventory } from "./seed.ts";
 
 const fromHere = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+export const inventoryMigrationsDir = fromHere("../../../prisma/inventory/migrations");
 const typeDefs = gql(readFileSync(fromHere("../schema.graphql"), "utf8"));
 
 /** The inventory service for the given settings (how long an unconfirmed reservation holds stock). */
@@ -17,7 +18,7 @@ export function createInventoryDefinition(settings: InventorySettings): Subgraph
   return {
     name: "inventory",
     defaultPort: 4003,
-    migrationsDir: fromHere("../../../prisma/inventory/migrations"),
+    migrationsDir: inventoryMigrationsDir,
     defaultDataDir: fromHere("../../../.data/inventory"),
     typeDefs,
     resolvers: resolvers as SubgraphDefinition<InventoryPrisma, InventoryContext>["resolvers"],
@@ -27,6 +28,3 @@ export function createInventoryDefinition(settings: InventorySettings): Subgraph
     background: (prisma, logger) => startReservationExpiry(prisma, settings, logger),
   };
 }
-
-/** Inventory with its default settings (tests that do not care about reservation expiry). */
-export const inventory = createInventoryDefinition(loadInventorySettings({}));

@@ -1,5 +1,6 @@
 import { createSubgraphServer, type SubgraphDeps } from "@store/service-kit";
-import { inventory } from "./definition.ts";
+import type { InventorySettings } from "./config.ts";
+import { createInventoryDefinition } from "./definition.ts";
 
 /** Builds the inventory service without side effects; tests and main.ts both start here. */
-export const createServer = (deps: SubgraphDeps) => createSubgraphServer(inventory, deps);
+export const createServer = (deps: SubgraphDeps, settings: InventorySettings) => createSubgraphServer(createInventoryDefinition(settings), deps);

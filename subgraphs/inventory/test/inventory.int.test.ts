@@ -3,7 +3,9 @@ import { generateStore, seedSizesFromEnv } from "@store/seed-data";
 import { queryEventsSettled, type RunningServer } from "@store/service-kit";
 import { createTestDatabase, postGraphQL, testSubgraphConfig } from "@store/service-kit/testing";
 import { createReservation } from "../src/data/reservations.ts";
-import { inventory } from "../src/definition.ts";
+import { loadInventorySettings } from "../src/config.ts";
+import { inventoryMigrationsDir } from "../src/definition.ts";
+import { seedInventory } from "../src/seed.ts";
 import { createServer } from "../src/server.ts";
 import { estimateShipping } from "../src/shipping.ts";
 
@@ -13,8 +15,8 @@ let url: string;
 const store = generateStore(seedSizesFromEnv());
 
 beforeAll(async () => {
-  server = await createServer({ config: testSubgraphConfig("inventory"), db: await createTestDatabase(inventory.migrationsDir) });
-  await inventory.seed(server.prisma, server.logger);
+  server = await createServer({ config: testSubgraphConfig("inventory"), db: await createTestDatabase(inventoryMigrationsDir) }, loadInventorySettings({}));
+  await seedInventory(server.prisma);
   running = await server.start();
   url = `${running.url}/graphql`;
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { ErrorCode, badUserInput, codedError, type Logger, type SubgraphClient } from "@store/service-kit";
-import { createOrder, isUniqueViolation, orderByIdempotencyKey, type Order } from "./data/orders.ts";
-import type { OrdersPrisma } from "./data/prisma.ts";
+import { createOrder, orderByIdempotencyKey, type Order } from "./data/orders.ts";
+import { isUniqueViolation, type OrdersPrisma } from "./data/prisma.ts";
 import { normalizePlaceOrder, type PlaceOrderInput, type PlaceOrderRequest } from "./order-input.ts";
 import { priceOrder } from "./pricing.ts";
 import { newTrackingNumber } from "./tracking-numbers.ts";

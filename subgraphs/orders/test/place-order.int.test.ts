@@ -7,10 +7,8 @@ import { createServer as createNetServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateStore, seedSizesFromEnv } from "@store/seed-data";
 import { createTestDatabase, postGraphQL, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
-import { inventory as inventoryDefinition } from "../../inventory/src/definition.ts";
-import { createServer as createInventoryServer } from "../../inventory/src/server.ts";
-import { products as productsDefinition } from "../../products/src/definition.ts";
-import { createServer as createProductsServer } from "../../products/src/server.ts";
+import { createServer as createInventoryServer, inventoryMigrationsDir, loadInventorySettings, seedInventory } from "@store/inventory";
+import { createServer as createProductsServer, loadProductsSettings, productsMigrationsDir, seedProducts } from "@store/products";
 import { loadOrdersSettings } from "../src/config.ts";
 import { ordersMigrationsDir } from "../src/definition.ts";
 import { createServer as createOrdersServer } from "../src/server.ts";
@@ -67,14 +65,14 @@ async function closedPortUrl(): Promise<string> {
 
 beforeAll(async () => {
   const [productsDb, inventoryDb, ordersDb, ordersDb2] = await Promise.all([
-    createTestDatabase(productsDefinition.migrationsDir),
-    createTestDatabase(inventoryDefinition.migrationsDir),
+    createTestDatabase(productsMigrationsDir),
+    createTestDatabase(inventoryMigrationsDir),
     createTestDatabase(ordersMigrationsDir),
     createTestDatabase(ordersMigrationsDir),
   ]);
-  products = await createProductsServer({ config: testSubgraphConfig("products"), db: productsDb });
-  inventory = await createInventoryServer({ config: testSubgraphConfig("inventory"), db: inventoryDb });
-  await Promise.all([productsDefinition.seed(products.prisma, products.logger), inventoryDefinition.seed(inventory.prisma, inventory.logger)]);
+  products = await createProductsServer({ config: testSubgraphConfig("products"), db: productsDb }, loadProductsSettings({}));
+  inventory = await createInventoryServer({ config: testSubgraphConfig("inventory"), db: inventoryDb }, loadInventorySettings({}));
+  await Promise.all([seedProducts(products.prisma), seedInventory(inventory.prisma)]);
   productsUrl = `${(await products.start()).url}/graphql`;
   inventoryUrl = `${(await inventory.start()).url}/graphql`;
 

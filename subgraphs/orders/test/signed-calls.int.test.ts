@@ -9,10 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateStore, seedSizesFromEnv } from "@store/seed-data";
 import { createLogger, createRequestSigner, encodeClaimsHeader, loadSubgraphConfig, REFUSED_MESSAGE, type SubgraphConfig } from "@store/service-kit";
 import { createTestDatabase, postGraphQL, testClaimsKeys, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
-import { createInventoryDefinition, inventory as inventoryDefinition } from "../../inventory/src/definition.ts";
-import { createServer as createInventoryServer } from "../../inventory/src/server.ts";
-import { products as productsDefinition } from "../../products/src/definition.ts";
-import { createServer as createProductsServer } from "../../products/src/server.ts";
+import { createInventoryDefinition, createServer as createInventoryServer, inventoryMigrationsDir, loadInventorySettings, seedInventory } from "@store/inventory";
+import { createServer as createProductsServer, loadProductsSettings, productsMigrationsDir, seedProducts } from "@store/products";
 import { loadOrdersSettings } from "../src/config.ts";
 import { ordersMigrationsDir } from "../src/definition.ts";
 import { createServer as createOrdersServer } from "../src/server.ts";
@@ -67,19 +65,19 @@ const stockAt = async (url: string) => (await post(url, STOCK, asRouter(SECRETS.
 
 beforeAll(async () => {
   const [productsDb, inventoryDb, ordersDb, ordersDb2, expiringDb] = await Promise.all([
-    createTestDatabase(productsDefinition.migrationsDir),
-    createTestDatabase(inventoryDefinition.migrationsDir),
+    createTestDatabase(productsMigrationsDir),
+    createTestDatabase(inventoryMigrationsDir),
     createTestDatabase(ordersMigrationsDir),
     createTestDatabase(ordersMigrationsDir),
-    createTestDatabase(inventoryDefinition.migrationsDir),
+    createTestDatabase(inventoryMigrationsDir),
   ]);
-  products = await createProductsServer({ config: testSubgraphConfig("products", signed("products")), db: productsDb });
+  products = await createProductsServer({ config: testSubgraphConfig("products", signed("products")), db: productsDb }, loadProductsSettings({}));
   inventory = await createInventoryServer({
     config: testSubgraphConfig("inventory", signed("inventory")),
     db: inventoryDb,
     logger: createLogger("inventory", "debug", { write: (line: string) => void inventoryLog.push(line) }),
-  });
-  await Promise.all([productsDefinition.seed(products.prisma, products.logger), inventoryDefinition.seed(inventory.prisma, inventory.logger)]);
+  }, loadInventorySettings({}));
+  await Promise.all([seedProducts(products.prisma), seedInventory(inventory.prisma)]);
   const productsUrl = `${(await products.start()).url}/graphql`;
   inventoryUrl = `${(await inventory.start()).url}/graphql`;
 
@@ -96,7 +94,7 @@ beforeAll(async () => {
     config: testSubgraphConfig("inventory", signed("inventory")),
     db: expiringDb,
   });
-  await inventoryDefinition.seed(expiringInventory.prisma, expiringInventory.logger);
+  await seedInventory(expiringInventory.prisma);
   expiringInventoryUrl = `${(await expiringInventory.start()).url}/graphql`;
 });
 

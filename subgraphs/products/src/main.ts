@@ -1,4 +1,5 @@
 import { runSubgraphMain } from "@store/service-kit";
-import { products } from "./definition.ts";
+import { loadProductsSettings } from "./config.ts";
+import { createProductsDefinition } from "./definition.ts";
 
-await runSubgraphMain(products);
+await runSubgraphMain(() => createProductsDefinition(loadProductsSettings()));

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, type RunningServer } from "@store/service-kit";
 import { createTestDatabase, postGraphQL, testSubgraphConfig } from "@store/service-kit/testing";
-import { products as productsDefinition } from "../src/definition.ts";
+import { loadProductsSettings } from "../src/config.ts";
+import { productsMigrationsDir } from "../src/definition.ts";
 import { createServer } from "../src/server.ts";
 
 /** The request log and metrics of a real service: every line the logger writes is captured here. */
@@ -23,9 +24,9 @@ beforeAll(async () => {
   });
   server = await createServer({
     config: testSubgraphConfig("products", { logLevel: "debug" }),
-    db: await createTestDatabase(productsDefinition.migrationsDir),
+    db: await createTestDatabase(productsMigrationsDir),
     logger,
-  });
+  }, loadProductsSettings({}));
   running = await server.start();
   url = `${running.url}/graphql`;
 });

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateStore, seedSizesFromEnv, type SeedProduct } from "@store/seed-data";
 import { queryEventsSettled, type RunningServer } from "@store/service-kit";
 import { createTestDatabase, postGraphQL, testSubgraphConfig } from "@store/service-kit/testing";
-import { products as productsDefinition } from "../src/definition.ts";
+import { loadProductsSettings } from "../src/config.ts";
+import { productsMigrationsDir } from "../src/definition.ts";
+import { seedProducts } from "../src/seed.ts";
 import { createServer } from "../src/server.ts";
 
 let server: Awaited<ReturnType<typeof createServer>>;
@@ -57,8 +59,8 @@ async function statementsFor(query: string, variables: Record<string, unknown> =
 }
 
 beforeAll(async () => {
-  server = await createServer({ config: testSubgraphConfig("products"), db: await createTestDatabase(productsDefinition.migrationsDir) });
-  await productsDefinition.seed(server.prisma, server.logger);
+  server = await createServer({ config: testSubgraphConfig("products"), db: await createTestDatabase(productsMigrationsDir) }, loadProductsSettings({}));
+  await seedProducts(server.prisma);
   running = await server.start();
   url = `${running.url}/graphql`;
 });

@@ -14,12 +14,12 @@ const reviewsSettingsSchema = z
     /** GraphQL endpoint of the accounts subgraph, asked for the author's id and username. */
     REVIEWS_ACCOUNTS_URL: httpUrl.default("http://127.0.0.1:4001/graphql"),
     /** Milliseconds to wait for either of them before answering SERVICE_UNAVAILABLE. Default 5000. */
-    REVIEWS_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
+    REVIEWS_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
   })
   .transform((env) => ({
     productsUrl: env.REVIEWS_PRODUCTS_URL,
     accountsUrl: env.REVIEWS_ACCOUNTS_URL,
-    subgraphTimeoutMs: env.REVIEWS_SUBGRAPH_TIMEOUT_MS,
+    upstreamTimeoutMs: env.REVIEWS_UPSTREAM_TIMEOUT_MS,
   }));
 
 export type ReviewsSettings = z.output<typeof reviewsSettingsSchema> & {

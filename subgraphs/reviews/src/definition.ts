@@ -14,10 +14,8 @@ const fromHere = (relative: string) => fileURLToPath(new URL(relative, import.me
 export const reviewsMigrationsDir = fromHere("../../../prisma/reviews/migrations");
 const typeDefs = gql(readFileSync(fromHere("../schema.graphql"), "utf8"));
 
-export type ReviewsDefinition = SubgraphDefinition<ReviewsPrisma, ReviewsContext>;
-
 /** The reviews service, wired to the products and accounts endpoints named in `settings`. */
-export function createReviewsDefinition(settings: ReviewsSettings): ReviewsDefinition {
+export function createReviewsDefinition(settings: ReviewsSettings): SubgraphDefinition<ReviewsPrisma, ReviewsContext> {
   const neighbours = createNeighbours(settings);
   return {
     name: "reviews",
@@ -25,7 +23,7 @@ export function createReviewsDefinition(settings: ReviewsSettings): ReviewsDefin
     migrationsDir: reviewsMigrationsDir,
     defaultDataDir: fromHere("../../../.data/reviews"),
     typeDefs,
-    resolvers: resolvers as ReviewsDefinition["resolvers"],
+    resolvers: resolvers as SubgraphDefinition<ReviewsPrisma, ReviewsContext>["resolvers"],
     createPrisma: createReviewsPrisma,
     createContext: (prisma, request) => createContext(prisma, request, neighbours),
     seed: seedReviews,

@@ -2,11 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateStore, seedSizesFromEnv, type SeedReview } from "@store/seed-data";
 import { queryEventsSettled, type RunningServer } from "@store/service-kit";
 import { createTestDatabase, postGraphQL, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
-import { accountsMigrationsDir } from "../../accounts/src/definition.ts";
-import { seedAccounts } from "../../accounts/src/seed.ts";
-import { createServer as createAccountsServer } from "../../accounts/src/server.ts";
-import { products } from "../../products/src/definition.ts";
-import { createServer as createProductsServer } from "../../products/src/server.ts";
+import { accountsMigrationsDir, createServer as createAccountsServer, seedAccounts } from "@store/accounts";
+import { createServer as createProductsServer, loadProductsSettings, productsMigrationsDir, seedProducts } from "@store/products";
 import { reviewsMigrationsDir } from "../src/definition.ts";
 import { createServer } from "../src/server.ts";
 import { seedReviews } from "../src/seed.ts";
@@ -64,16 +61,16 @@ async function startAccounts() {
 async function startProducts() {
   productsServer = await createProductsServer({
     config: testSubgraphConfig("products"),
-    db: await createTestDatabase(products.migrationsDir),
-  });
-  await products.seed(productsServer.prisma, productsServer.logger);
+    db: await createTestDatabase(productsMigrationsDir),
+  }, loadProductsSettings({}));
+  await seedProducts(productsServer.prisma);
   return `${(await productsServer.start()).url}/graphql`;
 }
 
 beforeAll(async () => {
   // The three start independently; the reviews database needs none of the others to be up.
   const [accountsUrl, productsUrl, db] = await Promise.all([startAccounts(), startProducts(), createTestDatabase(reviewsMigrationsDir)]);
-  server = await createServer({ config: testSubgraphConfig("reviews"), db }, { productsUrl, accountsUrl, subgraphTimeoutMs: 2000 });
+  server = await createServer({ config: testSubgraphConfig("reviews"), db }, { productsUrl, accountsUrl, upstreamTimeoutMs: 2000 });
   expect(await seedReviews(server.prisma)).toBe(true);
   running = await server.start();
   url = `${running.url}/graphql`;

@@ -48,21 +48,21 @@ describe("loadReviewsSettings", () => {
     expect(loadReviewsSettings({})).toEqual({
       productsUrl: "http://127.0.0.1:4002/graphql",
       accountsUrl: "http://127.0.0.1:4001/graphql",
-      subgraphTimeoutMs: 5000,
+      upstreamTimeoutMs: 5000,
       signers: { products: undefined, accounts: undefined },
     });
   });
 
   it("lists every bad setting at once", () => {
     try {
-      loadReviewsSettings({ REVIEWS_PRODUCTS_URL: "not a url", REVIEWS_ACCOUNTS_URL: "ftp://x/graphql", REVIEWS_SUBGRAPH_TIMEOUT_MS: "0" });
+      loadReviewsSettings({ REVIEWS_PRODUCTS_URL: "not a url", REVIEWS_ACCOUNTS_URL: "ftp://x/graphql", REVIEWS_UPSTREAM_TIMEOUT_MS: "0" });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const problems = (error as ConfigError).problems.join("\n");
       expect(problems).toMatch(/REVIEWS_PRODUCTS_URL/);
       expect(problems).toMatch(/REVIEWS_ACCOUNTS_URL/);
-      expect(problems).toMatch(/REVIEWS_SUBGRAPH_TIMEOUT_MS/);
+      expect(problems).toMatch(/REVIEWS_UPSTREAM_TIMEOUT_MS/);
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { Database } from "@store/service-kit";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { PrismaClient } from "../../../../prisma/registry/generated/client.ts";
+export { Prisma } from "../../../../prisma/registry/generated/client.ts";
 
 export type RegistryPrisma = PrismaClient;
 

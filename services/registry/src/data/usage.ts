@@ -1,5 +1,4 @@
-import { Prisma } from "../generated/prisma/client.ts";
-import type { RegistryPrisma } from "./prisma.ts";
+import { Prisma, type RegistryPrisma } from "./prisma.ts";
 
 /**
  * Field usage reported by routers, kept as one row per hour, coordinate, operation and client with a

@@ -1,5 +1,6 @@
 import type { Database } from "@store/service-kit";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { PrismaClient } from "../../../../prisma/accounts/generated/client.ts";
+export type { User } from "../../../../prisma/accounts/generated/client.ts";
 
 export type AccountsPrisma = PrismaClient<"query">;
 

@@ -1,6 +1,5 @@
 import { alignToKeys, type PageRequest } from "@store/service-kit";
-import type { User } from "../generated/prisma/client.ts";
-import type { AccountsPrisma } from "./prisma.ts";
+import type { User, AccountsPrisma } from "./prisma.ts";
 
 export type { User };
 

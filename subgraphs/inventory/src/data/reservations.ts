@@ -1,8 +1,6 @@
 import { ErrorCode, codedError } from "@store/service-kit";
-import { Prisma, type Reservation, type ReservationLine } from "../generated/prisma/client.ts";
-import type { ReservationStatus } from "../generated/prisma/enums.ts";
+import { isUniqueViolation, Prisma, type Reservation, type ReservationLine, type ReservationStatus, type InventoryPrisma } from "./prisma.ts";
 import { allocateStock, holdsSameItems, type ReservationRequest, type StockRow } from "../reservations.ts";
-import type { InventoryPrisma } from "./prisma.ts";
 
 export type ReservationWithLines = Reservation & { lines: ReservationLine[] };
 
@@ -16,17 +14,6 @@ const orderedLines = { lines: { orderBy: [{ productId: "asc" }, { warehouseId: "
 
 export function findReservation(prisma: InventoryPrisma, key: string): Promise<ReservationWithLines | null> {
   return prisma.reservation.findUnique({ where: { key }, include: orderedLines });
-}
-
-/**
- * A unique-constraint violation, as either backend reports it. adapter-pg maps PostgreSQL's 23505 so
- * that Prisma raises P2002; pglite-prisma-adapter 0.6 passes the raw PostgreSQL error through
- * ({ kind: "postgres", code: "23505" }), which Prisma rethrows as a DriverAdapterError.
- */
-function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === "P2002";
-  const { name, cause } = (error ?? {}) as { name?: unknown; cause?: { kind?: unknown; code?: unknown } };
-  return name === "DriverAdapterError" && (cause?.kind === "UniqueConstraintViolation" || cause?.code === "23505");
 }
 
 /** An existing reservation answers a retry, provided the retry asks for the same items. */

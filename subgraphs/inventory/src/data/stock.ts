@@ -1,5 +1,4 @@
-import type { StockLevel } from "../generated/prisma/client.ts";
-import type { InventoryPrisma } from "./prisma.ts";
+import type { StockLevel, InventoryPrisma } from "./prisma.ts";
 
 export type { StockLevel };
 

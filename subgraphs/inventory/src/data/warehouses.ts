@@ -1,6 +1,5 @@
 import { alignToKeys } from "@store/service-kit";
-import type { Warehouse } from "../generated/prisma/client.ts";
-import type { InventoryPrisma } from "./prisma.ts";
+import type { Warehouse, InventoryPrisma } from "./prisma.ts";
 
 export type { Warehouse };
 

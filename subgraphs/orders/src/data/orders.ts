@@ -1,6 +1,5 @@
 import { alignToKeys, type PageRequest } from "@store/service-kit";
-import { Prisma, type Order, type OrderLine, type OrderStatus } from "../generated/prisma/client.ts";
-import type { OrdersPrisma } from "./prisma.ts";
+import { Prisma, type Order, type OrderLine, type OrderStatus, type OrdersPrisma } from "./prisma.ts";
 
 export type { Order, OrderLine, OrderStatus };
 
@@ -86,18 +85,6 @@ export function createOrder(prisma: OrdersPrisma, order: NewOrder): Promise<Orde
       shipment: { create: { ...shipmentFields, events: { create: [firstEvent] } } },
     },
   });
-}
-
-/**
- * True for a unique-constraint violation, whichever constraint it was. adapter-pg surfaces it as
- * Prisma's P2002; pglite-prisma-adapter 0.6 passes PostgreSQL's SQLSTATE 23505 through unmapped,
- * as a DriverAdapterError whose cause is { kind: "postgres", code: "23505" }.
- */
-export function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === "P2002";
-  if (!(error instanceof Error) || error.name !== "DriverAdapterError") return false;
-  const cause = error.cause as { kind?: string; code?: string } | undefined;
-  return cause?.kind === "UniqueConstraintViolation" || (cause?.kind === "postgres" && cause.code === "23505");
 }
 
 export function countOrders(prisma: OrdersPrisma, where: Prisma.OrderWhereInput = {}): Promise<number> {

@@ -1,7 +1,6 @@
 import { alignToKeys } from "@store/service-kit";
-import type { Shipment, TrackingEvent } from "../generated/prisma/client.ts";
+import type { Shipment, TrackingEvent, OrdersPrisma } from "./prisma.ts";
 import { groupBy } from "./orders.ts";
-import type { OrdersPrisma } from "./prisma.ts";
 
 export type { Shipment, TrackingEvent };
 

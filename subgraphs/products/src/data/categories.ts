@@ -1,6 +1,5 @@
 import { alignToKeys } from "@store/service-kit";
-import type { Category } from "../generated/prisma/client.ts";
-import type { ProductsPrisma } from "./prisma.ts";
+import type { Category, ProductsPrisma } from "./prisma.ts";
 
 export type { Category };
 

@@ -1,5 +1,6 @@
 import type { Database } from "@store/service-kit";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { PrismaClient } from "../../../../prisma/products/generated/client.ts";
+export type { Category, Prisma, Product } from "../../../../prisma/products/generated/client.ts";
 
 export type ProductsPrisma = PrismaClient<"query">;
 

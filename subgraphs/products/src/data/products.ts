@@ -1,7 +1,6 @@
 import { alignToKeys } from "@store/service-kit";
-import type { Prisma, Product } from "../generated/prisma/client.ts";
+import type { Prisma, Product, ProductsPrisma } from "./prisma.ts";
 import type { ProductSearch } from "../product-filter.ts";
-import type { ProductsPrisma } from "./prisma.ts";
 
 export type { Product };
 

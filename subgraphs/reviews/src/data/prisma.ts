@@ -1,5 +1,6 @@
 import type { Database } from "@store/service-kit";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { PrismaClient } from "../../../../prisma/reviews/generated/client.ts";
+export { Prisma, type Review } from "../../../../prisma/reviews/generated/client.ts";
 
 export type ReviewsPrisma = PrismaClient<"query">;
 

@@ -1,6 +1,5 @@
 import { badUserInput, type PageRequest, alignToKeys } from "@store/service-kit";
-import { Prisma, type Review } from "../generated/prisma/client.ts";
-import type { ReviewsPrisma } from "./prisma.ts";
+import { Prisma, type Review, type ReviewsPrisma } from "./prisma.ts";
 
 export type { Review };
 

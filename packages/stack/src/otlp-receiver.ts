@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 
 /**
- * A minimal OTLP/HTTP trace receiver (JSON encoding, the exporter's default) for tests: it keeps
+ * A minimal OTLP/HTTP trace receiver (JSON encoding, the exporter's default) for tests and the bench: it keeps
  * every span it is sent, flattened with the service.name of the process that sent it.
  */
 export interface ReceivedSpan {
