@@ -83,7 +83,7 @@ export function createRegistryClient({ url, token, timeoutMs }: RegistryClientOp
       const answer = schema.safeParse(parsed);
       if (!answer.success) {
         const problems = answer.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
-        throw new RegistryApiError("REGISTRY_BAD_RESPONSE", `The registry at ${base} answered ${status} with a body its API does not declare: ${problems.join("; ")}.`, status, parsed);
+        throw new RegistryApiError("REGISTRY_BAD_RESPONSE", `The registry at ${base} answered ${status} with a body its API does not declare: ${problems.join("; ")}.`, status);
       }
       return { status, body: answer.data, headers };
     }

@@ -1,14 +1,11 @@
 import { z } from "zod";
 
-/**
- * The bodies the registry answers with. Objects are loose: a client keeps (and passes on) fields a
- * newer registry adds. Times are ISO 8601 strings.
- */
+/** The bodies the registry answers with, every field declared (the registry's tests hold it to that). Times are ISO 8601 strings. */
 
 const time = z.iso.datetime();
 const criticality = z.enum(["breaking", "dangerous", "safe"]);
 
-export const compositionMessage = z.looseObject({
+export const compositionMessage = z.object({
   severity: z.enum(["error", "hint"]),
   code: z.string(),
   message: z.string(),
@@ -16,7 +13,7 @@ export const compositionMessage = z.looseObject({
   locations: z.array(z.string()),
 });
 
-export const operationUsage = z.looseObject({
+export const operationUsage = z.object({
   operationName: z.string(),
   clientName: z.string(),
   clientVersion: z.string(),
@@ -28,7 +25,7 @@ export const operationUsage = z.looseObject({
   coordinates: z.array(z.string()),
 });
 
-export const schemaChange = z.looseObject({
+export const schemaChange = z.object({
   code: z.string(),
   criticality,
   coordinate: z.string(),
@@ -43,9 +40,9 @@ export const judgedChange = schemaChange.extend({
   affectedOperations: z.array(operationUsage),
 });
 
-export const owner = z.looseObject({ subgraph: z.string(), team: z.string() });
+export const owner = z.object({ subgraph: z.string(), team: z.string() });
 
-export const ownershipTransfer = z.looseObject({
+export const ownershipTransfer = z.object({
   coordinate: z.string(),
   kind: z.enum(["override", "progressive_override", "shared"]),
   /** The publishing subgraph. */
@@ -58,7 +55,7 @@ export const ownershipTransfer = z.looseObject({
   approved: z.boolean(),
 });
 
-export const securityChange = z.looseObject({
+export const securityChange = z.object({
   code: z.string(),
   coordinate: z.string(),
   message: z.string(),
@@ -67,20 +64,20 @@ export const securityChange = z.looseObject({
   approved: z.boolean(),
 });
 
-export const approvalStatus = z.looseObject({
+export const approvalStatus = z.object({
   given: z.array(z.string()),
   missingOwners: z.array(z.string()),
-  security: z.looseObject({ required: z.boolean(), approved: z.boolean(), teams: z.array(z.string()) }),
+  security: z.object({ required: z.boolean(), approved: z.boolean(), teams: z.array(z.string()) }),
 });
 
-export const checkReport = z.looseObject({
+export const checkReport = z.object({
   subgraph: z.string(),
   ok: z.boolean(),
-  composition: z.looseObject({ ok: z.boolean(), errors: z.array(compositionMessage), hints: z.array(compositionMessage) }),
+  composition: z.object({ ok: z.boolean(), errors: z.array(compositionMessage), hints: z.array(compositionMessage) }),
   /** Changes to the client-facing schema, blocking ones first. */
   changes: z.array(judgedChange),
-  usage: z.looseObject({ windowHours: z.number(), since: time, recorded: z.boolean(), strict: z.boolean() }),
-  summary: z.looseObject({ breaking: z.number(), blocking: z.number(), dangerous: z.number(), safe: z.number() }),
+  usage: z.object({ windowHours: z.number(), since: time, recorded: z.boolean(), strict: z.boolean() }),
+  summary: z.object({ breaking: z.number(), blocking: z.number(), dangerous: z.number(), safe: z.number() }),
   /** Every operation and client a blocking change breaks, busiest first. */
   affectedOperations: z.array(operationUsage),
   ownershipTransfers: z.array(ownershipTransfer),
@@ -88,24 +85,24 @@ export const checkReport = z.looseObject({
   approvals: approvalStatus,
 });
 
-export const checkResponse = z.looseObject({ check: checkReport });
+export const checkResponse = z.object({ check: checkReport });
 
-export const published = z.looseObject({
+export const published = z.object({
   status: z.literal("published"),
   supergraphVersion: z.number(),
   subgraphVersion: z.number(),
   check: checkReport,
-  forced: z.looseObject({ reason: z.string(), changes: z.array(z.string()) }).optional(),
+  forced: z.object({ reason: z.string(), changes: z.array(z.string()) }).optional(),
 });
 
-export const unchanged = z.looseObject({
+export const unchanged = z.object({
   status: z.literal("unchanged"),
   supergraphVersion: z.number(),
   subgraphVersion: z.number(),
 });
 
-export const approveResponse = z.looseObject({
-  approval: z.looseObject({
+export const approveResponse = z.object({
+  approval: z.object({
     subgraph: z.string(),
     sdlHash: z.string(),
     team: z.string(),
@@ -122,7 +119,7 @@ const trust = {
   approvedBy: z.array(z.string()),
 };
 
-export const subgraphEntry = z.looseObject({
+export const subgraphEntry = z.object({
   name: z.string(),
   team: z.string(),
   routingUrl: z.string(),
@@ -134,10 +131,10 @@ export const subgraphEntry = z.looseObject({
   sdlHash: z.string().nullable(),
 });
 
-export const subgraphsResponse = z.looseObject({ subgraphs: z.array(subgraphEntry) });
+export const subgraphsResponse = z.object({ subgraphs: z.array(subgraphEntry) });
 
-export const subgraphResponse = z.looseObject({
-  subgraph: z.looseObject({
+export const subgraphResponse = z.object({
+  subgraph: z.object({
     name: z.string(),
     team: z.string(),
     routingUrl: z.string(),
@@ -147,13 +144,14 @@ export const subgraphResponse = z.looseObject({
     /** The current version's schema. */
     sdl: z.string(),
     versions: z.array(
-      z.looseObject({ version: z.number(), sdlHash: z.string(), routingUrl: z.string(), publishedBy: z.string(), author: z.string().nullable(), publishedAt: time, ...trust }),
+      z.object({ version: z.number(), sdlHash: z.string(), routingUrl: z.string(), publishedBy: z.string(), author: z.string().nullable(), publishedAt: time, ...trust }),
     ),
   }),
 });
 
-export const subgraphVersionResponse = z.looseObject({
-  version: z.looseObject({
+export const subgraphVersionResponse = z.object({
+  version: z.object({
+    id: z.number(),
     subgraphName: z.string(),
     version: z.number(),
     sdl: z.string(),
@@ -177,31 +175,31 @@ const supergraphHead = {
 };
 
 /** The current supergraph; its hash is also the ETag. */
-export const supergraphResponse = z.looseObject({ supergraph: z.looseObject({ ...supergraphHead, hash: z.string(), sdl: z.string() }) });
+export const supergraphResponse = z.object({ supergraph: z.object({ ...supergraphHead, hash: z.string(), sdl: z.string() }) });
 
-export const supergraphVersionEntry = z.looseObject({ ...supergraphHead, sdlHash: z.string() });
+export const supergraphVersionEntry = z.object({ ...supergraphHead, sdlHash: z.string() });
 
-export const supergraphVersionsResponse = z.looseObject({ versions: z.array(supergraphVersionEntry) });
+export const supergraphVersionsResponse = z.object({ versions: z.array(supergraphVersionEntry) });
 
-export const supergraphVersionResponse = z.looseObject({
-  supergraph: z.looseObject({
+export const supergraphVersionResponse = z.object({
+  supergraph: z.object({
     ...supergraphHead,
     sdl: z.string(),
     sdlHash: z.string(),
-    subgraphs: z.array(z.looseObject({ name: z.string(), version: z.number(), routingUrl: z.string(), sdlHash: z.string() })),
+    subgraphs: z.array(z.object({ name: z.string(), version: z.number(), routingUrl: z.string(), sdlHash: z.string() })),
   }),
 });
 
-export const diff = z.looseObject({
+export const diff = z.object({
   from: z.number(),
   to: z.number(),
-  subgraphs: z.array(z.looseObject({ name: z.string(), fromVersion: z.number().nullable(), toVersion: z.number().nullable(), routingUrlChanged: z.boolean() })),
+  subgraphs: z.array(z.object({ name: z.string(), fromVersion: z.number().nullable(), toVersion: z.number().nullable(), routingUrlChanged: z.boolean() })),
   changes: z.array(schemaChange),
 });
 
-export const diffResponse = z.looseObject({ diff });
+export const diffResponse = z.object({ diff });
 
-export const usageResponse = z.looseObject({
+export const usageResponse = z.object({
   /** Reports of identified clients, recorded. */
   accepted: z.number(),
   /** Reports of unidentified clients, dropped. */
@@ -211,7 +209,7 @@ export const usageResponse = z.looseObject({
 });
 
 /** Every error answer: `{ "error": { "code", "message" }, ...details }`. */
-export const errorResponse = z.looseObject({ error: z.looseObject({ code: z.string(), message: z.string() }) });
+export const errorResponse = z.looseObject({ error: z.object({ code: z.string(), message: z.string() }) });
 
 export type CompositionMessage = z.infer<typeof compositionMessage>;
 export type OperationUsage = z.infer<typeof operationUsage>;

@@ -1,9 +1,11 @@
+import { isDeepStrictEqual } from "node:util";
 import { afterAll, expect } from "vitest";
 import { anyEndpointErrors, endpoints, errorResponse, isRegistryErrorCode, matchEndpoint, registryErrorStatus, type Endpoint } from "@store/registry-api";
 
 /**
  * Holds the registry to its contract: every answer a test file's requests get from the API must
- * parse with the schema @store/registry-api declares for its endpoint and status, and every error
+ * parse with the schema @store/registry-api declares for its endpoint and status, declaring every
+ * field it holds, and every error
  * must carry a code the endpoint declares, with that code's status. Call once at a test file's top.
  */
 
@@ -47,7 +49,8 @@ function problemsOf({ method, pathname, status, text }: Answer): string[] {
   if (schema === null) return text ? ["a body on a status declared without one"] : [];
   if (schema) {
     const parsed = schema.safeParse(body);
-    return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    return isDeepStrictEqual(parsed.data, body) ? [] : ["it holds fields the schema does not declare"];
   }
   const error = errorResponse.safeParse(body);
   if (!error.success) return ["not a declared answer nor an error answer"];
