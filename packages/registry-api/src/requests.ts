@@ -5,6 +5,7 @@ import { z } from "zod";
 /** `Type`, `Type.field`, `Type.field(arg:)`, `Enum.VALUE`, `@directive`. */
 const COORDINATE = /^(@[_A-Za-z][_0-9A-Za-z]*|[_A-Za-z][_0-9A-Za-z]*(\.[_A-Za-z][_0-9A-Za-z]*(\([_A-Za-z][_0-9A-Za-z]*:\))?)?)$/;
 
+/** Required when the subgraph is new; otherwise defaults to its current URL. */
 const routingUrl = z.url({ protocol: /^https?$/, error: "routingUrl must be an http(s) URL" });
 const sdl = z.string().min(1, "sdl must not be empty");
 
@@ -14,6 +15,7 @@ export const checkBody = z
     routingUrl: routingUrl.optional(),
     /** Every schema-breaking change counts, used or not. */
     strict: z.boolean().optional(),
+    /** Overrides the configured window, up to the retention. */
     usageWindowHours: z.number().int().positive().optional(),
   })
   .strict();
@@ -22,8 +24,9 @@ export const publishBody = z
   .object({
     sdl,
     routingUrl: routingUrl.optional(),
+    /** Who or what published, as the publisher says (a person, a CI job); recorded, not trusted. */
     author: z.string().max(200).optional(),
-    /** Publish past breaking changes to operations in use; needs a reason. */
+    /** Publish past breaking changes to operations in use (never past missing approvals); needs a reason. */
     force: z.boolean().optional(),
     /** Why the publish is forced: recorded in the history with the team and the time. */
     reason: z.string().trim().min(10, "give a reason of at least 10 characters").max(500).optional(),
@@ -40,7 +43,7 @@ export const approveBody = z
   })
   .strict();
 
-/** How the router identified the client; without it only registered client names count. */
+/** How the router knows who sent an operation: a trusted document, a verified token's client claim, or the client's own header (only registered client names count). */
 export const identifiedBy = z.enum(["persisted", "token", "client-id"]);
 
 export const usageBody = z
@@ -77,8 +80,9 @@ export const supergraphVersionsQuery = z.object({ limit: version.optional() });
 /** Default: the latest version and the one before. */
 export const diffQuery = z.object({ from: version.optional(), to: version.optional() });
 
-export type CheckBody = z.input<typeof checkBody>;
-export type PublishBody = z.input<typeof publishBody>;
-export type ApproveBody = z.input<typeof approveBody>;
-export type UsageBody = z.input<typeof usageBody>;
+/** The bodies as the registry reads them, validated. */
+export type CheckBody = z.output<typeof checkBody>;
+export type PublishBody = z.output<typeof publishBody>;
+export type ApproveBody = z.output<typeof approveBody>;
+export type UsageBody = z.output<typeof usageBody>;
 export type IdentifiedBy = z.infer<typeof identifiedBy>;
