@@ -3,6 +3,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SupergraphSdlHook } from "@apollo/gateway";
 import { Supergraph } from "@apollo/federation-internals";
+import { createRegistryClient } from "@store/registry-api";
 import type { Logger } from "@store/service-kit";
 import type { RegistrySourceConfig } from "./config.ts";
 import type { RouterMetrics } from "./metrics.ts";
@@ -54,29 +55,16 @@ export interface RegistrySourceOptions {
 }
 
 export function registrySupergraph({ config, logger, metrics, prepare = (sdl) => sdl }: RegistrySourceOptions): SupergraphSdlHook {
-  const endpoint = new URL("v1/supergraph", config.url.endsWith("/") ? config.url : `${config.url}/`);
-  const log = logger.child({ registry: endpoint.origin });
+  const registry = createRegistryClient({ url: config.url, token: config.token, timeoutMs: INITIAL_TIMEOUT_MS });
+  const log = logger.child({ registry: new URL(config.url).origin });
 
   /** The current supergraph, or undefined when it did not change (304 after the wait). */
   async function fetchSupergraph(etag: string | undefined, wait: number, signal: AbortSignal): Promise<Fetched | undefined> {
-    const url = new URL(endpoint);
-    if (wait > 0) url.searchParams.set("wait", String(wait));
-    const response = await fetch(url, {
-      headers: { authorization: `Bearer ${config.token}`, accept: "application/json", ...(etag && { "if-none-match": etag }) },
-      signal,
-    });
-    if (response.status === 304) {
-      await response.body?.cancel();
-      return undefined;
-    }
-    if (!response.ok) {
-      const text = await response.text().catch(() => "");
-      throw new RegistrySourceError(`registry answered ${response.status}: ${text.slice(0, 300)}`);
-    }
-    const body = (await response.json()) as { supergraph?: { sdl?: unknown } };
-    const sdl = body.supergraph?.sdl;
+    const answer = await registry.supergraph({ query: wait > 0 ? { wait } : {}, headers: etag ? { "if-none-match": etag } : {}, signal });
+    if (answer.status === 304) return undefined;
+    const sdl: unknown = answer.body?.supergraph?.sdl;
     if (typeof sdl !== "string" || !sdl) throw new RegistrySourceError("registry answered without a supergraph SDL");
-    return { sdl, etag: response.headers.get("etag") ?? "", version: response.headers.get("x-supergraph-version") ?? undefined };
+    return { sdl, etag: answer.headers.get("etag") ?? "", version: answer.headers.get("x-supergraph-version") ?? undefined };
   }
 
   function markVersion(version: string) {

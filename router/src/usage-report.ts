@@ -12,6 +12,7 @@ import {
   type GraphQLSchema,
   type ValueNode,
 } from "graphql";
+import { createRegistryClient, type IdentifiedBy } from "@store/registry-api";
 import type { Logger } from "@store/service-kit";
 import type { RegistrySourceConfig } from "./config.ts";
 import type { RouterContext, TokenClaims } from "./context.ts";
@@ -95,9 +96,6 @@ function collectInputTypes(type: ReturnType<typeof getNamedType>, used: Set<stri
   }
 }
 
-/** How the router knows who sent an operation (the registry's `identifiedBy`). */
-export type IdentifiedBy = "persisted" | "token" | "client-id";
-
 interface Entry {
   operationName: string | undefined;
   clientName: string | undefined;
@@ -162,7 +160,7 @@ export function createUsageReporter({ config, logger, metrics, trustedDocuments 
     if (known === undefined) trusted.set(document, (known = trustedDocuments.hasBody(source)));
     return known;
   };
-  const endpoint = new URL("v1/usage", config.url.endsWith("/") ? config.url : `${config.url}/`);
+  const registry = createRegistryClient({ url: config.url, token: config.token, timeoutMs: 10_000 });
   let entries = new Map<string, Entry>();
   let dropped = 0;
   let inFlight: Promise<void> | undefined;
@@ -193,14 +191,7 @@ export function createUsageReporter({ config, logger, metrics, trustedDocuments 
       timestamp,
     }));
     try {
-      const response = await fetch(endpoint, {
-        method: "POST",
-        headers: { authorization: `Bearer ${config.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ reports }),
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (!response.ok) throw new Error(`registry answered ${response.status}: ${(await response.text().catch(() => "")).slice(0, 300)}`);
-      await response.body?.cancel();
+      await registry.usage({ body: { reports } });
     } catch (error) {
       metrics?.usageReportFailures.inc();
       logger.warn({ err: (error as Error).message, reports: reports.length }, "usage report failed: batch dropped");

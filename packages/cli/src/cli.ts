@@ -3,7 +3,8 @@ import { userInfo } from "node:os";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SupergraphConfigError, composeFromSources, readSupergraphConfig } from "@store/composition";
-import { CliError, createRegistryClient, type CheckReport } from "./client.ts";
+import { RegistryApiError, createRegistryClient, type CheckReport } from "@store/registry-api";
+import { CliError, cliErrorOf } from "./cli-error.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { formatCheck, formatCompositionMessage, formatDiff, formatList } from "./format.ts";
 import { apiSchemaOf, buildManifest, formatProblem } from "./manifest.ts";
@@ -118,7 +119,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       default:
         return await remote(command as Exclude<Command, "compose" | "manifest">, values, positionals, io, { json, emit, say });
     }
-  } catch (error) {
+  } catch (thrown) {
+    const error = thrown instanceof RegistryApiError ? cliErrorOf(thrown) : thrown;
     if (!(error instanceof CliError)) throw error;
     if (json) emit(error.body ?? { error: { code: error.code, message: error.message } });
     // A rejected publish carries its check report: show it as a check would.
@@ -214,7 +216,7 @@ async function remote(command: Exclude<Command, "compose" | "manifest">, values:
 
   if (command === "list") {
     if (positionals.length) throw usageError("list takes no arguments.");
-    const [{ body: list }, { body: versions }] = await Promise.all([client.subgraphs(), client.supergraphVersions(1)]);
+    const [{ body: list }, { body: versions }] = await Promise.all([client.subgraphs(), client.supergraphVersions({ query: { limit: 1 } })]);
     if (out.json) out.emit({ subgraphs: list.subgraphs, supergraph: versions.versions[0] ?? null });
     else out.say(formatList(list.subgraphs, versions.versions[0]));
     return ExitCode.OK;
@@ -224,7 +226,7 @@ async function remote(command: Exclude<Command, "compose" | "manifest">, values:
     if (positionals.length > 2) throw usageError("diff takes at most two versions: diff <from> <to>.");
     const from = positiveInt((values.from as string | undefined) ?? positionals[0], "from");
     const to = positiveInt((values.to as string | undefined) ?? positionals[1], "to");
-    const { body } = await client.diff(from, to);
+    const { body } = await client.diff({ query: { from, to } });
     if (out.json) out.emit(body.diff);
     else out.say(formatDiff(body.diff));
     return ExitCode.OK;
@@ -241,11 +243,14 @@ async function remote(command: Exclude<Command, "compose" | "manifest">, values:
   const routingUrl = values["routing-url"] as string | undefined;
 
   if (command === "check") {
-    const { body } = await client.check(subgraph, {
-      sdl,
-      ...(routingUrl && { routingUrl }),
-      ...(values.strict === true && { strict: true }),
-      ...(values["window-hours"] !== undefined && { usageWindowHours: positiveInt(values["window-hours"] as string, "--window-hours") }),
+    const { body } = await client.check({
+      params: { name: subgraph },
+      body: {
+        sdl,
+        ...(routingUrl && { routingUrl }),
+        ...(values.strict === true && { strict: true }),
+        ...(values["window-hours"] !== undefined && { usageWindowHours: positiveInt(values["window-hours"] as string, "--window-hours") }),
+      },
     });
     if (out.json) out.emit(body.check);
     else out.say(formatCheck(body.check, "check"));
@@ -254,7 +259,7 @@ async function remote(command: Exclude<Command, "compose" | "manifest">, values:
 
   if (command === "approve") {
     const comment = values.comment as string | undefined;
-    const { body } = await client.approve(subgraph, { sdl, ...(routingUrl && { routingUrl }), ...(comment && { comment }) });
+    const { body } = await client.approve({ params: { name: subgraph }, body: { sdl, ...(routingUrl && { routingUrl }), ...(comment && { comment }) } });
     if (out.json) out.emit(body);
     else {
       out.say(formatCheck(body.check, "check"));
@@ -268,7 +273,7 @@ async function remote(command: Exclude<Command, "compose" | "manifest">, values:
   if (force && !reason) throw usageError("--force needs --reason <text>: why the breaking change must ship (recorded in the history).");
   if (reason && !force) throw usageError("--reason is recorded only with --force.");
   const author = (values.author as string | undefined) ?? io.env.SUPERGRAPH_AUTHOR ?? safeUserName();
-  const { body } = await client.publish(subgraph, { sdl, ...(routingUrl && { routingUrl }), ...(author && { author }), ...(force && { force, reason }) });
+  const { body } = await client.publish({ params: { name: subgraph }, body: { sdl, ...(routingUrl && { routingUrl }), ...(author && { author }), ...(force && { force, reason }) } });
   if (out.json) out.emit(body);
   else if (body.status === "unchanged") {
     out.say(`= subgraph "${subgraph}" is unchanged (version ${body.subgraphVersion}, supergraph version ${body.supergraphVersion}); nothing was published.`);

@@ -1,4 +1,4 @@
-import type { CheckReport, CompositionMessage, Diff, JudgedChange, OperationUsage, SchemaChange, SubgraphEntry, SupergraphVersionEntry } from "./client.ts";
+import type { CheckReport, CompositionMessage, Diff, JudgedChange, OperationUsage, SchemaChange, SubgraphEntry, SupergraphVersionEntry } from "@store/registry-api";
 
 /** Plain-text output for people: no colours, so it reads the same in a terminal and in a CI log. */
 

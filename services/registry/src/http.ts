@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { z } from "zod";
+import type { z } from "zod";
+import { endpoints, matchEndpoint, methodsFor, type Endpoint, type EndpointName, type Endpoints } from "@store/registry-api";
 import { serveOperationalRoute, type Logger, type Readiness } from "@store/service-kit";
 import { authenticate, requireRouter } from "./auth.ts";
 import type { Principal, RegistryConfig } from "./config.ts";
@@ -9,73 +10,13 @@ import type { RegistryMetrics } from "./metrics.ts";
 import type { Registry } from "./registry.ts";
 
 /**
- * The registry's REST/JSON API on node:http. Every /v1 route needs a bearer token; errors are
- * `{ "error": { "code", "message" }, ...details }` with the status the code implies.
+ * The registry's REST/JSON API on node:http: one handler per endpoint of @store/registry-api's table,
+ * which also validates the request bodies. Errors are `{ "error": { "code", "message" }, ...details }`
+ * with the status the code implies.
  */
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const NAME = /^[a-z][a-z0-9_-]*$/;
-/** `Type`, `Type.field`, `Type.field(arg:)`, `Enum.VALUE`, `@directive`. */
-const COORDINATE = /^(@[_A-Za-z][_0-9A-Za-z]*|[_A-Za-z][_0-9A-Za-z]*(\.[_A-Za-z][_0-9A-Za-z]*(\([_A-Za-z][_0-9A-Za-z]*:\))?)?)$/;
-
-const routingUrl = z.url({ protocol: /^https?$/, error: "routingUrl must be an http(s) URL" });
-const sdl = z.string().min(1, "sdl must not be empty");
-
-const checkBody = z
-  .object({
-    sdl,
-    routingUrl: routingUrl.optional(),
-    /** Every schema-breaking change counts, used or not. */
-    strict: z.boolean().optional(),
-    usageWindowHours: z.number().int().positive().optional(),
-  })
-  .strict();
-
-const publishBody = z
-  .object({
-    sdl,
-    routingUrl: routingUrl.optional(),
-    author: z.string().max(200).optional(),
-    /** Publish past breaking changes to operations in use; needs a reason. */
-    force: z.boolean().optional(),
-    /** Why the publish is forced: recorded in the history with the team and the time. */
-    reason: z.string().trim().min(10, "give a reason of at least 10 characters").max(500).optional(),
-  })
-  .strict()
-  .refine((body) => !body.force || body.reason, { path: ["reason"], message: "required with force: say why the breaking change must ship" })
-  .refine((body) => body.force || body.reason === undefined, { path: ["force"], message: "a reason is only recorded for a forced publish (force: true)" });
-
-const approveBody = z
-  .object({
-    sdl,
-    routingUrl: routingUrl.optional(),
-    comment: z.string().max(500).optional(),
-  })
-  .strict();
-
-const usageBody = z
-  .object({
-    reports: z
-      .array(
-        z
-          .object({
-            operationName: z.string().min(1).max(200).optional(),
-            clientName: z.string().min(1).max(100).optional(),
-            /** How the router identified the client; without it only registered client names count. */
-            identifiedBy: z.enum(["persisted", "token", "client-id"]).optional(),
-            clientVersion: z.string().max(100).optional(),
-            /** The schema coordinates the operation used. */
-            coordinates: z.array(z.string().max(300).regex(COORDINATE, "not a schema coordinate (Type.field, Type.field(arg:), Enum.VALUE)")).min(1).max(5000),
-            /** Requests of this operation and client the report stands for. */
-            count: z.number().int().positive().max(1_000_000_000),
-            timestamp: z.iso.datetime({ offset: true }).optional(),
-          })
-          .strict(),
-      )
-      .min(1)
-      .max(10_000),
-  })
-  .strict();
 
 function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body);
@@ -138,125 +79,72 @@ export interface RegistryHttpOptions {
   shutdown: AbortSignal;
 }
 
-type Handler = (ctx: { req: IncomingMessage; res: ServerResponse; params: string[]; query: URLSearchParams; principal: Principal }) => Promise<void>;
-
-interface Route {
-  method: "GET" | "POST";
-  pattern: RegExp;
-  name: string;
-  handler: Handler;
+interface HandlerContext<E extends Endpoint> {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** Path parameters, still URI-encoded. */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  principal: Principal;
+  /** Reads the JSON body and validates it with the endpoint's schema. */
+  body(): Promise<E extends { body: z.ZodType } ? z.output<E["body"]> : never>;
 }
+
+type Handlers = { [K in EndpointName]: (ctx: HandlerContext<Endpoints[K]>) => Promise<void> };
+
+/** The metric label of an endpoint: its name in snake_case (supergraphVersions -> supergraph_versions). */
+const routeLabel = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export function createRegistryHandler(options: RegistryHttpOptions): RequestListener {
   const { registry, config, logger, metrics } = options;
 
-  const routes: Route[] = [
-    {
-      method: "GET",
-      pattern: /^\/v1\/subgraphs$/,
-      name: "subgraphs",
-      handler: async ({ res }) => sendJson(res, 200, { subgraphs: await registry.listSubgraphs() }),
+  const handlers: Handlers = {
+    subgraphs: async ({ res }) => sendJson(res, 200, { subgraphs: await registry.listSubgraphs() }),
+    subgraph: async ({ res, params }) => sendJson(res, 200, { subgraph: await registry.subgraph(subgraphName(params.name!)) }),
+    subgraphVersion: async ({ res, params }) =>
+      sendJson(res, 200, { version: await registry.subgraphVersion(subgraphName(params.name!), positiveInt(params.version, "version")!) }),
+    check: async ({ res, params, body }) => {
+      const name = subgraphName(params.name!);
+      sendJson(res, 200, { check: await registry.check(name, await body()) });
     },
-    {
-      method: "GET",
-      pattern: /^\/v1\/subgraphs\/([^/]+)$/,
-      name: "subgraph",
-      handler: async ({ res, params }) => sendJson(res, 200, { subgraph: await registry.subgraph(subgraphName(params[0]!)) }),
+    publish: async ({ res, params, principal, body }) => {
+      const name = subgraphName(params.name!);
+      const result = await registry.publish(principal, name, await body());
+      sendJson(res, result.status === "published" ? 201 : 200, result);
     },
-    {
-      method: "GET",
-      pattern: /^\/v1\/subgraphs\/([^/]+)\/versions\/([^/]+)$/,
-      name: "subgraph_version",
-      handler: async ({ res, params }) =>
-        sendJson(res, 200, { version: await registry.subgraphVersion(subgraphName(params[0]!), positiveInt(params[1], "version")!) }),
+    approve: async ({ res, params, principal, body }) => {
+      const name = subgraphName(params.name!);
+      sendJson(res, 201, await registry.approve(principal, name, await body()));
     },
-    {
-      method: "POST",
-      pattern: /^\/v1\/subgraphs\/([^/]+)\/check$/,
-      name: "check",
-      handler: async ({ req, res, params }) => {
-        const name = subgraphName(params[0]!);
-        const body = parseBody(checkBody, await readJson(req, config.maxBodyBytes));
-        sendJson(res, 200, { check: await registry.check(name, body) });
-      },
+    supergraph: serveSupergraph,
+    supergraphVersions: async ({ res, query }) => {
+      const limit = Math.min(positiveInt(query.get("limit"), "limit") ?? 50, 500);
+      sendJson(res, 200, { versions: await registry.listSupergraphVersions(limit) });
     },
-    {
-      method: "POST",
-      pattern: /^\/v1\/subgraphs\/([^/]+)\/publish$/,
-      name: "publish",
-      handler: async ({ req, res, params, principal }) => {
-        const name = subgraphName(params[0]!);
-        const body = parseBody(publishBody, await readJson(req, config.maxBodyBytes));
-        const result = await registry.publish(principal, name, body);
-        sendJson(res, result.status === "published" ? 201 : 200, result);
-      },
+    supergraphVersion: async ({ res, params }) => sendJson(res, 200, { supergraph: await registry.supergraphVersion(positiveInt(params.version, "version")!) }),
+    diff: async ({ res, query }) => sendJson(res, 200, { diff: await registry.diff(positiveInt(query.get("from"), "from"), positiveInt(query.get("to"), "to")) }),
+    usage: async ({ res, body }) => {
+      const { reports } = await body();
+      const recorded = await registry.recordUsage(
+        reports.map((r) => ({
+          identifiedBy: r.identifiedBy,
+          operationName: r.operationName ?? "(anonymous)",
+          clientName: r.clientName ?? (r.identifiedBy === "persisted" ? "(trusted documents)" : "(unknown)"),
+          clientVersion: r.clientVersion ?? "",
+          coordinates: r.coordinates,
+          count: r.count,
+          timestamp: r.timestamp ? new Date(r.timestamp) : new Date(),
+        })),
+      );
+      sendJson(res, 202, recorded);
     },
-    {
-      method: "POST",
-      pattern: /^\/v1\/subgraphs\/([^/]+)\/approvals$/,
-      name: "approve",
-      handler: async ({ req, res, params, principal }) => {
-        const name = subgraphName(params[0]!);
-        const body = parseBody(approveBody, await readJson(req, config.maxBodyBytes));
-        sendJson(res, 201, await registry.approve(principal, name, body));
-      },
-    },
-    {
-      method: "GET",
-      pattern: /^\/v1\/supergraph$/,
-      name: "supergraph",
-      handler: serveSupergraph,
-    },
-    {
-      method: "GET",
-      pattern: /^\/v1\/supergraph\/versions$/,
-      name: "supergraph_versions",
-      handler: async ({ res, query }) => {
-        const limit = Math.min(positiveInt(query.get("limit"), "limit") ?? 50, 500);
-        sendJson(res, 200, { versions: await registry.listSupergraphVersions(limit) });
-      },
-    },
-    {
-      method: "GET",
-      pattern: /^\/v1\/supergraph\/versions\/([^/]+)$/,
-      name: "supergraph_version",
-      handler: async ({ res, params }) => sendJson(res, 200, { supergraph: await registry.supergraphVersion(positiveInt(params[0], "version")!) }),
-    },
-    {
-      method: "GET",
-      pattern: /^\/v1\/diff$/,
-      name: "diff",
-      handler: async ({ res, query }) =>
-        sendJson(res, 200, { diff: await registry.diff(positiveInt(query.get("from"), "from"), positiveInt(query.get("to"), "to")) }),
-    },
-    {
-      method: "POST",
-      pattern: /^\/v1\/usage$/,
-      name: "usage",
-      handler: async ({ req, res, principal }) => {
-        requireRouter(principal);
-        const body = parseBody(usageBody, await readJson(req, config.maxBodyBytes));
-        const recorded = await registry.recordUsage(
-          body.reports.map((r) => ({
-            identifiedBy: r.identifiedBy,
-            operationName: r.operationName ?? "(anonymous)",
-            clientName: r.clientName ?? (r.identifiedBy === "persisted" ? "(trusted documents)" : "(unknown)"),
-            clientVersion: r.clientVersion ?? "",
-            coordinates: r.coordinates,
-            count: r.count,
-            timestamp: r.timestamp ? new Date(r.timestamp) : new Date(),
-          })),
-        );
-        sendJson(res, 202, recorded);
-      },
-    },
-  ];
+  };
 
   /**
    * The current supergraph with an ETag (its sha256). With If-None-Match naming it: 304, or with
    * `?wait=N` the answer waits up to N seconds for a new version (long-poll).
    */
-  async function serveSupergraph({ req, res, query }: Parameters<Handler>[0]) {
+  async function serveSupergraph({ req, res, query }: HandlerContext<Endpoints["supergraph"]>) {
     const wait = positiveInt(query.get("wait"), "wait");
     if (wait !== undefined && wait > config.longPollMaxSeconds) {
       throw new RegistryError("BAD_USER_INPUT", `wait must be at most ${config.longPollMaxSeconds} seconds.`);
@@ -287,19 +175,22 @@ export function createRegistryHandler(options: RegistryHttpOptions): RequestList
     const pathname = url.pathname;
     const operational = await serveOperationalRoute(pathname, res, { readiness: options.readiness, metrics });
     if (operational) return operational;
-    const matching = routes.filter((r) => r.pattern.test(pathname));
-    if (matching.length === 0) throw new RegistryError("NOT_FOUND", `No route for ${pathname}.`);
-    const match = matching.find((r) => r.method === req.method);
+    const match = matchEndpoint(req.method ?? "", pathname);
     if (!match) {
-      res.setHeader("allow", [...new Set(matching.map((r) => r.method))].join(", "));
+      const allowed = methodsFor(pathname);
+      if (allowed.length === 0) throw new RegistryError("NOT_FOUND", `No route for ${pathname}.`);
+      res.setHeader("allow", allowed.join(", "));
       sendJson(res, 405, { error: { code: "BAD_REQUEST", message: `${req.method} is not allowed on ${pathname}.` } });
-      return matching[0]!.name;
+      return routeLabel(matchEndpoint(allowed[0]!, pathname)!.name);
     }
-    matched.name = match.name;
+    matched.name = routeLabel(match.name);
+    const endpoint: Endpoint = endpoints[match.name];
     const principal = authenticate(config, req.headers);
-    const params = match.pattern.exec(pathname)!.slice(1);
-    await match.handler({ req, res, params, query: url.searchParams, principal });
-    return match.name;
+    if (endpoint.auth === "router") requireRouter(principal);
+    const body = async () => parseBody(endpoint.body!, await readJson(req, config.maxBodyBytes)) as never;
+    const handler = handlers[match.name] as (ctx: HandlerContext<Endpoint>) => Promise<void>;
+    await handler({ req, res, params: match.params, query: url.searchParams, principal, body });
+    return matched.name;
   }
 
   return (req, res) => {

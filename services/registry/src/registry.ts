@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { composeSubgraphs } from "@store/composition";
+import type { ApproveBody, CheckBody, IdentifiedBy, PublishBody } from "@store/registry-api";
 import type { Logger } from "@store/service-kit";
 import { apiSchemaOf } from "./api-schema.ts";
 import { approvalRoles, type TrustContext } from "./approvals.ts";
@@ -8,37 +9,12 @@ import { runCheck, type CheckReport } from "./checks.ts";
 import { ownerOf, type Principal, type RegistryConfig } from "./config.ts";
 import type { RegistryPrisma } from "./data/prisma.ts";
 import * as store from "./data/store.ts";
-import { anyUsageSince, pruneUsage, recordUsage, usageOf, type IdentifiedBy, type UsageReport } from "./data/usage.ts";
+import { anyUsageSince, pruneUsage, recordUsage, usageOf, type UsageReport } from "./data/usage.ts";
 import { RegistryError } from "./errors.ts";
 import type { RegistryMetrics } from "./metrics.ts";
 import { diffSchemas } from "./schema-diff.ts";
 
 /** The registry's operations, independent of HTTP: checks, publishes, the inventory, usage. */
-
-export interface SchemaInput {
-  sdl: string;
-  /** Required when the subgraph is new; otherwise defaults to its current URL. */
-  routingUrl?: string | undefined;
-}
-
-export interface CheckInput extends SchemaInput {
-  strict?: boolean | undefined;
-  /** Overrides the configured window, up to the retention. */
-  usageWindowHours?: number | undefined;
-}
-
-export interface PublishInput extends SchemaInput {
-  /** Who or what published, as the publisher says (a person, a CI job); recorded, not trusted. */
-  author?: string | undefined;
-  /** Publish past breaking changes to operations in use (never past missing approvals). */
-  force?: boolean | undefined;
-  /** Why, required with force; recorded in the history with the team and the time. */
-  reason?: string | undefined;
-}
-
-export interface ApproveInput extends SchemaInput {
-  comment?: string | undefined;
-}
 
 export type PublishResult =
   | { status: "published"; supergraphVersion: number; subgraphVersion: number; check: CheckReport; forced?: { reason: string; changes: string[] } }
@@ -107,7 +83,7 @@ export function createRegistry({ prisma, config, logger, metrics, now = () => ne
     };
   }
 
-  async function check(subgraph: string, input: CheckInput, { current, latest }: Awaited<ReturnType<typeof loadState>>) {
+  async function check(subgraph: string, input: CheckBody, { current, latest }: Awaited<ReturnType<typeof loadState>>) {
     const existing = current.find((s) => s.name === subgraph);
     const { windowHours, since } = windowOf(input.usageWindowHours);
     const trust = await trustFor(subgraph, input.sdl, current);
@@ -157,13 +133,13 @@ export function createRegistry({ prisma, config, logger, metrics, now = () => ne
   return {
     published,
 
-    async check(subgraph: string, input: CheckInput): Promise<CheckReport> {
+    async check(subgraph: string, input: CheckBody): Promise<CheckReport> {
       const { report } = await check(subgraph, input, await loadState());
       metrics.checks.inc({ outcome: outcomeLabel(report) });
       return report;
     },
 
-    async publish(principal: Principal, subgraph: string, input: PublishInput): Promise<PublishResult> {
+    async publish(principal: Principal, subgraph: string, input: PublishBody): Promise<PublishResult> {
       const team = authorizePublish(config, principal, subgraph);
       const reason = input.reason?.trim();
       if (input.force && !reason) throw new RegistryError("BAD_USER_INPUT", "A forced publish needs a reason (reason), recorded in the history.");
@@ -230,7 +206,7 @@ export function createRegistry({ prisma, config, logger, metrics, now = () => ne
      * A team's approval of one proposed schema: as an owner of fields it moves or exposes, or as a
      * security team. Refused when the change asks nothing of that team.
      */
-    async approve(principal: Principal, subgraph: string, input: ApproveInput) {
+    async approve(principal: Principal, subgraph: string, input: ApproveBody) {
       if (principal.kind !== "team") throw new RegistryError("FORBIDDEN", "Router tokens cannot approve schemas.");
       const state = await loadState();
       const existing = state.current.find((s) => s.name === subgraph);

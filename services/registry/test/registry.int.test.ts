@@ -3,6 +3,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultRegistryFile, readRegistryFile, repoRoot } from "../src/config.ts";
 import { TEST_TOKENS, startTestRegistry, type TestRegistry } from "../src/testing.ts";
+import { checkAnswersAgainstContract } from "./support/api-contract.ts";
+
+checkAnswersAgainstContract();
 
 let registry: TestRegistry;
 let accountsSdl: string;

@@ -3,12 +3,15 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultRegistryFile, readRegistryFile, repoRoot } from "../src/config.ts";
 import { TEST_TOKENS, startTestRegistry, type TestRegistry } from "../src/testing.ts";
+import { checkAnswersAgainstContract } from "./support/api-contract.ts";
 
 /**
  * One team cannot use the registry against another, all over HTTP: moving fields out of another
  * team's subgraph needs that team's approval, loosening security needs the owners' and a security
  * team's, made-up anonymous operations do not keep fields "used", and a forced publish is recorded.
  */
+
+checkAnswersAgainstContract();
 
 let registry: TestRegistry;
 const sdls: Record<string, string> = {};

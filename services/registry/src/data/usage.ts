@@ -15,9 +15,6 @@ export interface UsageReport {
   timestamp: Date;
 }
 
-/** How the router knows who sent an operation: a trusted document, a verified token's client claim, or the client's own header. */
-export type IdentifiedBy = "persisted" | "token" | "client-id";
-
 /** Caps on the variety one client, and all clients, can add; beyond them usage is summed into one bucket. */
 export interface UsageBounds {
   maxOperationsPerClient: number;
