@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { isDatabaseInputError, isDatabaseUnavailable } from "./database-errors.ts";
-import { ErrorCode } from "./errors.ts";
+import { ErrorCode } from "@store/wire";
 import { requestIdOfError } from "./request-observation.ts";
 
 const PUBLIC_CODES = new Set<string>([

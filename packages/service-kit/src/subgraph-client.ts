@@ -1,6 +1,5 @@
 import { GraphQLError } from "graphql";
-import { ErrorCode, codedError } from "./errors.ts";
-import { CLAIMS_HEADER, type RequestSigner } from "./request-signing.ts";
+import { CLAIMS_HEADER, ErrorCode, codedError, type RequestSigner } from "@store/wire";
 
 /**
  * A small GraphQL client for service-to-service calls (orders -> inventory, reviews -> accounts).

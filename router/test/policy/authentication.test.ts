@@ -11,7 +11,8 @@ import { resolveAuthentication, authenticationConfigSchema, type AuthenticationS
 import { createAuthenticationStage } from "../../src/policy/authentication/index.ts";
 import { createKeySet } from "../../src/policy/authentication/key-set.ts";
 import type { RouterContext } from "../../src/context.ts";
-import { createLogger, viewerFromHeaders } from "@store/service-kit";
+import { callerFromHeaders } from "@store/wire";
+import { createLogger } from "@store/service-kit";
 import type { IncomingMessage } from "node:http";
 import { TokenRejected, createTokenVerifier } from "../../src/policy/authentication/verifier.ts";
 
@@ -232,7 +233,7 @@ describe("the authentication stage", () => {
     const forged = "eyJzdWIiOiJ1c3JfMDAwMSJ9";
     const headers: Record<string, string> = { "x-supergraph-claims": forged };
     stage.subgraphRequest!({ subgraph: "orders", context, headers, body: "{}" });
-    expect(viewerFromHeaders(headers)).toEqual({ id: "usr_0006", scopes: ["orders:read", "orders:write"], roles: ["customer"] });
+    expect(callerFromHeaders(headers)).toEqual({ id: "usr_0006", scopes: ["orders:read", "orders:write"], roles: ["customer"] });
 
     const anonymous: Record<string, string> = { "x-supergraph-claims": forged };
     stage.subgraphRequest!({ subgraph: "orders", context: contextFor(), headers: anonymous, body: "{}" });

@@ -1,4 +1,4 @@
-import { ErrorCode } from "@store/service-kit";
+import { ErrorCode } from "@store/wire";
 
 /**
  * The registry's closed set of error codes: the shared ones it uses plus the outcomes of a

@@ -1,4 +1,4 @@
-import { ErrorCode, badUserInput, codedError } from "@store/service-kit";
+import { ErrorCode, badUserInput, codedError } from "@store/wire";
 
 /**
  * The rules of a stock reservation, free of I/O: input validation and how an item is split across

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { HeaderMap } from "@apollo/server";
-import { CLAIMS_HEADER, ErrorCode, codedError, encodeClaimsHeader, type Logger } from "@store/service-kit";
+import { CLAIMS_HEADER, ErrorCode, codedError, encodeClaimsHeader } from "@store/wire";
+import type { Logger } from "@store/service-kit";
 import type { GraphQLError } from "graphql";
 import type { RouterContext } from "../../context.ts";
 import type { PolicyStage } from "../stage.ts";
@@ -44,7 +45,7 @@ export function createAuthenticationStage({ settings, logger }: { settings: Auth
       let value = encoded.get(context);
       if (value === undefined) {
         value = encodeClaimsHeader({
-          sub: claims.sub,
+          id: claims.sub,
           scopes: claims.scopes,
           roles: Array.isArray(claims.roles) ? (claims.roles as string[]) : [],
           username: typeof claims.username === "string" ? claims.username : undefined,

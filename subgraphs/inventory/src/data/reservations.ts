@@ -1,4 +1,4 @@
-import { ErrorCode, codedError } from "@store/service-kit";
+import { ErrorCode, codedError } from "@store/wire";
 import { Prisma, type Reservation, type ReservationLine } from "../generated/prisma/client.ts";
 import type { ReservationStatus } from "../generated/prisma/enums.ts";
 import { allocateStock, holdsSameItems, type ReservationRequest, type StockRow } from "../reservations.ts";

@@ -1,4 +1,5 @@
-import { badUserInput, type PageRequest, alignToKeys } from "@store/service-kit";
+import { badUserInput } from "@store/wire";
+import { type PageRequest, alignToKeys } from "@store/service-kit";
 import { Prisma, type Review } from "../generated/prisma/client.ts";
 import type { ReviewsPrisma } from "./prisma.ts";
 
