@@ -1,4 +1,3 @@
-export * from "./batching.ts";
 export * from "./call-policy-plugin.ts";
 export * from "./config.ts";
 export * from "./database.ts";
@@ -11,9 +10,7 @@ export * from "./logger.ts";
 export * from "./main.ts";
 export * from "./metrics.ts";
 export * from "./migrations.ts";
-export * from "./money.ts";
 export * from "./observation-plugin.ts";
-export * from "./pagination.ts";
 export * from "./query-tracking.ts";
 export * from "./request-observation.ts";
 export * from "./replay-guard.ts";

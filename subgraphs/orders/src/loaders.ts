@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import { mayReadPrivateDataOf, type Caller } from "@store/wire";
-import type { PageRequest } from "@store/service-kit";
+import { pagedLoaderKey, type PageRequest } from "@store/data-loading";
 import { linesByOrderIds, orderCountsByUserIds, ordersByIds, ordersPageForUsers, type Order } from "./data/orders.ts";
 import type { OrdersPrisma } from "./data/prisma.ts";
 import { eventsByShipmentIds, shipmentsByOrderIds, shipmentsByTrackingNumbers } from "./data/shipments.ts";
@@ -37,7 +37,7 @@ export function createLoaders(prisma: OrdersPrisma, caller: Caller | null) {
     }),
     /** The loader for one page shape (`take`, `after`); load(userId) gives that user's page rows, or null when the viewer may not read them. */
     ordersByUserId(page: PageRequest): DataLoader<string, Order[] | null> {
-      const key = JSON.stringify([page.take, page.after]);
+      const key = pagedLoaderKey(page);
       let loader = ordersPages.get(key);
       if (!loader) {
         loader = new DataLoader(async (userIds: readonly string[]) => {

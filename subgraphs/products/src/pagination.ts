@@ -1,5 +1,5 @@
 import { badUserInput } from "@store/wire";
-import { pageRequest, type PageRequest } from "@store/service-kit";
+import { pageRequest, type PageRequest } from "@store/data-loading";
 
 /** A page of products: keyset on id, so a cursor holds `[id]`. */
 export interface ProductPage extends PageRequest {

@@ -1,4 +1,4 @@
-import { alignToKeys, type PageRequest } from "@store/service-kit";
+import { alignToKeys, type PageRequest } from "@store/data-loading";
 import type { User } from "../generated/prisma/client.ts";
 import type { AccountsPrisma } from "./prisma.ts";
 

@@ -1,4 +1,4 @@
-import { pageRequest, toConnection } from "@store/service-kit";
+import { pageRequest, toConnection } from "@store/data-loading";
 import { listUsers, userSortValues } from "../data/users.ts";
 import type { AccountsContext } from "../context.ts";
 

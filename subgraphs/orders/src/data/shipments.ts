@@ -1,6 +1,5 @@
-import { alignToKeys } from "@store/service-kit";
+import { alignToKeys, groupToKeys } from "@store/data-loading";
 import type { Shipment, TrackingEvent } from "../generated/prisma/client.ts";
-import { groupBy } from "./orders.ts";
 import type { OrdersPrisma } from "./prisma.ts";
 
 export type { Shipment, TrackingEvent };
@@ -22,5 +21,5 @@ export async function eventsByShipmentIds(prisma: OrdersPrisma, shipmentIds: rea
     where: { shipmentId: { in: [...shipmentIds] } },
     orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
   });
-  return groupBy(shipmentIds, rows, (row) => row.shipmentId);
+  return groupToKeys(shipmentIds, rows, (row) => row.shipmentId);
 }

@@ -1,5 +1,5 @@
 import { badUserInput, mayReadPrivateDataOf, privateFieldDenied } from "@store/wire";
-import { pageRequest, toConnection } from "@store/service-kit";
+import { pageRequest, toConnection } from "@store/data-loading";
 import type { OrdersContext } from "../context.ts";
 import { orderSortValues } from "../data/orders.ts";
 

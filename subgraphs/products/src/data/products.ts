@@ -1,4 +1,4 @@
-import { alignToKeys } from "@store/service-kit";
+import { alignToKeys } from "@store/data-loading";
 import type { Prisma, Product } from "../generated/prisma/client.ts";
 import type { ProductSearch } from "../product-filter.ts";
 import type { ProductsPrisma } from "./prisma.ts";

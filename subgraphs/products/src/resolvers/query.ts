@@ -1,5 +1,5 @@
 import { badUserInput } from "@store/wire";
-import { toConnection } from "@store/service-kit";
+import { toConnection } from "@store/data-loading";
 import { listCategories } from "../data/categories.ts";
 import { countProducts, productSortValues, searchProducts } from "../data/products.ts";
 import { productPageRequest } from "../pagination.ts";

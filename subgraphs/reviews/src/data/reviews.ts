@@ -1,5 +1,5 @@
 import { badUserInput } from "@store/wire";
-import { type PageRequest, alignToKeys } from "@store/service-kit";
+import { type PageRequest, alignToKeys } from "@store/data-loading";
 import { Prisma, type Review } from "../generated/prisma/client.ts";
 import type { ReviewsPrisma } from "./prisma.ts";
 
