@@ -11,7 +11,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createLogger, createRequestSigner } from "@store/service-kit";
+import { createRequestSigner } from "@store/wire";
+import { createLogger } from "@store/service-kit";
 import { createRouter, loadRouterConfig, type Router } from "@store/router";
 import { graphql, readCounter } from "../support/graphql.ts";
 

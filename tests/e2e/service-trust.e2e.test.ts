@@ -6,7 +6,7 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import { generateStore } from "@store/seed-data";
-import { REFUSED_MESSAGE, SERVICE_CALLS, callerSecretVariable, createRequestSigner, encodeClaimsHeader, routerSecretVariable } from "@store/service-kit";
+import { REFUSED_MESSAGE, SERVICE_CALLS, callerSecretVariable, createRequestSigner, encodeClaimsHeader, routerSecretVariable } from "@store/wire";
 import { tokenHeader } from "../support/auth.ts";
 import { graphql } from "../support/graphql.ts";
 
@@ -29,7 +29,7 @@ const secretsHeldBy = (name: string) =>
     .filter(([variable]) => variable === routerSecretVariable(name) || variable.endsWith(`_FROM_${name.toUpperCase()}`) || variable.startsWith(`${routerSecretVariable(name)}_FROM_`))
     .map(([, secret]) => secret);
 
-const forgedAdmin = encodeClaimsHeader({ sub: admin.id, scopes: ["admin", "orders:read"], roles: ["admin"] });
+const forgedAdmin = encodeClaimsHeader({ id: admin.id, scopes: ["admin", "orders:read"], roles: ["admin"] });
 const ORDER = JSON.stringify({ query: `{ order(id: "${victim.id}") { id total { cents } } }` });
 
 describe("service-to-service calls off the declared paths", () => {

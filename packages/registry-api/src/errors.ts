@@ -1,4 +1,4 @@
-import type { ErrorCode } from "@store/service-kit";
+import type { ErrorCode } from "@store/wire";
 
 /**
  * The registry's error codes with the HTTP status each implies: the platform codes it answers with

@@ -1,10 +1,8 @@
 import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation, GraphQLRequestListener } from "@apollo/server";
 import { Kind, type FragmentDefinitionNode, type SelectionSetNode } from "graphql";
-import { ErrorCode, codedError } from "./errors.ts";
 import type { ReplayGuard } from "./replay-guard.ts";
-import { ROUTER_CALLER } from "./request-signing.ts";
 import { requestRecordOf } from "./request-observation.ts";
-import { callersOf } from "./service-calls.ts";
+import { ErrorCode, ROUTER_CALLER, callersOf, codedError } from "@store/wire";
 
 /**
  * What a verified caller may do once its operation is known: a service selects only the root

@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { CLAIMS_PUBLIC_KEY_VARIABLE, parseClaimsKey } from "./claims-signing.ts";
-import { MIN_SECRET_LENGTH, ROUTER_CALLER, callerSecretVariable, routerSecretVariable } from "./request-signing.ts";
-import { callersOf } from "./service-calls.ts";
+import { CLAIMS_PUBLIC_KEY_VARIABLE, MIN_SECRET_LENGTH, ROUTER_CALLER, callerSecretVariable, callersOf, parseClaimsKey, routerSecretVariable } from "@store/wire";
 
 /** Raised when configuration is invalid; the message lists every problem, one per line. */
 export class ConfigError extends Error {

@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { isDatabaseInputError, isDatabaseUnavailable } from "./database-errors.ts";
-import { ErrorCode } from "./errors.ts";
+import { ErrorCode, isCodedError } from "@store/wire";
 import { requestIdOfError } from "./request-observation.ts";
 
 const PUBLIC_CODES = new Set<string>([
@@ -11,6 +11,14 @@ const PUBLIC_CODES = new Set<string>([
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
 ]);
+
+/**
+ * A subgraph's error as the router relays it (the router adds `serviceName`): the subgraph's own
+ * formatter let only its public codes through, its domain codes among them.
+ */
+function relayedFromSubgraph(formatted: GraphQLFormattedError, code: string): boolean {
+  return typeof formatted.extensions?.serviceName === "string" && code !== ErrorCode.INTERNAL_SERVER_ERROR && code !== "DOWNSTREAM_SERVICE_ERROR";
+}
 
 /**
  * Apollo Server's own request errors that carry no code of their own (Apollo reports them as
@@ -30,7 +38,7 @@ export function withoutSuggestions(message: string): string {
 }
 
 /**
- * Apollo `formatError`: coded errors pass; an unreachable database becomes SERVICE_UNAVAILABLE and a
+ * Apollo `formatError`: coded errors (platform codes, a service's domain codes) pass; an unreachable database becomes SERVICE_UNAVAILABLE and a
  * value the database cannot store BAD_USER_INPUT; anything else uncoded is logged, and in production
  * replaced by a generic message that carries only the request id an operator can search the log
  * for. In production no message suggests schema names.
@@ -48,7 +56,7 @@ export function errorFormatter(logger: Logger, production: boolean) {
 function formatter(logger: Logger, production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (typeof code === "string" && PUBLIC_CODES.has(code)) return formatted;
+    if (typeof code === "string" && (PUBLIC_CODES.has(code) || isCodedError(error) || relayedFromSubgraph(formatted, code))) return formatted;
     const requestError = APOLLO_REQUEST_ERRORS.get(formatted.message);
     if (requestError) return { message: formatted.message, extensions: { code: requestError } };
     if (isDatabaseInputError(error)) {

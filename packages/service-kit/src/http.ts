@@ -3,12 +3,11 @@ import http, { type IncomingMessage, type RequestListener, type ServerResponse }
 import type { AddressInfo } from "node:net";
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from "@apollo/server";
 import type { Logger } from "pino";
-import { ErrorCode } from "./errors.ts";
 import { drainOnClose } from "./graceful-close.ts";
 import type { ServiceMetrics } from "./metrics.ts";
 import { bindRecordToContext, observeRequest, type RequestRecord } from "./request-observation.ts";
 import { releaseSentResponses } from "./response-release.ts";
-import { REFUSED_MESSAGE, type Verification } from "./request-signing.ts";
+import { ErrorCode, REFUSED_MESSAGE, type Verification } from "@store/wire";
 
 /**
  * The HTTP door every service shares: /graphql through Apollo Server's HTTP API, health routes and
@@ -36,8 +35,8 @@ export type OperationalRoutes = "full" | "probes";
 
 export interface GraphQLHttpOptions<Ctx extends BaseContext> {
   apollo: ApolloServer<Ctx>;
-  /** `caller`: who signed the request, when verifyRequest is set. */
-  context: (req: IncomingMessage, requestId: string, caller: string | undefined, exchange: GraphQLExchange) => Promise<Ctx>;
+  /** `callingService`: who signed the request, when verifyRequest is set. */
+  context: (req: IncomingMessage, requestId: string, callingService: string | undefined, exchange: GraphQLExchange) => Promise<Ctx>;
   logger: Logger;
   maxBodyBytes: number;
   readiness: () => Promise<Readiness>;
@@ -226,7 +225,7 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
     if (options.beforeGraphQL && (await options.beforeGraphQL(req, res, requestId))) return;
     await afterPendingIO();
     const raw = req.method === "POST" ? await readBody(req, options.maxBodyBytes) : "";
-    let caller: string | undefined;
+    let callingService: string | undefined;
     if (options.verifyRequest) {
       // Only POST: a GET's operation sits in the URL, which the signature does not cover.
       const verdict: Verification = req.method === "POST" ? options.verifyRequest(req.headers, raw) : { ok: false, reason: "This subgraph only answers signed POST requests." };
@@ -235,8 +234,8 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
         logger.warn({ reason: verdict.reason, caller: req.headers["x-supergraph-caller"], remoteAddress: req.socket.remoteAddress }, "refused a request that is not properly signed");
         throw new HttpError(401, ErrorCode.UNAUTHENTICATED, REFUSED_MESSAGE);
       }
-      caller = verdict.caller;
-      record.caller = caller;
+      callingService = verdict.caller;
+      record.caller = callingService;
       record.nonce = verdict.nonce;
     }
     const body = req.method === "POST" ? parseBody(raw, req.headers["content-type"]) : undefined;
@@ -245,7 +244,7 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers: toHeaderMap(req), search, body },
         context: async () => {
-          const contextValue = await options.context(req, requestId, caller, { res, operations: Array.isArray(body) ? body.length : 1 });
+          const contextValue = await options.context(req, requestId, callingService, { res, operations: Array.isArray(body) ? body.length : 1 });
           // So the observation plugin finds the record without async-local storage.
           bindRecordToContext(contextValue, record);
           return contextValue;

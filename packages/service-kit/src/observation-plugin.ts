@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from "@apollo/server";
 import { SpanStatusCode, trace, type Span } from "@opentelemetry/api";
 import { getOperationAST } from "graphql";
-import { ErrorCode } from "./errors.ts";
+import { ErrorCode } from "@store/wire";
 import { requestRecordOf, tagErrorWithRequest } from "./request-observation.ts";
 import { holdForRelease } from "./response-release.ts";
 import { tracer, tracingEnabled } from "./tracing.ts";

@@ -1,6 +1,5 @@
 import { ConfigError } from "./config.ts";
-import { calleesOf } from "./service-calls.ts";
-import { MIN_SECRET_LENGTH, callerSecretVariable, createRequestSigner, type RequestSigner } from "./request-signing.ts";
+import { MIN_SECRET_LENGTH, callerSecretVariable, calleesOf, createRequestSigner, type RequestSigner } from "@store/wire";
 
 /**
  * The credentials a service signs its own calls to other subgraphs with (orders -> inventory): one

@@ -1,6 +1,4 @@
-import { GraphQLError } from "graphql";
-import { ErrorCode, codedError } from "./errors.ts";
-import { CLAIMS_HEADER, type RequestSigner } from "./request-signing.ts";
+import { CLAIMS_HEADER, ErrorCode, codedError, relayedCodedError, type RequestSigner } from "@store/wire";
 
 /**
  * A small GraphQL client for service-to-service calls (orders -> inventory, reviews -> accounts).
@@ -60,7 +58,7 @@ export function createSubgraphClient({ name, url, timeoutMs = 5000, headers = {}
       // The callee refusing this service's credentials is this service's misconfiguration, not the client's.
       if (code === ErrorCode.UNAUTHENTICATED && response.status === 401) throw unavailable(`it refused this service's credentials (${first.message})`);
       if (typeof code === "string" && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-        throw new GraphQLError(first.message, { extensions: { ...first.extensions, code } });
+        throw relayedCodedError(first.message, { ...first.extensions, code });
       }
       throw unavailable(first.message);
     }

@@ -14,11 +14,8 @@ import { databaseReadiness } from "./database-readiness.ts";
 import { observationPlugin } from "./observation-plugin.ts";
 import { enterQueryTally, trackQueries } from "./query-tracking.ts";
 import { callPolicyPlugin } from "./call-policy-plugin.ts";
-import { createClaimsVerifier, parseClaimsKey } from "./claims-signing.ts";
-import { ErrorCode, codedError } from "./errors.ts";
 import { memoryReplayGuard, redisReplayGuard } from "./replay-guard.ts";
-import { createRequestVerifier, routerSecretVariable } from "./request-signing.ts";
-import { viewerFromHeaders, type Viewer } from "./viewer.ts";
+import { ErrorCode, callerFromHeaders, codedError, createClaimsVerifier, createRequestVerifier, parseClaimsKey, routerSecretVariable, type Caller } from "@store/wire";
 
 /** What a Prisma client must offer the kit: query events (for counting) and a way to disconnect. */
 export interface PrismaLike {
@@ -29,10 +26,10 @@ export interface PrismaLike {
 export interface RequestInfo {
   requestId: string;
   headers: IncomingHttpHeaders;
-  /** The signed-in caller from the router's claims header, or null for an anonymous request. */
-  viewer: Viewer | null;
+  /** The signed-in user from the router's claims header, or null for an anonymous request. */
+  caller: Caller | null;
   /** Who signed the request: "router" or a trusted service's name; unset when signing is not required. */
-  caller?: string;
+  callingService?: string;
   /** The service's logger, for what a resolver must report beside its answer. */
   logger: Logger;
 }
@@ -85,7 +82,7 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
   const replayGuard = config.signing.replayRedisUrl
     ? await redisReplayGuard(config.signing.replayRedisUrl, definition.name, config.signing.maxAgeSeconds, logger)
     : memoryReplayGuard(config.signing.maxAgeSeconds);
-  const viewerOf = viewerReader(config, logger);
+  const callerOf = callerReader(config, logger);
 
   const apollo = new ApolloServer<Ctx>({
     schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never }]),
@@ -116,9 +113,9 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     // per fetch (several per client request) would triple the volume, so it waits for LOG_LEVEL=debug.
     requestLogLevel: "debug",
     maxBodyBytes: config.maxBodyBytes,
-    context: async (req, requestId, caller) => {
+    context: async (req, requestId, callingService) => {
       enterQueryTally({ statements: 0 });
-      return definition.createContext(prisma, { requestId, headers: req.headers, caller, viewer: viewerOf(req.headers), logger });
+      return definition.createContext(prisma, { requestId, headers: req.headers, caller: callerOf(req.headers), callingService, logger });
     },
     readiness: readiness.check,
     verifyRequest: config.signing.mode === "required" ? createRequestVerifier(config.signing) : undefined,
@@ -163,16 +160,16 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
 }
 
 /**
- * The viewer of a request. With the router's public key configured, only claims the router signed
+ * The signed-in user of a request. With the router's public key configured, only claims the router signed
  * name a user, and a claims header it did not sign is refused (401), not read as anonymous.
  * Without it (development without signing) the claims header is taken as it is.
  */
-function viewerReader(config: SubgraphConfig, logger: Logger): (headers: IncomingHttpHeaders) => Viewer | null {
-  if (!config.signing.claimsPublicKey) return viewerFromHeaders;
+function callerReader(config: SubgraphConfig, logger: Logger): (headers: IncomingHttpHeaders) => Caller | null {
+  if (!config.signing.claimsPublicKey) return callerFromHeaders;
   const verify = createClaimsVerifier(parseClaimsKey(config.signing.claimsPublicKey, "public"));
   return (headers) => {
     const verdict = verify(headers);
-    if (verdict.ok) return verdict.viewer;
+    if (verdict.ok) return verdict.caller;
     logger.warn({ reason: verdict.reason, caller: headers["x-supergraph-caller"] }, "refused a request whose user claims the router did not sign");
     throw codedError(ErrorCode.UNAUTHENTICATED, "The user claims of this request are not signed by the router.", { http: { status: 401 } });
   };

@@ -1,11 +1,9 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
-import { CLAIMS_SIGNATURE_HEADER, createClaimsSigner } from "./claims-signing.ts";
 import type { Database } from "./database.ts";
 import { openDatabase } from "./database.ts";
 import { applyMigrations } from "./migrations.ts";
 import { subgraphConfigSchema, type SubgraphConfig } from "./config.ts";
-import { CLAIMS_HEADER } from "./request-signing.ts";
-import { encodeClaimsHeader } from "./viewer.ts";
+import { CLAIMS_HEADER, CLAIMS_SIGNATURE_HEADER, createClaimsSigner, encodeClaimsHeader } from "@store/wire";
 
 /**
  * Test helpers: a fresh, migrated, in-memory PGlite per call. The first call per migrations folder
@@ -44,7 +42,7 @@ export function testSubgraphConfig(name: string, overrides: Partial<SubgraphConf
 
 export { postGraphQL } from "./test-client.ts";
 
-export interface ViewerOptions {
+export interface CallerHeaderOptions {
   scopes?: string[];
   roles?: string[];
   /** The router's claims key: the header is signed as the router signs it (subgraphs that verify claims need this). */
@@ -52,12 +50,12 @@ export interface ViewerOptions {
 }
 
 /** The claims header the router would send for this user, for tests that call a subgraph directly. */
-export function viewerHeaders(userId: string, { scopes = [], roles = ["customer"], claimsKey }: ViewerOptions = {}): Record<string, string> {
-  const claims = encodeClaimsHeader({ sub: userId, scopes, roles });
+export function callerHeaders(userId: string, { scopes = [], roles = ["customer"], claimsKey }: CallerHeaderOptions = {}): Record<string, string> {
+  const claims = encodeClaimsHeader({ id: userId, scopes, roles });
   return { [CLAIMS_HEADER]: claims, ...(claimsKey && { [CLAIMS_SIGNATURE_HEADER]: createClaimsSigner(claimsKey, 60)(claims) }) };
 }
 
-/** A fresh router claims key pair: the private key for viewerHeaders, the public one as env ROUTER_CLAIMS_PUBLIC_KEY. */
+/** A fresh router claims key pair: the private key for callerHeaders, the public one as env ROUTER_CLAIMS_PUBLIC_KEY. */
 export function testClaimsKeys(): { privateKey: KeyObject; publicKeyEnv: string } {
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
   return { privateKey, publicKeyEnv: publicKey.export({ format: "der", type: "spki" }).toString("base64") };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GraphQLError } from "graphql";
+import { withDomainCodes } from "@store/wire";
 import { createLogger } from "../src/logger.ts";
 import { errorFormatter } from "../src/graphql-errors.ts";
 
@@ -38,5 +39,22 @@ describe("errorFormatter", () => {
     const formatted = production({ message: "provided sha does not match query", extensions: { code: "INTERNAL_SERVER_ERROR" } }, new GraphQLError("provided sha does not match query"));
     expect(formatted.extensions).toEqual({ code: "PERSISTED_QUERY_HASH_MISMATCH" });
     expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+});
+
+describe("errorFormatter and domain codes", () => {
+  const { ErrorCode: StockCode, codedError } = withDomainCodes({ INSUFFICIENT_STOCK: "INSUFFICIENT_STOCK" });
+
+  it("lets a service's domain code through, as codedError made it or wrapped with a path", () => {
+    const error = codedError(StockCode.INSUFFICIENT_STOCK, "Only 1 in stock.");
+    const located = new GraphQLError(error.message, { path: ["reserveStock"], originalError: error });
+    expect(production({ message: error.message, extensions: { code: "INSUFFICIENT_STOCK" } }, located).extensions).toEqual({ code: "INSUFFICIENT_STOCK" });
+  });
+
+  it("lets a subgraph's code through at the router, but masks an uncoded subgraph error", () => {
+    const relayed = { message: "Only 1 in stock.", extensions: { code: "INSUFFICIENT_STOCK", serviceName: "inventory" } };
+    expect(production(relayed, new GraphQLError(relayed.message)).extensions?.code).toBe("INSUFFICIENT_STOCK");
+    const uncoded = { message: "boom", extensions: { code: "DOWNSTREAM_SERVICE_ERROR", serviceName: "inventory" } };
+    expect(production(uncoded, new GraphQLError(uncoded.message)).extensions?.code).toBe("INTERNAL_SERVER_ERROR");
   });
 });

@@ -1,4 +1,4 @@
-import { ErrorCode } from "@store/service-kit";
+import { ErrorCode } from "@store/wire";
 
 /**
  * Why a fetch from a subgraph gave no usable answer. The kind decides the client's error code, whether

@@ -1,4 +1,5 @@
-import type { RequestInfo, Viewer } from "@store/service-kit";
+import type { Caller } from "@store/wire";
+import type { RequestInfo } from "@store/service-kit";
 import type { AccountsPrisma } from "./data/prisma.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
 import type { TokenIssuer } from "./tokens.ts";
@@ -8,9 +9,9 @@ export interface AccountsContext {
   prisma: AccountsPrisma;
   loaders: Loaders;
   /** The signed-in caller (from the router's claims header), or null for an anonymous request. */
-  viewer: Viewer | null;
-  /** viewer.id, or null for an anonymous request. */
-  viewerId: string | null;
+  caller: Caller | null;
+  /** caller.id, or null for an anonymous request. */
+  callerId: string | null;
   /** Signs login tokens (one per process). */
   tokens: TokenIssuer;
   /**
@@ -21,5 +22,5 @@ export interface AccountsContext {
 }
 
 export function createContext(prisma: AccountsPrisma, request: RequestInfo, tokens: TokenIssuer): AccountsContext {
-  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), viewer: request.viewer, viewerId: request.viewer?.id ?? null, tokens, signedInUserIds: new Set() };
+  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), caller: request.caller, callerId: request.caller?.id ?? null, tokens, signedInUserIds: new Set() };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryEventsSettled, type RunningServer } from "@store/service-kit";
-import { createTestDatabase, postGraphQL, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
+import { createTestDatabase, postGraphQL, testSubgraphConfig, callerHeaders } from "@store/service-kit/testing";
 import { DEMO_PASSWORD, generateStore } from "@store/seed-data";
 import { decodeJwt, jwtVerify } from "jose";
 import { accountsMigrationsDir } from "../src/definition.ts";
@@ -126,7 +126,7 @@ describe("login", () => {
 
 describe("me", () => {
   it("is the viewer named by the router's claims header", async () => {
-    const { body } = await postGraphQL(url, `{ me { id username } }`, {}, viewerHeaders("usr_0007"));
+    const { body } = await postGraphQL(url, `{ me { id username } }`, {}, callerHeaders("usr_0007"));
     expect(body.data.me).toEqual({ id: "usr_0007", username: store.users[6]!.username });
   });
 

@@ -5,7 +5,7 @@
  * FORBIDDEN, an anonymous caller UNAUTHENTICATED.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, postGraphQL, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
+import { createTestDatabase, postGraphQL, testSubgraphConfig, callerHeaders } from "@store/service-kit/testing";
 import { DEMO_PASSWORD, generateStore } from "@store/seed-data";
 import { accountsMigrationsDir } from "../src/definition.ts";
 import { seedAccounts } from "../src/seed.ts";
@@ -15,9 +15,9 @@ const store = generateStore();
 const customers = store.users.filter((u) => u.roles.length === 1 && u.roles[0] === "customer");
 const victim = customers[3]!;
 const stranger = customers[4]!;
-const asVictim = viewerHeaders(victim.id);
-const asStranger = viewerHeaders(stranger.id);
-const asStaff = viewerHeaders("usr_0001", { roles: ["admin", "customer"] });
+const asVictim = callerHeaders(victim.id);
+const asStranger = callerHeaders(stranger.id);
+const asStaff = callerHeaders("usr_0001", { roles: ["admin", "customer"] });
 
 let server: Awaited<ReturnType<typeof createServer>>;
 let url: string;

@@ -7,9 +7,9 @@ export interface InventoryContext {
   prisma: InventoryPrisma;
   loaders: Loaders;
   /** Who signed the request (router, orders); unset where signatures are not checked. */
-  caller?: string;
+  callingService?: string;
 }
 
 export function createContext(prisma: InventoryPrisma, request: RequestInfo): InventoryContext {
-  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), caller: request.caller };
+  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), callingService: request.callingService };
 }

@@ -1,4 +1,5 @@
-import { ErrorCode, badUserInput, codedError } from "@store/service-kit";
+import { badUserInput } from "@store/wire";
+import { ErrorCode, codedError } from "./errors.ts";
 
 /**
  * The rules of a stock reservation, free of I/O: input validation and how an item is split across

@@ -1,4 +1,4 @@
-import { money, type Money } from "@store/service-kit";
+import { money, type Money } from "@store/money";
 
 /** Orders of at least this price (in the price's minor unit) ship free. */
 export const FREE_SHIPPING_THRESHOLD_CENTS = 10_000;

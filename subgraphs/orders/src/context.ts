@@ -1,4 +1,5 @@
-import { forwardableClaims, type RequestInfo, type Logger, type SubgraphClient, type Viewer } from "@store/service-kit";
+import { forwardableClaims, type Caller } from "@store/wire";
+import type { RequestInfo, Logger, SubgraphClient } from "@store/service-kit";
 import type { OrdersPrisma } from "./data/prisma.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
 
@@ -14,9 +15,9 @@ export interface OrdersContext {
   loaders: Loaders;
   upstreams: OrdersUpstreams;
   /** The signed-in caller (from the router's claims header), or null for an anonymous request. */
-  viewer: Viewer | null;
-  /** viewer.id, or null for an anonymous request. */
-  viewerId: string | null;
+  caller: Caller | null;
+  /** caller.id, or null for an anonymous request. */
+  callerId: string | null;
   /** The router's signed claims of this request, forwarded unchanged on orders' own calls. */
   claims: Record<string, string>;
   logger: Logger;
@@ -26,10 +27,10 @@ export function createContext(prisma: OrdersPrisma, request: RequestInfo, upstre
   return {
     requestId: request.requestId,
     prisma,
-    loaders: createLoaders(prisma, request.viewer),
+    loaders: createLoaders(prisma, request.caller),
     upstreams,
-    viewer: request.viewer,
-    viewerId: request.viewer?.id ?? null,
+    caller: request.caller,
+    callerId: request.caller?.id ?? null,
     claims: forwardableClaims(request.headers),
     logger: request.logger,
   };

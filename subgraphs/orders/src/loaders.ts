@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
-import { mayReadPrivateDataOf, type PageRequest, type Viewer } from "@store/service-kit";
+import { mayReadPrivateDataOf, type Caller } from "@store/wire";
+import { pagedLoaderKey, type PageRequest } from "@store/data-loading";
 import { linesByOrderIds, orderCountsByUserIds, ordersByIds, ordersPageForUsers, type Order } from "./data/orders.ts";
 import type { OrdersPrisma } from "./data/prisma.ts";
 import { eventsByShipmentIds, shipmentsByOrderIds, shipmentsByTrackingNumbers } from "./data/shipments.ts";
@@ -11,8 +12,8 @@ import { eventsByShipmentIds, shipmentsByOrderIds, shipmentsByTrackingNumbers } 
  * and another user's order list or count is null. Resolvers therefore cannot reach an order
  * unchecked, whatever the router's schema directives say.
  */
-export function createLoaders(prisma: OrdersPrisma, viewer: Viewer | null) {
-  const mayRead = (userId: string) => mayReadPrivateDataOf(viewer, userId);
+export function createLoaders(prisma: OrdersPrisma, caller: Caller | null) {
+  const mayRead = (userId: string) => mayReadPrivateDataOf(caller, userId);
   const readableOrderById = new DataLoader(async (ids: readonly string[]) =>
     (await ordersByIds(prisma, ids)).map((order) => (order && mayRead(order.userId) ? order : null)),
   );
@@ -36,7 +37,7 @@ export function createLoaders(prisma: OrdersPrisma, viewer: Viewer | null) {
     }),
     /** The loader for one page shape (`take`, `after`); load(userId) gives that user's page rows, or null when the viewer may not read them. */
     ordersByUserId(page: PageRequest): DataLoader<string, Order[] | null> {
-      const key = JSON.stringify([page.take, page.after]);
+      const key = pagedLoaderKey(page);
       let loader = ordersPages.get(key);
       if (!loader) {
         loader = new DataLoader(async (userIds: readonly string[]) => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { badUserInput } from "@store/service-kit";
+import { badUserInput } from "@store/wire";
 
 /** Limits placeOrder enforces before anything is read or written. */
 export const MAX_LINES = 50;

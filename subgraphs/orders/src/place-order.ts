@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { ErrorCode, badUserInput, codedError, type Logger, type SubgraphClient } from "@store/service-kit";
+import { ErrorCode, badUserInput, codedError } from "@store/wire";
+import type { Logger, SubgraphClient } from "@store/service-kit";
 import { createOrder, orderByIdempotencyKey, type Order } from "./data/orders.ts";
 import { isUniqueViolation, type OrdersPrisma } from "./data/prisma.ts";
 import { normalizePlaceOrder, type PlaceOrderInput, type PlaceOrderRequest } from "./order-input.ts";

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateStore, seedSizesFromEnv } from "@store/seed-data";
-import { createTestDatabase, postGraphQL, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
+import { createTestDatabase, postGraphQL, testSubgraphConfig, callerHeaders } from "@store/service-kit/testing";
 import { loadOrdersSettings } from "../src/config.ts";
 import { ordersMigrationsDir } from "../src/definition.ts";
 import { seedOrders } from "../src/seed.ts";
@@ -21,9 +21,9 @@ const stranger = customers.find((u) => u.id !== victim.id && store.orders.some((
 const victimOrders = store.orders.filter((o) => o.userId === victim.id);
 const strangerOrder = store.orders.find((o) => o.userId === stranger.id)!;
 
-const asVictim = viewerHeaders(victim.id, { scopes: ["orders:read"] });
-const asStranger = viewerHeaders(stranger.id, { scopes: ["orders:read"] });
-const asStaff = viewerHeaders("usr_0001", { roles: ["admin", "customer"] });
+const asVictim = callerHeaders(victim.id, { scopes: ["orders:read"] });
+const asStranger = callerHeaders(stranger.id, { scopes: ["orders:read"] });
+const asStaff = callerHeaders("usr_0001", { roles: ["admin", "customer"] });
 const anonymous = {};
 
 const codes = (errors: Array<{ extensions?: { code?: string } }> | undefined) => (errors ?? []).map((e) => e.extensions?.code);

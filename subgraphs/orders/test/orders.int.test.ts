@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateStore, seedSizesFromEnv } from "@store/seed-data";
 import { queryEventsSettled, type RunningServer } from "@store/service-kit";
-import { createTestDatabase, postGraphQL, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
+import { createTestDatabase, postGraphQL, testSubgraphConfig, callerHeaders } from "@store/service-kit/testing";
 import { loadOrdersSettings } from "../src/config.ts";
 import { ordersMigrationsDir } from "../src/definition.ts";
 import { seedOrders } from "../src/seed.ts";
@@ -20,7 +20,7 @@ const USER_ORDERS = `query ($r: [_Any!]!, $first: Int, $after: String) {
 
 const userRef = (id: string) => ({ __typename: "User", id });
 /** The claims of a staff member (admin role), who may read every user's orders. */
-const asStaff = viewerHeaders("usr_0001", { roles: ["admin"] });
+const asStaff = callerHeaders("usr_0001", { roles: ["admin"] });
 /** The seeded shipment of an order as stored: its tracking number is random, not part of the seed data. */
 const storedShipment = (orderId: string) => server.prisma.shipment.findUniqueOrThrow({ where: { orderId } });
 
@@ -71,7 +71,7 @@ describe("orders subgraph: queries", () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const { body }: { body: { data?: any; errors?: unknown } } = await postGraphQL(url, USER_ORDERS, { r: [userRef(userId)], first: 3, after }, viewerHeaders(userId));
+      const { body }: { body: { data?: any; errors?: unknown } } = await postGraphQL(url, USER_ORDERS, { r: [userRef(userId)], first: 3, after }, callerHeaders(userId));
       expect(body.errors).toBeUndefined();
       const orders: { totalCount: number; edges: Array<{ cursor: string; node: { id: string } }>; pageInfo: any } = body.data._entities[0].orders;
       expect(orders.totalCount).toBe(expected.length);
@@ -106,7 +106,7 @@ describe("orders subgraph: queries", () => {
   it("rejects a forged cursor and an oversized page with BAD_USER_INPUT", async () => {
     const forged = Buffer.from(JSON.stringify(["yesterday", "ord_00001"])).toString("base64url");
     for (const variables of [{ after: "not-a-cursor" }, { after: forged }, { first: 51 }, { first: -1 }]) {
-      const { body } = await postGraphQL(url, USER_ORDERS, { r: [userRef("usr_0001")], ...variables }, viewerHeaders("usr_0001"));
+      const { body } = await postGraphQL(url, USER_ORDERS, { r: [userRef("usr_0001")], ...variables }, callerHeaders("usr_0001"));
       expect(body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     }
   });
@@ -120,7 +120,7 @@ describe("orders subgraph: queries", () => {
         subtotal { cents currency formatted } shipping { cents } total { cents formatted }
         shipment { trackingNumber carrier status order { id } } } }`,
       { id: seed.id },
-      viewerHeaders(seed.userId),
+      callerHeaders(seed.userId),
     );
     expect(body.errors).toBeUndefined();
     const order = body.data.order;
@@ -157,15 +157,15 @@ describe("orders subgraph: queries", () => {
     const seed = store.orders[0]!;
     const query = `query ($id: ID!) { order(id: $id) { id } }`;
     const stranger = store.users.find((u) => u.id !== seed.userId && !u.roles.includes("admin"))!;
-    expect((await postGraphQL(url, query, { id: seed.id }, viewerHeaders(seed.userId))).body.data.order).toEqual({ id: seed.id });
-    expect((await postGraphQL(url, query, { id: seed.id }, viewerHeaders(stranger.id))).body).toEqual({ data: { order: null } });
-    expect((await postGraphQL(url, query, { id: seed.id }, viewerHeaders(stranger.id, { roles: ["admin"] }))).body.data.order).toEqual({ id: seed.id });
+    expect((await postGraphQL(url, query, { id: seed.id }, callerHeaders(seed.userId))).body.data.order).toEqual({ id: seed.id });
+    expect((await postGraphQL(url, query, { id: seed.id }, callerHeaders(stranger.id))).body).toEqual({ data: { order: null } });
+    expect((await postGraphQL(url, query, { id: seed.id }, callerHeaders(stranger.id, { roles: ["admin"] }))).body.data.order).toEqual({ id: seed.id });
     const anonymous = await postGraphQL(url, query, { id: seed.id });
     expect(anonymous.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
   it("returns null for an unknown order id and resolves Order references in order (for staff)", async () => {
-    const { body } = await postGraphQL(url, `{ order(id: "ord_99999") { id } }`, {}, viewerHeaders("usr_0001"));
+    const { body } = await postGraphQL(url, `{ order(id: "ord_99999") { id } }`, {}, callerHeaders("usr_0001"));
     expect(body.errors).toBeUndefined();
     expect(body.data.order).toBeNull();
     const refs = await postGraphQL(url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id } } }`, {

@@ -6,7 +6,7 @@
 import { createServer as createNetServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateStore, seedSizesFromEnv } from "@store/seed-data";
-import { createTestDatabase, postGraphQL, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
+import { createTestDatabase, postGraphQL, testSubgraphConfig, callerHeaders } from "@store/service-kit/testing";
 import { createServer as createInventoryServer, inventoryMigrationsDir, loadInventorySettings, seedInventory } from "@store/inventory";
 import { createServer as createProductsServer, loadProductsSettings, productsMigrationsDir, seedProducts } from "@store/products";
 import { loadOrdersSettings } from "../src/config.ts";
@@ -45,7 +45,7 @@ const PLACE_ORDER = `mutation ($input: PlaceOrderInput!, $key: String!) {
 
 type Line = { productId: string; quantity: number };
 /** Places an order as the signed-in `userId` (the claims header the router would send). */
-const place = (userId: string, lines: Line[], key: string, target = url) => postGraphQL(target, PLACE_ORDER, { input: { lines }, key }, viewerHeaders(userId));
+const place = (userId: string, lines: Line[], key: string, target = url) => postGraphQL(target, PLACE_ORDER, { input: { lines }, key }, callerHeaders(userId));
 
 async function stockOf(productId: string): Promise<number> {
   const sum = await inventory.prisma.stockLevel.aggregate({ where: { productId }, _sum: { quantity: true } });
@@ -124,7 +124,7 @@ describe("placeOrder with the real products and inventory subgraphs", () => {
     // The new order is the user's newest, and its parcel can be tracked by anyone with the number.
     const listed = await postGraphQL(url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { orders(first: 1) { edges { node { id } } } } } }`, {
       r: [{ __typename: "User", id: "usr_0001" }],
-    }, viewerHeaders("usr_0001"));
+    }, callerHeaders("usr_0001"));
     expect(listed.body.data._entities[0].orders.edges[0].node.id).toBe(order.id);
     expect(order.shipment.trackingNumber).toMatch(/^TRK[0-9A-F]{20}$/);
     const tracked = await postGraphQL(url, `query ($n: String!) { trackShipment(trackingNumber: $n) { trackingNumber status } }`, { n: order.shipment.trackingNumber });

@@ -7,8 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateStore, seedSizesFromEnv } from "@store/seed-data";
-import { createLogger, createRequestSigner, encodeClaimsHeader, loadSubgraphConfig, REFUSED_MESSAGE, type SubgraphConfig } from "@store/service-kit";
-import { createTestDatabase, postGraphQL, testClaimsKeys, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
+import { createRequestSigner, encodeClaimsHeader, REFUSED_MESSAGE } from "@store/wire";
+import { createLogger, loadSubgraphConfig, type SubgraphConfig } from "@store/service-kit";
+import { createTestDatabase, postGraphQL, testClaimsKeys, testSubgraphConfig, callerHeaders } from "@store/service-kit/testing";
 import { createInventoryDefinition, createServer as createInventoryServer, inventoryMigrationsDir, loadInventorySettings, seedInventory } from "@store/inventory";
 import { createServer as createProductsServer, loadProductsSettings, productsMigrationsDir, seedProducts } from "@store/products";
 import { loadOrdersSettings } from "../src/config.ts";
@@ -56,7 +57,7 @@ const placeOrderBody = (key: string) => JSON.stringify({ query: PLACE_ORDER, var
 const asOrders = (secret = SECRETS.SUBGRAPH_SECRET_INVENTORY_FROM_ORDERS) => createRequestSigner("orders", secret);
 /** The router's headers for an order by usr_0003: the claims it signed, and a request signature that covers them. */
 const asRouterForBuyer = (body: string) => {
-  const claims = viewerHeaders("usr_0003", { claimsKey: claimsKeys.privateKey });
+  const claims = callerHeaders("usr_0003", { claimsKey: claimsKeys.privateKey });
   return { ...claims, ...asRouter(SECRETS.SUBGRAPH_SECRET_ORDERS)(body, claims["x-supergraph-claims"]) };
 };
 const reserveBody = (key: string, quantity = 2) =>
@@ -201,7 +202,7 @@ describe("least privilege between services", () => {
   it("a service with a credential cannot make up a user: claims it signed itself, or none signed, are refused", async () => {
     const body = JSON.stringify({ query: `{ order(id: "ord_000001") { id user { id } } }` });
     // Orders' own credential for inventory, an admin's claims the router never signed.
-    const forged = { "x-supergraph-claims": encodeClaimsHeader({ sub: "usr_0001", scopes: ["admin"], roles: ["admin"] }) };
+    const forged = { "x-supergraph-claims": encodeClaimsHeader({ id: "usr_0001", scopes: ["admin"], roles: ["admin"] }) };
     const signedByOrders = { ...forged, ...asOrders()(body, forged["x-supergraph-claims"]) };
     const { status, body: answer } = await post(inventoryUrl, body, signedByOrders);
     expect(status).toBe(401);

@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { pagedLoaderKey } from "@store/data-loading";
 import { categoriesByIds, categoriesBySlugs, type Category } from "./data/categories.ts";
 import type { ProductsPrisma } from "./data/prisma.ts";
 import {
@@ -35,7 +36,7 @@ export function createLoaders(prisma: ProductsPrisma) {
     }),
     /** First page (or the page after a cursor) of each category's products, all in one statement. */
     productsPageByCategory: new DataLoader((keys: readonly CategoryPageKey[]) => productPagesByCategory(prisma, keys), {
-      cacheKeyFn: (key) => `${key.categoryId}\u0000${key.afterId ?? ""}\u0000${key.take}`,
+      cacheKeyFn: (key) => pagedLoaderKey({ take: key.take, after: key.afterId }, key.categoryId),
     }),
     productCountByCategoryId: new DataLoader((ids: readonly string[]) => productCountsByCategory(prisma, ids)),
     /** Puts rows a list query already fetched where later by-id/by-sku lookups will find them. */

@@ -1,4 +1,5 @@
-import { badUserInput, pageRequest, type PageRequest } from "@store/service-kit";
+import { badUserInput } from "@store/wire";
+import { pageRequest, type PageRequest } from "@store/data-loading";
 
 /** A page of products: keyset on id, so a cursor holds `[id]`. */
 export interface ProductPage extends PageRequest {

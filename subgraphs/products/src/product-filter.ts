@@ -1,4 +1,4 @@
-import { badUserInput } from "@store/service-kit";
+import { badUserInput } from "@store/wire";
 
 /** The `ProductFilter` input as GraphQL hands it over (absent fields may be undefined or null). */
 export interface ProductFilterInput {

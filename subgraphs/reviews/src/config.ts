@@ -1,4 +1,5 @@
-import { loadServiceSigners, parseConfig, type RequestSigner } from "@store/service-kit";
+import type { RequestSigner } from "@store/wire";
+import { loadServiceSigners, parseConfig } from "@store/service-kit";
 import { z } from "zod";
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });

@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import type { PageRequest } from "@store/service-kit";
+import { pagedLoaderKey, type PageRequest } from "@store/data-loading";
 import {
   authorReviewCounts, firstReviewsPerParent, productReviewStats, reviewKeyset, reviewsByIds,
   type Review, type ReviewParentColumn,
@@ -12,9 +12,6 @@ export interface ReviewPageKey {
   page: PageRequest;
 }
 
-/** The arguments part of a key: keys with equal args share one SQL statement. */
-const argsKey = (page: PageRequest) => `${page.first}|${page.after ? JSON.stringify(page.after) : ""}`;
-
 /**
  * Pages of reviews for many parents at once. Keys carry the field arguments, so `reviews(first: 5)`
  * and `reviews(first: 10)` on the same product are different keys; the batch runs one window-function
@@ -25,21 +22,23 @@ function reviewPages(prisma: ReviewsPrisma, parent: ReviewParentColumn, onRow: (
     async (keys) => {
       const groups = new Map<string, { page: PageRequest; parentIds: string[] }>();
       for (const key of keys) {
-        const group = groups.get(argsKey(key.page)) ?? { page: key.page, parentIds: [] };
+        // Keys with equal page arguments share one SQL statement.
+        const args = pagedLoaderKey(key.page);
+        const group = groups.get(args) ?? { page: key.page, parentIds: [] };
         group.parentIds.push(key.parentId);
-        groups.set(argsKey(key.page), group);
+        groups.set(args, group);
       }
       const lists = new Map<string, Review[]>();
       await Promise.all(
-        [...groups.entries()].map(async ([args, { page, parentIds }]) => {
+        [...groups.values()].map(async ({ page, parentIds }) => {
           const pages = await firstReviewsPerParent(prisma, parent, parentIds, page.take, reviewKeyset(page.after));
-          parentIds.forEach((id, i) => lists.set(`${id}|${args}`, pages[i]!));
+          parentIds.forEach((id, i) => lists.set(pagedLoaderKey(page, id), pages[i]!));
         }),
       );
       for (const rows of lists.values()) rows.forEach(onRow);
-      return keys.map((key) => lists.get(`${key.parentId}|${argsKey(key.page)}`) ?? []);
+      return keys.map((key) => lists.get(pagedLoaderKey(key.page, key.parentId)) ?? []);
     },
-    { cacheKeyFn: (key) => `${key.parentId}|${argsKey(key.page)}` },
+    { cacheKeyFn: (key) => pagedLoaderKey(key.page, key.parentId) },
   );
 }
 

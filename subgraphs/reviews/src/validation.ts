@@ -1,4 +1,4 @@
-import { badUserInput } from "@store/service-kit";
+import { badUserInput } from "@store/wire";
 
 /** What a client sends to addReview. */
 export interface AddReviewInput {

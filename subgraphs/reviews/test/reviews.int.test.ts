@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateStore, seedSizesFromEnv, type SeedReview } from "@store/seed-data";
 import { queryEventsSettled, type RunningServer } from "@store/service-kit";
-import { createTestDatabase, postGraphQL, testSubgraphConfig, viewerHeaders } from "@store/service-kit/testing";
+import { createTestDatabase, postGraphQL, testSubgraphConfig, callerHeaders } from "@store/service-kit/testing";
 import { accountsMigrationsDir, createServer as createAccountsServer, seedAccounts } from "@store/accounts";
 import { createServer as createProductsServer, loadProductsSettings, productsMigrationsDir, seedProducts } from "@store/products";
 import { reviewsMigrationsDir } from "../src/definition.ts";
@@ -234,7 +234,7 @@ const ADD_REVIEW = `mutation ($input: AddReviewInput!) {
 }`;
 const validInput = { productId: "prd_0002", rating: 1, title: "  Broke on day two  ", body: " The hinge snapped. " };
 /** The author: the claims header the router sends for the signed-in usr_0003. */
-const asAuthor = viewerHeaders("usr_0003");
+const asAuthor = callerHeaders("usr_0003");
 
 describe("addReview", () => {
   it("stores a valid review, which then comes first in Product.reviews and moves the average", async () => {
@@ -295,7 +295,7 @@ describe("addReview", () => {
     const rowsBefore = await reviewRowCount();
     const product = await postGraphQL(url, ADD_REVIEW, { input: { ...validInput, productId: "prd_9999" } }, asAuthor);
     expect(product.body.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "productId" });
-    const author = await postGraphQL(url, ADD_REVIEW, { input: validInput }, viewerHeaders("usr_9999"));
+    const author = await postGraphQL(url, ADD_REVIEW, { input: validInput }, callerHeaders("usr_9999"));
     expect(author.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(await reviewRowCount()).toBe(rowsBefore);
   });

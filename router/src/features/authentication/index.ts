@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { HeaderMap } from "@apollo/server";
-import { CLAIMS_HEADER, ErrorCode, codedError, encodeClaimsHeader, type Logger } from "@store/service-kit";
+import { CLAIMS_HEADER, ErrorCode, codedError, encodeClaimsHeader } from "@store/wire";
+import type { Logger } from "@store/service-kit";
 import type { GraphQLError } from "graphql";
 import type { Caller } from "@store/wire";
 import type { RouterContext } from "../../context.ts";
@@ -46,8 +47,8 @@ export function createAuthenticationHooks({ settings, logger }: { settings: Auth
       if (!caller) return next(call);
       let value = encoded.get(context);
       if (value === undefined) {
-        // The one place the router's Caller becomes the claims header's ForwardedClaims.
-        value = encodeClaimsHeader({ sub: caller.id, scopes: caller.scopes, roles: caller.roles, username: caller.username });
+        // The one place the router's Caller goes into the claims header.
+        value = encodeClaimsHeader(caller);
         encoded.set(context, value);
       }
       headers[CLAIMS_HEADER] = value;

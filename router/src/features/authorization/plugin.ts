@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation, type GraphQLRequestListener } from "@apollo/server";
 import { type GraphQLError, type DocumentNode, type GraphQLSchema } from "graphql";
-import { ErrorCode, codedError, type Logger } from "@store/service-kit";
+import { ErrorCode, codedError } from "@store/wire";
+import type { Logger } from "@store/service-kit";
 import type { RouterContext } from "../../context.ts";
 import { UnauthorizableOperationError, analyzeOperation, type OperationAnalysis } from "./analyze.ts";
 import type { AuthorizationIndex } from "./directives.ts";

@@ -1,6 +1,7 @@
 import { HeaderMap } from "@apollo/server";
 import { Counter, Gauge, type Registry } from "prom-client";
-import { ErrorCode, codedError, type GraphQLExchange } from "@store/service-kit";
+import { ErrorCode, codedError } from "@store/wire";
+import type { GraphQLExchange } from "@store/service-kit";
 import type { RouterContext } from "../../context.ts";
 import type { RateLimitConfig } from "../rate-limit/config.ts";
 import { identityResolver } from "../rate-limit/identity.ts";

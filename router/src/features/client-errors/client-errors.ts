@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import { Kind, visit, type DocumentNode, type OperationDefinitionNode } from "graphql";
-import { ErrorCode, codedError } from "@store/service-kit";
+import { ErrorCode, codedError } from "@store/wire";
 import type { RouterContext } from "../../context.ts";
 import type { FeatureHooks } from "../feature.ts";
 

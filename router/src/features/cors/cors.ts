@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { ErrorCode } from "@store/service-kit";
+import { ErrorCode } from "@store/wire";
 import type { FeatureHooks } from "../feature.ts";
 
 /**

@@ -1,7 +1,7 @@
 import type { ApolloServerOptions } from "@apollo/server";
 import type { GraphQLFormattedError } from "graphql";
 import { z } from "zod";
-import { ErrorCode } from "@store/service-kit";
+import { ErrorCode } from "@store/wire";
 
 /**
  * CSRF prevention, enforced by Apollo Server's own `csrfPrevention` (it runs inside

@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import { type GraphQLError, type DocumentNode, type OperationDefinitionNode } from "graphql";
 import { Histogram, type Registry } from "prom-client";
-import { ErrorCode, codedError, type Logger } from "@store/service-kit";
+import { ErrorCode, codedError } from "@store/wire";
+import type { Logger } from "@store/service-kit";
 import type { RouterContext } from "../../context.ts";
 import type { FeatureHooks } from "../feature.ts";
 import type { DemandControlConfig } from "./config.ts";

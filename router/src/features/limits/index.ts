@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import { type GraphQLError, type DocumentNode, type OperationDefinitionNode } from "graphql";
 import { Counter, type Registry } from "prom-client";
-import { ErrorCode, codedError } from "@store/service-kit";
+import { ErrorCode, codedError } from "@store/wire";
 import type { RouterContext } from "../../context.ts";
 import type { FeatureHooks } from "../feature.ts";
 import type { LimitsConfig } from "./config.ts";

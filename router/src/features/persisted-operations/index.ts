@@ -2,7 +2,8 @@ import { HeaderMap, type ApolloServerOptions, type ApolloServerPlugin, type Grap
 import type { GraphQLError } from "graphql";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import { Counter, type Registry } from "prom-client";
-import { ConfigError, ErrorCode, codedError, type Logger } from "@store/service-kit";
+import { ErrorCode, codedError } from "@store/wire";
+import { ConfigError, type Logger } from "@store/service-kit";
 import type { RouterContext } from "../../context.ts";
 import type { FeatureHooks } from "../feature.ts";
 import type { PersistedOperationsConfig } from "./config.ts";

@@ -1,6 +1,7 @@
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation } from "@apollo/server";
 import { Counter, Gauge, type Registry } from "prom-client";
-import { ErrorCode, codedError, type Logger } from "@store/service-kit";
+import { ErrorCode, codedError } from "@store/wire";
+import type { Logger } from "@store/service-kit";
 import type { RouterContext } from "../../context.ts";
 import type { FeatureHooks } from "../feature.ts";
 import { memoryBudgetStore, redisBudgetStore, type BudgetStore } from "./budget-store.ts";

@@ -3,16 +3,15 @@ import {
   CLAIMS_HEADER,
   CLAIMS_PRIVATE_KEY_VARIABLE,
   CLAIMS_SIGNATURE_HEADER,
-  ConfigError,
   MIN_SECRET_LENGTH,
   ROUTER_CALLER,
   createClaimsSigner,
   createRequestSigner,
   parseClaimsKey,
   routerSecretVariable,
-  type Logger,
   type RequestSigner,
-} from "@store/service-kit";
+} from "@store/wire";
+import { ConfigError, type Logger } from "@store/service-kit";
 import type { KeyObject } from "node:crypto";
 import type { RouterContext } from "../../context.ts";
 import type { FeatureHooks } from "../feature.ts";

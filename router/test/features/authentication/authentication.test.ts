@@ -12,7 +12,8 @@ import { resolveAuthentication, authenticationConfigSchema, type AuthenticationS
 import { createAuthenticationHooks } from "../../../src/features/authentication/index.ts";
 import { createKeySet } from "../../../src/features/authentication/key-set.ts";
 import type { RouterContext } from "../../../src/context.ts";
-import { createLogger, viewerFromHeaders } from "@store/service-kit";
+import { callerFromHeaders } from "@store/wire";
+import { createLogger } from "@store/service-kit";
 import type { IncomingMessage } from "node:http";
 import { TokenRejected, createTokenVerifier } from "../../../src/features/authentication/verifier.ts";
 
@@ -233,7 +234,7 @@ describe("the authentication stage", () => {
     const forged = "eyJzdWIiOiJ1c3JfMDAwMSJ9";
     const headers: Record<string, string> = { "x-supergraph-claims": forged };
     subgraphRequest(stage, { subgraph: "orders", context, headers, body: "{}" });
-    expect(viewerFromHeaders(headers)).toEqual({ id: "usr_0006", scopes: ["orders:read", "orders:write"], roles: ["customer"] });
+    expect(callerFromHeaders(headers)).toEqual({ id: "usr_0006", scopes: ["orders:read", "orders:write"], roles: ["customer"] });
 
     const anonymous: Record<string, string> = { "x-supergraph-claims": forged };
     subgraphRequest(stage, { subgraph: "orders", context: contextFor(), headers: anonymous, body: "{}" });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { subgraphRequest } from "../../support/subgraph-call.ts";
 import { generateKeyPairSync } from "node:crypto";
-import { ConfigError, createClaimsVerifier, createLogger, createRequestVerifier } from "@store/service-kit";
+import { createClaimsVerifier, createRequestVerifier } from "@store/wire";
+import { ConfigError, createLogger } from "@store/service-kit";
 import type { RouterContext } from "../../../src/context.ts";
 import { createSubgraphSigningHooks, loadSigningSecrets } from "../../../src/features/subgraph-signing/subgraph-signing.ts";
 
@@ -46,7 +47,7 @@ describe("subgraph request signing (router)", () => {
     subgraphRequest(stage, second);
     expect(first.headers["x-supergraph-claims-signature"]).toMatch(/^\d+\.[A-Za-z0-9_-]{86}$/);
     expect(second.headers["x-supergraph-claims-signature"]).toBe(first.headers["x-supergraph-claims-signature"]);
-    expect(createClaimsVerifier(claimsKeys.publicKey)(first.headers)).toEqual({ ok: true, viewer: { id: "usr_0001", scopes: [], roles: [] } });
+    expect(createClaimsVerifier(claimsKeys.publicKey)(first.headers)).toEqual({ ok: true, caller: { id: "usr_0001", scopes: [], roles: [] } });
     const anonymous = call("products", { "x-supergraph-claims-signature": "1.forged" }, context);
     subgraphRequest(stage, anonymous);
     expect(anonymous.headers["x-supergraph-claims-signature"]).toBeUndefined();

@@ -1,4 +1,4 @@
-import { alignToKeys, type PageRequest } from "@store/service-kit";
+import { alignToKeys, type PageRequest } from "@store/data-loading";
 import type { User, AccountsPrisma } from "./prisma.ts";
 
 export type { User };

@@ -1,4 +1,4 @@
-import { ErrorCode, codedError } from "@store/service-kit";
+import { ErrorCode, codedError } from "@store/wire";
 import type { AccountsContext } from "../context.ts";
 import { userByUsername } from "../data/users.ts";
 import { verifyPassword } from "../passwords.ts";

@@ -1,4 +1,4 @@
-import { mayReadPrivateDataOf, privateFieldDenied } from "@store/service-kit";
+import { mayReadPrivateDataOf, privateFieldDenied } from "@store/wire";
 import type { AccountsContext } from "../context.ts";
 import type { User as UserRow } from "../data/users.ts";
 
@@ -10,7 +10,7 @@ import type { User as UserRow } from "../data/users.ts";
  */
 function privateField<K extends "email" | "roles">(field: K) {
   return (user: UserRow, _: unknown, ctx: AccountsContext): UserRow[K] => {
-    if (!mayReadPrivateDataOf(ctx.viewer, user.id) && !ctx.signedInUserIds.has(user.id)) throw privateFieldDenied(ctx.viewer, `User.${field}`);
+    if (!mayReadPrivateDataOf(ctx.caller, user.id) && !ctx.signedInUserIds.has(user.id)) throw privateFieldDenied(ctx.caller, `User.${field}`);
     return user[field];
   };
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, codedError } from "@store/service-kit";
+import { ErrorCode, codedError } from "@store/wire";
 import { isUniqueViolation, Prisma, type Reservation, type ReservationLine, type ReservationStatus, type InventoryPrisma } from "./prisma.ts";
 import { allocateStock, holdsSameItems, type ReservationRequest, type StockRow } from "../reservations.ts";
 

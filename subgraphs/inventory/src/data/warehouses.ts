@@ -1,4 +1,4 @@
-import { alignToKeys } from "@store/service-kit";
+import { alignToKeys } from "@store/data-loading";
 import type { Warehouse, InventoryPrisma } from "./prisma.ts";
 
 export type { Warehouse };

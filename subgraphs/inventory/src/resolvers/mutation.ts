@@ -1,4 +1,4 @@
-import { requireCaller } from "@store/service-kit";
+import { requireCallingService } from "@store/wire";
 import type { InventoryContext } from "../context.ts";
 import { confirmReservation, releaseReservation, reserveStock } from "../data/reservations.ts";
 import { parseReservationRequest, type ReservationItem } from "../reservations.ts";
@@ -6,15 +6,15 @@ import { parseReservationRequest, type ReservationItem } from "../reservations.t
 /** Internal mutations (@inaccessible): only the orders service calls them, on this subgraph directly. */
 export const Mutation = {
   reserveStock: (_: unknown, args: { reservationKey: string; items: ReservationItem[] }, ctx: InventoryContext) => {
-    requireCaller(ctx.caller, "orders", "reserve stock");
+    requireCallingService(ctx.callingService, "orders", "reserve stock");
     return reserveStock(ctx.prisma, parseReservationRequest(args.reservationKey, args.items));
   },
   confirmStockReservation: (_: unknown, args: { reservationKey: string }, ctx: InventoryContext) => {
-    requireCaller(ctx.caller, "orders", "confirm stock reservations");
+    requireCallingService(ctx.callingService, "orders", "confirm stock reservations");
     return confirmReservation(ctx.prisma, args.reservationKey.trim());
   },
   releaseStockReservation: (_: unknown, args: { reservationKey: string }, ctx: InventoryContext) => {
-    requireCaller(ctx.caller, "orders", "release stock reservations");
+    requireCallingService(ctx.callingService, "orders", "release stock reservations");
     return releaseReservation(ctx.prisma, args.reservationKey.trim());
   },
 };

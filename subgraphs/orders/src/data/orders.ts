@@ -1,4 +1,4 @@
-import { alignToKeys, type PageRequest } from "@store/service-kit";
+import { alignToKeys, groupToKeys, type PageRequest } from "@store/data-loading";
 import { Prisma, type Order, type OrderLine, type OrderStatus, type OrdersPrisma } from "./prisma.ts";
 
 export type { Order, OrderLine, OrderStatus };
@@ -12,7 +12,7 @@ export async function ordersByIds(prisma: OrdersPrisma, ids: readonly string[]):
 /** Lines of each order (entry order), one list per id, in id order. */
 export async function linesByOrderIds(prisma: OrdersPrisma, orderIds: readonly string[]): Promise<OrderLine[][]> {
   const rows = await prisma.orderLine.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: { id: "asc" } });
-  return groupBy(orderIds, rows, (row) => row.orderId);
+  return groupToKeys(orderIds, rows, (row) => row.orderId);
 }
 
 /** Sort values of the keyset "newest first": [createdAt as ISO 8601, id]. */
@@ -36,7 +36,7 @@ export async function ordersPageForUsers(prisma: OrdersPrisma, userIds: readonly
     WHERE "rank" <= ${page.take}
     ORDER BY "userId", "createdAt" DESC, "id" DESC`;
   const orders = rows.map((row) => ({ ...row, status: row.status as OrderStatus, createdAt: new Date(row.createdAt) }));
-  return groupBy(userIds, orders, (order) => order.userId);
+  return groupToKeys(userIds, orders, (order) => order.userId);
 }
 
 /** How many orders each user has, in id order (0 for none): one GROUP BY statement. */
@@ -89,16 +89,4 @@ export function createOrder(prisma: OrdersPrisma, order: NewOrder): Promise<Orde
 
 export function countOrders(prisma: OrdersPrisma, where: Prisma.OrderWhereInput = {}): Promise<number> {
   return prisma.order.count({ where });
-}
-
-/** Groups rows under their key, one (possibly empty) list per key, in key order. */
-export function groupBy<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = []));
-    group.push(row);
-  }
-  return keys.map((key) => groups.get(key) ?? []);
 }

@@ -1,6 +1,5 @@
-import { alignToKeys } from "@store/service-kit";
+import { alignToKeys, groupToKeys } from "@store/data-loading";
 import type { Shipment, TrackingEvent, OrdersPrisma } from "./prisma.ts";
-import { groupBy } from "./orders.ts";
 
 export type { Shipment, TrackingEvent };
 
@@ -21,5 +20,5 @@ export async function eventsByShipmentIds(prisma: OrdersPrisma, shipmentIds: rea
     where: { shipmentId: { in: [...shipmentIds] } },
     orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
   });
-  return groupBy(shipmentIds, rows, (row) => row.shipmentId);
+  return groupToKeys(shipmentIds, rows, (row) => row.shipmentId);
 }

@@ -1,4 +1,4 @@
-import { requireViewer } from "@store/service-kit";
+import { requireSignedIn } from "@store/wire";
 import type { OrdersContext } from "../context.ts";
 import type { PlaceOrderInput } from "../order-input.ts";
 import { placeOrder } from "../place-order.ts";
@@ -6,5 +6,5 @@ import { placeOrder } from "../place-order.ts";
 export const Mutation = {
   /** The buyer is the signed-in viewer; anonymous callers get UNAUTHENTICATED before anything is read. */
   placeOrder: (_: unknown, args: { input: PlaceOrderInput; idempotencyKey: string }, ctx: OrdersContext) =>
-    placeOrder({ prisma: ctx.prisma, ...ctx.upstreams, claims: ctx.claims, logger: ctx.logger }, requireViewer(ctx.viewer, "place an order").id, args.input, args.idempotencyKey),
+    placeOrder({ prisma: ctx.prisma, ...ctx.upstreams, claims: ctx.claims, logger: ctx.logger }, requireSignedIn(ctx.caller, "place an order").id, args.input, args.idempotencyKey),
 };

@@ -1,4 +1,4 @@
-import { money } from "@store/service-kit";
+import { money } from "@store/money";
 import type { OrderLine as OrderLineRow } from "../data/orders.ts";
 import { lineTotalCents } from "../pricing.ts";
 

@@ -1,4 +1,4 @@
-import { money } from "@store/service-kit";
+import { money } from "@store/money";
 import type { OrdersContext } from "../context.ts";
 import type { Order as OrderRow } from "../data/orders.ts";
 import type { OrderLineParent } from "./order-line.ts";

@@ -1,4 +1,5 @@
-import { badUserInput, mayReadPrivateDataOf, pageRequest, privateFieldDenied, toConnection } from "@store/service-kit";
+import { badUserInput, mayReadPrivateDataOf, privateFieldDenied } from "@store/wire";
+import { pageRequest, toConnection } from "@store/data-loading";
 import type { OrdersContext } from "../context.ts";
 import { orderSortValues } from "../data/orders.ts";
 
@@ -16,8 +17,8 @@ export const User = {
    * FORBIDDEN, or UNAUTHENTICATED when anonymous); the loaders would return null all the same.
    */
   orders: async (user: UserRef, args: { first?: number | null; after?: string | null }, ctx: OrdersContext) => {
-    const denied = () => privateFieldDenied(ctx.viewer, "User.orders");
-    if (!mayReadPrivateDataOf(ctx.viewer, user.id)) throw denied();
+    const denied = () => privateFieldDenied(ctx.caller, "User.orders");
+    if (!mayReadPrivateDataOf(ctx.caller, user.id)) throw denied();
     const page = pageRequest(args, { arity: 2, defaultSize: 10, maxSize: 50 });
     if (page.after) {
       const [createdAt, id] = page.after;

@@ -1,4 +1,4 @@
-import { alignToKeys } from "@store/service-kit";
+import { alignToKeys } from "@store/data-loading";
 import type { Prisma, Product, ProductsPrisma } from "./prisma.ts";
 import type { ProductSearch } from "../product-filter.ts";
 

@@ -1,4 +1,4 @@
-import { toConnection } from "@store/service-kit";
+import { toConnection } from "@store/data-loading";
 import type { ProductsContext } from "../context.ts";
 import type { Category as CategoryRow } from "../data/categories.ts";
 import { productSortValues } from "../data/products.ts";

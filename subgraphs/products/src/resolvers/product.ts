@@ -1,4 +1,4 @@
-import { money } from "@store/service-kit";
+import { money } from "@store/money";
 import type { ProductsContext } from "../context.ts";
 import type { Product as ProductRow } from "../data/products.ts";
 

@@ -1,4 +1,5 @@
-import { badUserInput, toConnection } from "@store/service-kit";
+import { badUserInput } from "@store/wire";
+import { toConnection } from "@store/data-loading";
 import { listCategories } from "../data/categories.ts";
 import { countProducts, productSortValues, searchProducts } from "../data/products.ts";
 import { productPageRequest } from "../pagination.ts";

@@ -1,4 +1,5 @@
-import { badUserInput, type PageRequest, alignToKeys } from "@store/service-kit";
+import { badUserInput } from "@store/wire";
+import { type PageRequest, alignToKeys } from "@store/data-loading";
 import { Prisma, type Review, type ReviewsPrisma } from "./prisma.ts";
 
 export type { Review };

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ErrorCode, codedError, requireViewer } from "@store/service-kit";
+import { ErrorCode, codedError, requireSignedIn } from "@store/wire";
 import type { ReviewsContext } from "../context.ts";
 import { createReview } from "../data/reviews.ts";
 import { validateAddReviewInput, type AddReviewInput } from "../validation.ts";
@@ -11,18 +11,18 @@ export const Mutation = {
    * the review with a copy of the author's username.
    */
   addReview: async (_: unknown, args: { input: AddReviewInput }, ctx: ReviewsContext) => {
-    const viewer = requireViewer(ctx.viewer, "write a review");
+    const caller = requireSignedIn(ctx.caller, "write a review");
     const input = validateAddReviewInput(args.input);
     const [[product], [author]] = await Promise.all([
       ctx.neighbours.products.entities<{ id: string }>("Product", [input.productId], "id", ctx.claims),
-      ctx.neighbours.accounts.entities<{ id: string; username: string }>("User", [viewer.id], "id username", ctx.claims),
+      ctx.neighbours.accounts.entities<{ id: string; username: string }>("User", [caller.id], "id username", ctx.claims),
     ]);
     if (!product) {
       throw codedError(ErrorCode.NOT_FOUND, `There is no product with id "${input.productId}".`, { field: "productId" });
     }
     if (!author) {
       // A valid token for an account that is gone: the caller is nobody we know.
-      throw codedError(ErrorCode.UNAUTHENTICATED, `The signed-in user "${viewer.id}" does not exist.`);
+      throw codedError(ErrorCode.UNAUTHENTICATED, `The signed-in user "${caller.id}" does not exist.`);
     }
     const review = await createReview(ctx.prisma, {
       id: `rev_${randomUUID()}`,

@@ -1,4 +1,4 @@
-import { pageRequest, toConnection } from "@store/service-kit";
+import { pageRequest, toConnection } from "@store/data-loading";
 import type DataLoader from "dataloader";
 import { reviewKeyset, reviewSortValues, type Review } from "../data/reviews.ts";
 import type { ReviewPageKey } from "../loaders.ts";

@@ -1,24 +1,24 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createClaimsSigner, createClaimsVerifier, forwardableClaims, parseClaimsKey } from "../src/claims-signing.ts";
-import { encodeClaimsHeader } from "../src/viewer.ts";
+import { encodeClaimsHeader } from "../src/claims-header.ts";
 
 const router = generateKeyPairSync("ed25519");
 const service = generateKeyPairSync("ed25519");
 const T0 = 1_800_000_000_000;
-const claims = encodeClaimsHeader({ sub: "usr_0003", scopes: ["orders:read"], roles: ["customer"] });
-const admin = encodeClaimsHeader({ sub: "usr_0001", scopes: ["admin"], roles: ["admin"] });
+const claims = encodeClaimsHeader({ id: "usr_0003", scopes: ["orders:read"], roles: ["customer"] });
+const admin = encodeClaimsHeader({ id: "usr_0001", scopes: ["admin"], roles: ["admin"] });
 const signedAt = (ms: number, key = router.privateKey) => createClaimsSigner(key, 60, () => ms);
 const verifyAt = (ms: number) => createClaimsVerifier(router.publicKey, () => ms);
 const headers = (claimsHeader: string, signature?: string) => ({ "x-supergraph-claims": claimsHeader, ...(signature !== undefined && { "x-supergraph-claims-signature": signature }) });
 
 describe("claims signed by the router", () => {
   it("names the user the router signed for", () => {
-    expect(verifyAt(T0)(headers(claims, signedAt(T0)(claims)))).toEqual({ ok: true, viewer: { id: "usr_0003", scopes: ["orders:read"], roles: ["customer"] } });
+    expect(verifyAt(T0)(headers(claims, signedAt(T0)(claims)))).toEqual({ ok: true, caller: { id: "usr_0003", scopes: ["orders:read"], roles: ["customer"] } });
   });
 
   it("treats a request without claims as anonymous", () => {
-    expect(verifyAt(T0)({})).toEqual({ ok: true, viewer: null });
+    expect(verifyAt(T0)({})).toEqual({ ok: true, caller: null });
   });
 
   it("refuses claims no one signed, claims signed by another key, and claims swapped under a signature", () => {

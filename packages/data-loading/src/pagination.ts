@@ -1,4 +1,4 @@
-import { badUserInput } from "./errors.ts";
+import { badUserInput } from "@store/wire";
 
 /**
  * Relay-style cursor pagination over a keyset. A cursor is an opaque base64url JSON array of the

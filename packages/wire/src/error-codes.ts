@@ -1,8 +1,9 @@
 import { GraphQLError } from "graphql";
 
 /**
- * The closed set of error codes clients may rely on. Anything else is an internal error and is
- * masked in production.
+ * The closed set of platform error codes: those the router and the service kit raise, and those
+ * more than one service raises. A service's own codes live with it (subgraphs/<name>/src/errors.ts,
+ * made with withDomainCodes). Any other code is an internal error and is masked in production.
  */
 export const ErrorCode = {
   BAD_REQUEST: "BAD_REQUEST",
@@ -14,8 +15,9 @@ export const ErrorCode = {
   FORBIDDEN: "FORBIDDEN",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
+  /** A product id in the input that does not exist (orders and inventory both check). */
   PRODUCT_NOT_FOUND: "PRODUCT_NOT_FOUND",
-  INSUFFICIENT_STOCK: "INSUFFICIENT_STOCK",
+  /** An idempotency key sent again with a different input (orders' placeOrder, inventory's reserveStock). */
   IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   /** A browser preflight from an origin (or asking for a method or header) the router's CORS allowlist does not allow. */
@@ -54,8 +56,36 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** An expected failure with a stable code; `details` lands in extensions for clients to act on. */
-export function codedError(code: ErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...details } });
+export type CodedError<Code extends string> = (code: Code, message: string, details?: Record<string, unknown>) => GraphQLError;
+
+/** Errors made here (or relayed from another service that made them): their codes are public wherever they pass. */
+const codedErrors = new WeakSet<object>();
+
+function coded(code: string, message: string, details: Record<string, unknown> = {}): GraphQLError {
+  const error = new GraphQLError(message, { extensions: { code, ...details } });
+  codedErrors.add(error);
+  return error;
+}
+
+export const codedError: CodedError<ErrorCode> = coded;
+
+/** A service's error codes: the platform's plus its own domain codes, and the codedError that accepts both. */
+export function withDomainCodes<const Domain extends Record<string, string>>(domain: Domain) {
+  const codes = { ...ErrorCode, ...domain };
+  return { ErrorCode: codes, codedError: coded as CodedError<(typeof codes)[keyof typeof codes]> };
+}
+
+/** A coded error another service answered with, passed on as it came: it was public there, so it stays public. */
+export function relayedCodedError(message: string, extensions: Record<string, unknown> & { code: string }): GraphQLError {
+  const error = new GraphQLError(message, { extensions });
+  codedErrors.add(error);
+  return error;
+}
+
+/** True for an error codedError or relayedCodedError made, also once graphql-js has wrapped it with a path. */
+export function isCodedError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  return codedErrors.has(error) || codedErrors.has((error as { originalError?: object }).originalError ?? {});
 }
 
 export const badUserInput = (message: string, details?: Record<string, unknown>) =>

@@ -1,7 +1,8 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { CLAIMS_HEADER } from "./request-signing.ts";
-import { parseClaimsHeader, type Viewer } from "./viewer.ts";
+import type { Caller } from "./caller.ts";
+import { parseClaimsHeader } from "./claims-header.ts";
 
 /**
  * Claims about the end user come from the router alone: it signs the claims header with an Ed25519
@@ -61,7 +62,7 @@ export function createClaimsSigner(privateKey: KeyObject, ttlSeconds: number, no
 export type ClaimsSigner = ReturnType<typeof createClaimsSigner>;
 
 /** `reason` is for the callee's log; the caller is only told that the claims were refused. */
-export type ClaimsVerdict = { ok: true; viewer: Viewer | null } | { ok: false; reason: string };
+export type ClaimsVerdict = { ok: true; caller: Caller | null } | { ok: false; reason: string };
 
 const SIGNATURE = /^(\d{1,12})\.([A-Za-z0-9_-]{80,100})$/;
 
@@ -73,14 +74,14 @@ const SIGNATURE = /^(\d{1,12})\.([A-Za-z0-9_-]{80,100})$/;
 export function createClaimsVerifier(publicKey: KeyObject, now: () => number = Date.now) {
   // Every fetch of one client request, and every service call forwarding it, carries the same pair:
   // it is checked once. Keyed by the signature, which covers the header it is stored with.
-  const verified = new Map<string, { header: string; expiry: number; viewer: Viewer }>();
+  const verified = new Map<string, { header: string; expiry: number; caller: Caller }>();
   return (headers: IncomingHttpHeaders): ClaimsVerdict => {
     const header = headers[CLAIMS_HEADER];
-    if (header === undefined || header === "") return { ok: true, viewer: null };
+    if (header === undefined || header === "") return { ok: true, caller: null };
     const signature = headers[CLAIMS_SIGNATURE_HEADER];
     const seconds = Math.floor(now() / 1000);
     const known = typeof signature === "string" ? verified.get(signature) : undefined;
-    if (known && known.header === header) return known.expiry >= seconds ? { ok: true, viewer: known.viewer } : { ok: false, reason: "expired claims" };
+    if (known && known.header === header) return known.expiry >= seconds ? { ok: true, caller: known.caller } : { ok: false, reason: "expired claims" };
     const match = typeof header === "string" && typeof signature === "string" ? SIGNATURE.exec(signature) : null;
     if (!match) return { ok: false, reason: "claims without a well-formed router signature" };
     const [, expiry, value] = match as unknown as [string, string, string];
@@ -92,10 +93,10 @@ export function createClaimsVerifier(publicKey: KeyObject, now: () => number = D
     }
     if (!valid) return { ok: false, reason: "claims whose signature is not the router's" };
     if (Number(expiry) < seconds) return { ok: false, reason: "expired claims" };
-    const parsed = parseClaimsHeader(header as string);
-    if (!parsed) return { ok: false, reason: "signed claims that do not parse" };
-    remember(verified, signature as string, { header: header as string, expiry: Number(expiry), viewer: parsed.viewer });
-    return { ok: true, viewer: parsed.viewer };
+    const caller = parseClaimsHeader(header as string);
+    if (!caller) return { ok: false, reason: "signed claims that do not parse" };
+    remember(verified, signature as string, { header: header as string, expiry: Number(expiry), caller });
+    return { ok: true, caller };
   };
 }
 

@@ -1,4 +1,4 @@
-import { ErrorCode, codedError } from "./errors.ts";
+import { ErrorCode, codedError } from "./error-codes.ts";
 
 /**
  * The one declaration of which service may call which, and which root fields it may select there.
@@ -19,11 +19,12 @@ export const SERVICE_CALLS: Readonly<Record<string, Readonly<Record<string, read
 
 /**
  * For a field only one service may use (inventory's reserveStock is orders'): FORBIDDEN for any
- * other verified caller, the router included. `caller` is unset only where signatures are not
- * checked (SUBGRAPH_SIGNING=off, or development without secrets), and then nothing is proven.
+ * other verified calling service, the router included. `callingService` is unset only where
+ * signatures are not checked (SUBGRAPH_SIGNING=off, or development without secrets), and then
+ * nothing is proven.
  */
-export function requireCaller(caller: string | undefined, allowed: string, action: string): void {
-  if (caller !== undefined && caller !== allowed) throw codedError(ErrorCode.SERVICE_CALL_NOT_ALLOWED, `Only ${allowed} may ${action}.`, { http: { status: 403 } });
+export function requireCallingService(callingService: string | undefined, allowed: string, action: string): void {
+  if (callingService !== undefined && callingService !== allowed) throw codedError(ErrorCode.SERVICE_CALL_NOT_ALLOWED, `Only ${allowed} may ${action}.`, { http: { status: 403 } });
 }
 
 /** The services `caller` may call. */

@@ -1,0 +1,3 @@
+export * from "./batching.ts";
+export * from "./paged-loader-key.ts";
+export * from "./pagination.ts";
