@@ -27,17 +27,19 @@ const subgraphOverride = z
 
 const coreSchema = z
   .object({
-    /** development: Sandbox landing page and introspection on; production: both off, errors masked. */
+    /** development (default): Sandbox landing page and introspection on; production: both off, errors masked (env NODE_ENV). */
     mode: z.enum(["development", "production"]).default("development"),
+    /** Default info (env LOG_LEVEL). */
     logLevel: logLevelSchema.default("info"),
     server: z
       .object({
         /** Defaults to the mode: 127.0.0.1 in development (this machine only), 0.0.0.0 in production (env HOST). */
         host: z.string().min(1).optional(),
+        /** Default 4000 (env PORT, flag --port). */
         port: z.number().int().min(0).max(65535).default(4000),
-        /** Largest request body accepted, in bytes. */
+        /** Largest request body accepted, in bytes (default 1000000). */
         maxBodyBytes: z.number().int().positive().default(1_000_000),
-        /** Milliseconds in-flight requests get to finish on shutdown. */
+        /** Milliseconds in-flight requests get to finish on shutdown (default 10000). */
         shutdownGraceMs: z.number().int().nonnegative().default(10_000),
         /** Milliseconds a client has to send its request headers; a slower one is answered 408 and cut off. */
         headersTimeoutMs: z.number().int().positive().default(DEFAULT_CONNECTION_LIMITS.headersTimeoutMs),
@@ -69,11 +71,12 @@ const coreSchema = z
       .prefault({}),
     supergraph: z
       .object({
-        /** The composed supergraph SDL file to serve (any supergraph, not only ours); default supergraph.graphql. */
+        /** The composed supergraph SDL file to serve (any supergraph, not only ours); default supergraph.graphql (env SUPERGRAPH_PATH, flag --supergraph). */
         path: z.string().min(1).optional(),
         /** Or the schema registry: the router follows its supergraph (long-poll) and keeps the last good one on disk. */
         registry: z
           .object({
+            /** The registry's base URL (env SUPERGRAPH_REGISTRY_URL). */
             url: z.url({ protocol: /^https?$/ }),
             /** Seconds one long-poll waits for a new supergraph (the registry's cap is 60 by default). */
             pollTimeoutSeconds: z.number().int().min(1).max(300).default(30),
@@ -82,7 +85,9 @@ const coreSchema = z
             /** Field usage reports to the registry, batched off the request path. */
             usage: z
               .object({
+                /** Default on. */
                 enabled: z.boolean().default(true),
+                /** Milliseconds between two reports (default 10000). */
                 flushIntervalMs: z.number().int().positive().default(10_000),
                 /** The verified token claim naming the calling client (default `client_id`): such callers' usage counts. */
                 clientNameClaim: z.string().min(1).optional(),
@@ -95,18 +100,18 @@ const coreSchema = z
       })
       .strict()
       .prefault({}),
-    /** Defaults to the mode: on in development, off in production. */
+    /** Defaults to the mode: on in development, off in production (env ROUTER_INTROSPECTION). */
     introspection: z.boolean().optional(),
     /**
      * What GET /graphql shows a browser: "sandbox" (Apollo Sandbox, loaded from Apollo's CDN),
      * "explorer" (a redirect to the offline /explorer) or false. true means "sandbox".
-     * Defaults to the mode: "sandbox" in development, false in production.
+     * Defaults to the mode: "sandbox" in development, false in production (env ROUTER_LANDING_PAGE).
      */
     landingPage: z.union([z.boolean(), z.enum(["sandbox", "explorer"])]).optional(),
     /** The offline GraphQL explorer at /explorer (GraphiQL with the store's example operations). */
     explorer: z
       .object({
-        /** Defaults to the mode: on in development, off in production. */
+        /** Defaults to the mode: on in development, off in production (env ROUTER_EXPLORER). */
         enabled: z.boolean().optional(),
         /**
          * Credentials the "Use demo user" button signs in with, once the graph has a login mutation
@@ -116,15 +121,16 @@ const coreSchema = z
       })
       .strict()
       .prefault({}),
+    /** Per-subgraph overrides, by subgraph name (default none). */
     subgraphs: z.record(z.string(), subgraphOverride).default({}),
     /** OpenTelemetry traces over OTLP/HTTP; off while `endpoint` is unset. */
     tracing: z
       .object({
-        /** Base URL of an OTLP/HTTP collector (http://localhost:4318); /v1/traces is appended. */
+        /** Base URL of an OTLP/HTTP collector (http://localhost:4318); /v1/traces is appended (env OTEL_EXPORTER_OTLP_ENDPOINT). */
         endpoint: z.url({ protocol: /^https?$/ }).optional(),
-        /** Share of new traces kept, 0..1; a request whose caller sampled its trace is always traced. */
+        /** Share of new traces kept, 0..1 (default 1); a request whose caller sampled its trace is always traced (env OTEL_TRACES_SAMPLER_ARG). */
         sampleRatio: z.number().min(0).max(1).default(1),
-        /** Milliseconds between two exports of finished spans. */
+        /** Milliseconds between two exports of finished spans (default 5000, env OTEL_BSP_SCHEDULE_DELAY). */
         scheduleDelayMs: z.number().int().positive().default(5000),
       })
       .strict()

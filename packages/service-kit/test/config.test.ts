@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadSubgraphConfig } from "../src/config.ts";
+import { ConfigError, envCoercers, loadSubgraphConfig } from "../src/config.ts";
 
 const SECRET = "a-test-signing-secret-of-forty-characters";
 const PUBLIC_KEY = generateKeyPairSync("ed25519").publicKey.export({ format: "der", type: "spki" }).toString("base64");
@@ -95,5 +95,13 @@ describe("subgraph config", () => {
       expect(problems).toMatch(/SUBGRAPH_SIGNATURE_MAX_AGE_SECONDS/);
       expect(problems).not.toMatch(/short/);
     });
+  });
+});
+
+describe("env coercers", () => {
+  it("turn env strings into numbers and booleans, and leave anything else for the schema to refuse", () => {
+    expect([envCoercers.integer("4000"), envCoercers.integer(" -3 "), envCoercers.integer("1.5"), envCoercers.integer("eighty")]).toEqual([4000, -3, "1.5", "eighty"]);
+    expect([envCoercers.decimal("0.25"), envCoercers.decimal("2"), envCoercers.decimal("1e3")]).toEqual([0.25, 2, "1e3"]);
+    expect(["true", "1", "false", "0", "yes"].map(envCoercers.boolean)).toEqual([true, true, false, false, "yes"]);
   });
 });
