@@ -32,7 +32,8 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     const { query, variables, operationName, extensions } = request;
     const body = JSON.stringify({ query, variables, operationName, extensions });
     // The wrappers see (and may add to, as signing does) the very record that is sent.
-    return this.call({ options, context: options.context as RouterContext | undefined, headers: headers.record, body });
+    // Every field set from the start, so each call object has the same shape whatever the wrappers set.
+    return this.call({ options, context: options.context as RouterContext | undefined, headers: headers.record, body, signal: undefined, onResponseHeaders: undefined });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
