@@ -3,7 +3,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "prisma/*/generated/**", "**/explorer/dist/**", "**/.data/**", "test-results/**", "bench/results/**", "router/dist/**", "bench/dist/**"] },
+  {
+    ignores: [
+      "**/node_modules/**",
+      "prisma/*/generated/**",
+      "**/explorer/dist/**",
+      "**/.data/**",
+      "test-results/**",
+      "bench/results/**",
+      "router/dist/**",
+      "bench/dist/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -12,7 +12,11 @@ import { build } from "esbuild";
 const root = path.dirname(fileURLToPath(import.meta.url));
 
 /** The package name of a bare import ("@scope/name/sub" gives "@scope/name"). */
-const packageName = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+const packageName = (specifier: string) =>
+  specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
 
 /** Where Node finds package `name` from directory `from`: the nearest node_modules that holds it. */
 function packageDir(name: string, from: string): string | undefined {
@@ -68,7 +72,9 @@ export async function bundleForNode(entry: string, outfile: string): Promise<str
           });
           // The kit's modules only declare things: what the router does not use can be dropped.
           b.onResolve({ filter: /^\.\.?\// }, (args) =>
-            args.importer.includes(`${path.sep}packages${path.sep}`) ? { path: path.resolve(args.resolveDir, args.path), sideEffects: false } : undefined,
+            args.importer.includes(`${path.sep}packages${path.sep}`)
+              ? { path: path.resolve(args.resolveDir, args.path), sideEffects: false }
+              : undefined,
           );
           b.onResolve({ filter: /^@store\// }, () => undefined);
         },

@@ -25,8 +25,10 @@ try {
     process.exit(1);
   }
   await writeFile(values.out!, result.supergraphSdl);
-  console.log(`Composed ${config.subgraphs.length} subgraphs (${config.subgraphs.map((s) => s.name).join(", ")}) into ${values.out}` +
-    (result.hints.length ? ` with ${result.hints.length} hint(s)` : ""));
+  console.log(
+    `Composed ${config.subgraphs.length} subgraphs (${config.subgraphs.map((s) => s.name).join(", ")}) into ${values.out}` +
+      (result.hints.length ? ` with ${result.hints.length} hint(s)` : ""),
+  );
 } catch (error) {
   if (error instanceof SupergraphConfigError) {
     console.error(error.message);

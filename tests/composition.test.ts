@@ -11,9 +11,7 @@ const run = promisify(execFile);
 
 async function ourSubgraphs() {
   const config = await readSupergraphConfig(path.join(repoRoot, "supergraph.yaml"));
-  return Promise.all(
-    config.subgraphs.map(async (s) => ({ name: s.name, url: s.routingUrl, sdl: await readFile(s.schemaPath, "utf8") })),
-  );
+  return Promise.all(config.subgraphs.map(async (s) => ({ name: s.name, url: s.routingUrl, sdl: await readFile(s.schemaPath, "utf8") })));
 }
 
 describe("composition", () => {
@@ -36,7 +34,8 @@ describe("composition", () => {
   it("carries the store's authorization directives into the supergraph, linked for SECURITY", async () => {
     const result = composeSubgraphs(await ourSubgraphs());
     if (!result.ok) throw new Error(result.errors.map((e) => e.message).join("\n"));
-    for (const spec of ["authenticated", "requiresScopes", "policy"]) expect(result.supergraphSdl).toContain(`@link(url: "https://specs.apollo.dev/${spec}/v0.1", for: SECURITY)`);
+    for (const spec of ["authenticated", "requiresScopes", "policy"])
+      expect(result.supergraphSdl).toContain(`@link(url: "https://specs.apollo.dev/${spec}/v0.1", for: SECURITY)`);
     expect(result.supergraphSdl).toMatch(/email: String @join__field\(graph: ACCOUNTS\) @policy\(policies: \[\["self_or_admin"\]\]\)/);
     expect(result.supergraphSdl).toMatch(/type WarehouseStock[^{]*@requiresScopes\(scopes: \[\["inventory:read"\], \["admin"\]\]\)/);
   });
@@ -64,9 +63,21 @@ describe("composition", () => {
 
   it("`npm run compose` exits non-zero and names the problem when a schema file is missing", async () => {
     const config = path.join(repoRoot, "test-results", "broken-supergraph.yaml");
-    await import("node:fs/promises").then((fs) => fs.mkdir(path.dirname(config), { recursive: true }).then(() =>
-      fs.writeFile(config, "subgraphs:\n  ghosts:\n    routing_url: http://127.0.0.1:4999/graphql\n    schema:\n      file: ./nowhere.graphql\n")));
-    const error = await run(process.execPath, ["--import", "tsx", "scripts/compose.ts", "--config", config, "--out", path.join(repoRoot, "test-results", "never.graphql")], { cwd: repoRoot }).catch((e) => e);
+    await import("node:fs/promises").then((fs) =>
+      fs
+        .mkdir(path.dirname(config), { recursive: true })
+        .then(() =>
+          fs.writeFile(
+            config,
+            "subgraphs:\n  ghosts:\n    routing_url: http://127.0.0.1:4999/graphql\n    schema:\n      file: ./nowhere.graphql\n",
+          ),
+        ),
+    );
+    const error = await run(
+      process.execPath,
+      ["--import", "tsx", "scripts/compose.ts", "--config", config, "--out", path.join(repoRoot, "test-results", "never.graphql")],
+      { cwd: repoRoot },
+    ).catch((e) => e);
     expect(error.code).toBe(1);
     expect(error.stderr).toMatch(/ghosts.*cannot read its schema file/);
   }, 30_000);

@@ -23,7 +23,9 @@ async function exportedSeries(): Promise<Set<string>> {
 describe("Grafana dashboard", () => {
   it("is a dashboard with a Prometheus datasource variable used by every panel", () => {
     expect(dashboard).toMatchObject({ uid: expect.any(String), title: expect.any(String), schemaVersion: expect.any(Number) });
-    expect(dashboard.templating.list).toContainEqual(expect.objectContaining({ name: "datasource", type: "datasource", query: "prometheus" }));
+    expect(dashboard.templating.list).toContainEqual(
+      expect.objectContaining({ name: "datasource", type: "datasource", query: "prometheus" }),
+    );
     for (const panel of panels) {
       expect(panel.datasource, panel.title).toEqual({ type: "prometheus", uid: "${datasource}" });
       expect(panel.targets.length, panel.title).toBeGreaterThan(0);
@@ -42,7 +44,15 @@ describe("Grafana dashboard", () => {
       }
     }
     expect([...referenced].filter((name) => !exported.has(name))).toEqual([]);
-    for (const name of ["graphql_requests_total", "graphql_request_duration_seconds_bucket", "subgraph_fetch_duration_seconds_bucket", "subgraph_fetch_errors_total", "query_plan_cache_lookups_total", "db_queries_total", "graphql_errors_total"]) {
+    for (const name of [
+      "graphql_requests_total",
+      "graphql_request_duration_seconds_bucket",
+      "subgraph_fetch_duration_seconds_bucket",
+      "subgraph_fetch_errors_total",
+      "query_plan_cache_lookups_total",
+      "db_queries_total",
+      "graphql_errors_total",
+    ]) {
       expect(referenced, name).toContain(name);
     }
   });

@@ -26,15 +26,27 @@ afterAll(async () => {
 /** Starts a router in-process on a free loopback port; subgraphs are not needed to serve pages. */
 async function startRouter(env: NodeJS.ProcessEnv): Promise<string> {
   // Production signs subgraph requests and needs a secret to start; no subgraph is called here.
-  const signing = { SUBGRAPH_SECRET_PRODUCTS: "test-signing-secret-for-products-0123456789", ROUTER_CLAIMS_PRIVATE_KEY: generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64") };
-  const router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", HOST: "127.0.0.1", ADMIN_PORT: "0", ...signing, ...env }, flags: { supergraph: supergraphPath, port: "0" } }));
+  const signing = {
+    SUBGRAPH_SECRET_PRODUCTS: "test-signing-secret-for-products-0123456789",
+    ROUTER_CLAIMS_PRIVATE_KEY: generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64"),
+  };
+  const router = createRouter(
+    loadRouterConfig({
+      env: { LOG_LEVEL: "silent", HOST: "127.0.0.1", ADMIN_PORT: "0", ...signing, ...env },
+      flags: { supergraph: supergraphPath, port: "0" },
+    }),
+  );
   routers.push(router);
   const running = await router.start();
   return `http://127.0.0.1:${running.port}`;
 }
 
 /** A request with the path sent exactly as written (fetch would resolve "../" first). */
-function rawGet(base: string, rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function rawGet(
+  base: string,
+  rawPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     http
@@ -132,7 +144,11 @@ describe("landing page choice", () => {
     const page = await fetch(`${base}/graphql`, { headers: { accept: "text/html" }, redirect: "manual" });
     expect(page.status).toBe(302);
     expect(new URL(page.headers.get("location")!, `${base}/graphql`).pathname).toBe("/explorer");
-    const query = await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    const query = await fetch(`${base}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
     expect(await query.json()).toEqual({ data: { __typename: "Query" } });
   });
 });

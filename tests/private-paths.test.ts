@@ -32,10 +32,22 @@ describe("findPrivatePaths", () => {
       query: "query PrivatePath($first: Int!) { feed(first: $first) { ... on Post { author { id email } } } }",
       variables: { first: 3 },
     });
-    expect(operationFor(schema, paths.find((p) => p.name === "Query.order")!, { id: "o1" }, {}).query).toBe("query PrivatePath($id: ID!) { order(id: $id) { id user { id } } }");
-    expect(operationFor(schema, paths.find((p) => p.name === "Query.feed")!, { first: 3 }, {}).query).toBe(
-      "query PrivatePath($first: Int!) { feed(first: $first) { ... on Order { id user { id } } } }",
-    );
+    expect(
+      operationFor(
+        schema,
+        paths.find((p) => p.name === "Query.order")!,
+        { id: "o1" },
+        {},
+      ).query,
+    ).toBe("query PrivatePath($id: ID!) { order(id: $id) { id user { id } } }");
+    expect(
+      operationFor(
+        schema,
+        paths.find((p) => p.name === "Query.feed")!,
+        { first: 3 },
+        {},
+      ).query,
+    ).toBe("query PrivatePath($first: Int!) { feed(first: $first) { ... on Order { id user { id } } } }");
   });
 
   it("refuses a fixture without the root field's required arguments, or with arguments it does not have", () => {
@@ -47,12 +59,19 @@ describe("findPrivatePaths", () => {
   it("reads every value at the end of a path with the user it belongs to, across lists and nulls", () => {
     const path = paths.find((p) => p.name === "Query.feed > Post.author > User.email")!;
     const data = { feed: [{ author: { id: "u1", email: "a@x" } }, {}, { author: { id: "u2", email: null } }] };
-    expect(valuesAtEnd(data, path)).toEqual([{ owner: "u1", value: "a@x" }, { owner: "u2", value: null }]);
+    expect(valuesAtEnd(data, path)).toEqual([
+      { owner: "u1", value: "a@x" },
+      { owner: "u2", value: null },
+    ]);
     const order = paths.find((p) => p.name === "Query.order")!;
-    expect(valuesAtEnd({ order: { id: "o1", user: { id: "u1" } } }, order)).toEqual([{ owner: "u1", value: { id: "o1", user: { id: "u1" } } }]);
+    expect(valuesAtEnd({ order: { id: "o1", user: { id: "u1" } } }, order)).toEqual([
+      { owner: "u1", value: { id: "o1", user: { id: "u1" } } },
+    ]);
     expect(valuesAtEnd({ order: null }, order)).toEqual([]);
     const feed = paths.find((p) => p.name === "Query.feed")!;
-    expect(valuesAtEnd({ feed: [{}, { id: "o2", user: { id: "u2" } }] }, feed)).toEqual([{ owner: "u2", value: { id: "o2", user: { id: "u2" } } }]);
+    expect(valuesAtEnd({ feed: [{}, { id: "o2", user: { id: "u2" } }] }, feed)).toEqual([
+      { owner: "u2", value: { id: "o2", user: { id: "u2" } } },
+    ]);
   });
 });
 

@@ -28,7 +28,12 @@ export interface FairnessRow {
 const LIGHT = { query: `query Light { me { name } }`, operationName: "Light" };
 const HEAVY_CLIENTS = 10;
 
-async function withRouter<T>(supergraphPath: string, configPath: string, env: NodeJS.ProcessEnv, work: (router: GatewayProcess) => Promise<T>): Promise<T> {
+async function withRouter<T>(
+  supergraphPath: string,
+  configPath: string,
+  env: NodeJS.ProcessEnv,
+  work: (router: GatewayProcess) => Promise<T>,
+): Promise<T> {
   const router = await startGateway("ours", supergraphPath, { ROUTER_CONFIG: configPath, ...env }, { fairUse: true });
   try {
     return await work(router);
@@ -39,7 +44,12 @@ async function withRouter<T>(supergraphPath: string, configPath: string, env: No
 
 /** Starts the heavy clients in a child process; resolves to their combined figures once they are done. */
 function heavyLoad(url: string, connections: number, seconds: number): Promise<LoadResult> {
-  const child = fork(fileURLToPath(new URL("./fairness-heavy.ts", import.meta.url)), [url, String(HEAVY_CLIENTS), String(connections), String(seconds)]);
+  const child = fork(fileURLToPath(new URL("./fairness-heavy.ts", import.meta.url)), [
+    url,
+    String(HEAVY_CLIENTS),
+    String(connections),
+    String(seconds),
+  ]);
   return new Promise((resolve, reject) => {
     child.once("message", (result) => resolve(result as LoadResult));
     child.once("exit", (code) => reject(new Error(`the heavy clients' process exited (${code}) without figures`)));
@@ -55,7 +65,12 @@ async function lightClient(url: string, seconds: number): Promise<LoadResult> {
   while (performance.now() < until) {
     const started = performance.now();
     try {
-      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.1" }, body, signal: AbortSignal.timeout(30_000) });
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.1" },
+        body,
+        signal: AbortSignal.timeout(30_000),
+      });
       const answer = (await response.json()) as { errors?: unknown };
       if (response.status !== 200 || answer.errors) failed++;
     } catch {
@@ -65,7 +80,14 @@ async function lightClient(url: string, seconds: number): Promise<LoadResult> {
   }
   const sorted = latencies.sort((a, b) => a - b);
   const at = (q: number) => +(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1);
-  return { requestsPerSecond: latencies.length / seconds, p50Ms: at(0.5), p99Ms: at(0.99), requests: latencies.length, non2xx: failed, errors: 0 };
+  return {
+    requestsPerSecond: latencies.length / seconds,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    requests: latencies.length,
+    non2xx: failed,
+    errors: 0,
+  };
 }
 
 async function scenario(router: GatewayProcess, settings: FairnessSettings, heavy: boolean): Promise<Omit<FairnessRow, "scenario">> {
@@ -86,14 +108,22 @@ export async function measureFairness(supergraphPath: string, settings: Fairness
   await withRouter(supergraphPath, configPath, {}, async (router) => {
     await scenario(router, { ...settings, durationSeconds: 1 }, true); // warm-up: plans cached, pools open
     rows.push({ scenario: "light client alone (cap on)", ...(await scenario(router, settings, false)) });
-    rows.push({ scenario: `light client + ${HEAVY_CLIENTS} heavy anonymous clients, cap on (defaults)`, ...(await scenario(router, settings, true)) });
+    rows.push({
+      scenario: `light client + ${HEAVY_CLIENTS} heavy anonymous clients, cap on (defaults)`,
+      ...(await scenario(router, settings, true)),
+    });
   });
   await withRouter(supergraphPath, configPath, { ROUTER_CLIENT_CONCURRENCY: "false" }, async (router) => {
     await scenario(router, { ...settings, durationSeconds: 1 }, true);
-    rows.push({ scenario: `light client + ${HEAVY_CLIENTS} heavy anonymous clients, cap off`, ...(await scenario(router, settings, true)) });
+    rows.push({
+      scenario: `light client + ${HEAVY_CLIENTS} heavy anonymous clients, cap off`,
+      ...(await scenario(router, settings, true)),
+    });
   });
   for (const row of rows) {
-    console.log(`  ${row.scenario}: light p50 ${row.light.p50Ms} ms, p99 ${row.light.p99Ms} ms${row.heavy ? `; heavy ${row.heavy.requestsPerSecond.toFixed(0)} req/s, ${row.heavy.non2xx} refused` : ""}`);
+    console.log(
+      `  ${row.scenario}: light p50 ${row.light.p50Ms} ms, p99 ${row.light.p99Ms} ms${row.heavy ? `; heavy ${row.heavy.requestsPerSecond.toFixed(0)} req/s, ${row.heavy.non2xx} refused` : ""}`,
+    );
   }
   return rows;
 }
@@ -108,7 +138,8 @@ export function fairnessMarkdown(rows: FairnessRow[], heavyConnections: number):
     "| scenario | light p50 ms | light p99 ms | light req/s | heavy req/s | heavy refused (429) |",
     "| --- | ---: | ---: | ---: | ---: | ---: |",
     ...rows.map(
-      (r) => `| ${r.scenario} | ${r.light.p50Ms} | ${r.light.p99Ms} | ${r.light.requestsPerSecond.toFixed(0)} | ${r.heavy ? r.heavy.requestsPerSecond.toFixed(0) : ""} | ${r.heavy ? r.heavy.non2xx : ""} |`,
+      (r) =>
+        `| ${r.scenario} | ${r.light.p50Ms} | ${r.light.p99Ms} | ${r.light.requestsPerSecond.toFixed(0)} | ${r.heavy ? r.heavy.requestsPerSecond.toFixed(0) : ""} | ${r.heavy ? r.heavy.non2xx : ""} |`,
     ),
     "",
   ];

@@ -35,7 +35,11 @@ async function waitForGraphQL(url: string, child: ChildProcess, name: string): P
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} gateway exited (${child.exitCode}): ${stderr.slice(-2000)}`);
     try {
-      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ __typename }"}' });
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"query":"{ __typename }"}',
+      });
       if (response.ok) return;
     } catch {
       // not up yet
@@ -69,7 +73,12 @@ function bundled(name: GatewayName): Promise<string> {
  * Off by default: the comparison's load comes from one address, which those would throttle as one
  * client, and stock has neither.
  */
-export async function startGateway(name: GatewayName, supergraphPath: string, extraEnv: NodeJS.ProcessEnv = {}, { fairUse = false } = {}): Promise<GatewayProcess> {
+export async function startGateway(
+  name: GatewayName,
+  supergraphPath: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+  { fairUse = false } = {},
+): Promise<GatewayProcess> {
   const port = await freePort();
   // Apollo's data collection would call out of this machine; both gateways run without it.
   const env: NodeJS.ProcessEnv = { NODE_ENV: "production", LOG_LEVEL: "warn", APOLLO_TELEMETRY_DISABLED: "true", ...extraEnv };
@@ -78,7 +87,8 @@ export async function startGateway(name: GatewayName, supergraphPath: string, ex
     name === "stock"
       ? spawnPinned([entry, supergraphPath, String(port)], env)
       : // With the node flags it ships with (router/node-flags.json), as `npm run start:built` runs it.
-        spawnPinned([...routerNodeFlags(repoRoot), entry, "--supergraph", supergraphPath, "--port", String(port)],
+        spawnPinned(
+          [...routerNodeFlags(repoRoot), entry, "--supergraph", supergraphPath, "--port", String(port)],
           // The stock gateway cannot sign subgraph requests, so the comparison runs both unsigned.
           // Workload 1's schema has no @listSize hints, so its heavy query is over the default cost limit:
           // the router still estimates every operation (same work) but only measures.
@@ -90,7 +100,8 @@ export async function startGateway(name: GatewayName, supergraphPath: string, ex
             ADMIN_PORT: "0",
             ROUTER_SUBGRAPH_SIGNING: "false",
             ROUTER_DEMAND_CONTROL_MODE: "measure",
-          });
+          },
+        );
   const url = name === "stock" ? `http://127.0.0.1:${port}/` : `http://127.0.0.1:${port}/graphql`;
   await waitForGraphQL(url, child, name);
   return {

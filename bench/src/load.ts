@@ -12,7 +12,12 @@ export interface LoadResult {
 export interface LoadOptions {
   url: string;
   /** Builds the n-th request body; each also gets a distinct nonce so no two requests are identical. */
-  body: (sequence: number) => { query: string; variables?: Record<string, unknown>; operationName?: string; headers?: Record<string, string> };
+  body: (sequence: number) => {
+    query: string;
+    variables?: Record<string, unknown>;
+    operationName?: string;
+    headers?: Record<string, string>;
+  };
   connections: number;
   durationSeconds: number;
   /** Requests per second in all, when the load should come at a fixed rate rather than as fast as answered. */
@@ -25,7 +30,14 @@ export interface LoadOptions {
  * Fixed-concurrency load (autocannon): `connections` clients each sending the next request as soon as
  * one returns; with `rate`, no more than that many requests per second in all.
  */
-export async function runLoad({ url, body: bodyFor, connections, durationSeconds, rate, distinct = true }: LoadOptions): Promise<LoadResult> {
+export async function runLoad({
+  url,
+  body: bodyFor,
+  connections,
+  durationSeconds,
+  rate,
+  distinct = true,
+}: LoadOptions): Promise<LoadResult> {
   let sequence = 0;
   const result = await autocannon({
     url,
@@ -40,7 +52,10 @@ export async function runLoad({ url, body: bodyFor, connections, durationSeconds
           const { headers, ...body } = bodyFor(sequence);
           sequence++;
           // An unused extra variable makes every request body distinct without changing its result.
-          const sent = { ...request, body: JSON.stringify(distinct ? { ...body, variables: { ...body.variables, nonce: sequence } } : body) };
+          const sent = {
+            ...request,
+            body: JSON.stringify(distinct ? { ...body, variables: { ...body.variables, nonce: sequence } } : body),
+          };
           return headers ? { ...sent, headers: { ...request.headers, ...headers } } : sent;
         },
       },

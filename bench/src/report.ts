@@ -38,11 +38,15 @@ export function toMarkdown(reports: WorkloadReport[], settings: string): string 
     const stock = report.gateways.find((g) => g.gateway === "stock");
     lines.push(`## ${report.workload}`, "", report.description, "");
     const equal = report.equalRate !== undefined;
-    lines.push(`| gateway | req/s (median) | vs stock | p50 ms | p99 ms | peak RSS MiB |${equal ? ` peak RSS MiB at ${report.equalRate} req/s |` : ""} subgraph fetches / op | failed |`);
+    lines.push(
+      `| gateway | req/s (median) | vs stock | p50 ms | p99 ms | peak RSS MiB |${equal ? ` peak RSS MiB at ${report.equalRate} req/s |` : ""} subgraph fetches / op | failed |`,
+    );
     lines.push(`| --- | ---: | ---: | ---: | ---: | ---: |${equal ? " ---: |" : ""} ---: | ---: |`);
     for (const g of report.gateways) {
       const ratio = stock ? (g.medianRps / stock.medianRps).toFixed(2) + "x" : "";
-      lines.push(`| ${g.gateway} | ${g.medianRps.toFixed(0)} | ${ratio} | ${g.medianP50Ms} | ${g.medianP99Ms} | ${g.peakMemoryMiB} |${equal ? ` ${g.peakMemoryAtEqualRateMiB ?? ""} |` : ""} ${g.fetchesPerOperation.toFixed(1)} | ${g.failedRequests} |`);
+      lines.push(
+        `| ${g.gateway} | ${g.medianRps.toFixed(0)} | ${ratio} | ${g.medianP50Ms} | ${g.medianP99Ms} | ${g.peakMemoryMiB} |${equal ? ` ${g.peakMemoryAtEqualRateMiB ?? ""} |` : ""} ${g.fetchesPerOperation.toFixed(1)} | ${g.failedRequests} |`,
+      );
     }
     lines.push("", ...report.notes.map((n) => `- ${n}`), "");
   }

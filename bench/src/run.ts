@@ -46,7 +46,11 @@ const GATEWAYS: GatewayName[] = ["stock", "ours"];
 type Body = { query: string; variables?: Record<string, unknown>; operationName?: string; headers?: Record<string, string> };
 
 async function post(url: string, { headers, ...body }: Body): Promise<any> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
   return response.json();
 }
 
@@ -57,7 +61,10 @@ async function verify(gateways: GatewayProcess[], bodies: Array<{ body: Body; mu
     const expected = await post(stock!.url, body);
     if (expected.errors) throw new Error(`stock answered "${name}" with errors: ${JSON.stringify(expected.errors).slice(0, 500)}`);
     for (const gateway of others) {
-      const actual = await post(gateway.url, mutation ? { ...body, variables: { ...body.variables, key: `${body.variables?.key}-${gateway.name}` } } : body);
+      const actual = await post(
+        gateway.url,
+        mutation ? { ...body, variables: { ...body.variables, key: `${body.variables?.key}-${gateway.name}` } } : body,
+      );
       if (actual.errors) throw new Error(`${gateway.name} answered "${name}" with errors: ${JSON.stringify(actual.errors).slice(0, 500)}`);
       if (!mutation && !isDeepStrictEqual(actual, expected)) throw new Error(`${gateway.name} answered "${name}" differently from stock`);
     }
@@ -85,10 +92,17 @@ async function measure(
   for (let round = 0; round < settings.rounds; round++) {
     const order = round % 2 === 0 ? gateways : [...gateways].reverse();
     for (const gateway of order) {
-      const result = await runLoad({ url: gateway.url, body: bodyFor, connections: settings.connections, durationSeconds: settings.duration });
+      const result = await runLoad({
+        url: gateway.url,
+        body: bodyFor,
+        connections: settings.connections,
+        durationSeconds: settings.duration,
+      });
       results.get(gateway.name)!.push(result);
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      console.log(`  round ${round + 1} ${gateway.name.padEnd(5)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`);
+      console.log(
+        `  round ${round + 1} ${gateway.name.padEnd(5)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`,
+      );
     }
   }
   return gateways.map((gateway) => figuresOf(gateway.name, results.get(gateway.name)!, gateway, fetchesPerOp.get(gateway.name)!));
@@ -108,7 +122,11 @@ function figuresOf(name: string, rounds: LoadResult[], gateway: GatewayProcess, 
   };
 }
 
-async function withGateways<T>(supergraphPath: string, work: (gateways: GatewayProcess[]) => Promise<T>, env: NodeJS.ProcessEnv = {}): Promise<T> {
+async function withGateways<T>(
+  supergraphPath: string,
+  work: (gateways: GatewayProcess[]) => Promise<T>,
+  env: NodeJS.ProcessEnv = {},
+): Promise<T> {
   const gateways: GatewayProcess[] = [];
   try {
     for (const name of GATEWAYS) gateways.push(await startGateway(name, supergraphPath, env));
@@ -122,7 +140,9 @@ async function workload1(): Promise<WorkloadReport> {
   console.log("Workload 1: public federation benchmark schema, in-memory subgraphs, heavy nested query");
   const subgraphs = await startWorkload1Subgraphs();
   try {
-    const composed = composeSubgraphs(Object.keys(subgraphs.urls).map((name) => ({ name, url: subgraphs.urls[name]!, sdl: subgraphs.sdl[name]! })));
+    const composed = composeSubgraphs(
+      Object.keys(subgraphs.urls).map((name) => ({ name, url: subgraphs.urls[name]!, sdl: subgraphs.sdl[name]! })),
+    );
     if (!composed.ok) throw new Error(composed.errors.map((e) => e.message).join("\n"));
     const supergraphPath = path.join(workDir, "workload1.graphql");
     writeFileSync(supergraphPath, composed.supergraphSdl);
@@ -132,7 +152,8 @@ async function workload1(): Promise<WorkloadReport> {
       await verify(gateways, [{ body, mutation: false, name: "TestQuery" }]);
       return {
         workload: "Workload 1: federation benchmark (4 in-memory subgraphs)",
-        description: "The public gateway benchmark's accounts/inventory/products/reviews schemas and its heavy nested query; every request body distinct.",
+        description:
+          "The public gateway benchmark's accounts/inventory/products/reviews schemas and its heavy nested query; every request body distinct.",
         gateways: await measure(gateways, () => body, countFetches, [body]),
         notes: [],
       } as WorkloadReport;
@@ -164,10 +185,15 @@ async function workload1(): Promise<WorkloadReport> {
  * traffic.mergeIdenticalQueries on, under the same load where every request is the same body.
  * Fetches per operation are counted under that load, where the merging happens.
  */
-async function mergedIdenticalQueries(supergraphPath: string, bodyFor: (n: number) => Body, countFetches: () => Promise<number>): Promise<GatewayFigures> {
+async function mergedIdenticalQueries(
+  supergraphPath: string,
+  bodyFor: (n: number) => Body,
+  countFetches: () => Promise<number>,
+): Promise<GatewayFigures> {
   const gateway = await startGateway("ours", supergraphPath, { ROUTER_MERGE_IDENTICAL_QUERIES: "true" });
   try {
-    const load = (durationSeconds: number) => runLoad({ url: gateway.url, body: bodyFor, connections: settings.connections, durationSeconds, distinct: false });
+    const load = (durationSeconds: number) =>
+      runLoad({ url: gateway.url, body: bodyFor, connections: settings.connections, durationSeconds, distinct: false });
     await load(settings.warmup);
     const rounds: LoadResult[] = [];
     let fetches = 0;
@@ -176,7 +202,9 @@ async function mergedIdenticalQueries(supergraphPath: string, bodyFor: (n: numbe
       const result = await load(settings.duration);
       fetches += (await countFetches()) - before;
       rounds.push(result);
-      console.log(`  round ${round + 1} ours, identical requests merged ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`);
+      console.log(
+        `  round ${round + 1} ours, identical requests merged ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`,
+      );
     }
     const requests = rounds.reduce((n, r) => n + r.requests, 0);
     return figuresOf("ours, identical requests merged (not a target figure)", rounds, gateway, requests ? fetches / requests : 0);
@@ -187,7 +215,9 @@ async function mergedIdenticalQueries(supergraphPath: string, bodyFor: (n: numbe
 
 async function readMetric(url: string, metric: string): Promise<number> {
   const text = await (await fetch(url.replace(/\/graphql$/, "/metrics"))).text();
-  return text.split("\n").filter((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `))
+  return text
+    .split("\n")
+    .filter((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `))
     .reduce((sum, l) => sum + (l.includes('route="graphql"') || !l.includes("route=") ? Number(l.slice(l.lastIndexOf(" ") + 1)) : 0), 0);
 }
 
@@ -197,7 +227,11 @@ async function readMetric(url: string, metric: string): Promise<number> {
  */
 async function routerOverhead(supergraphPath: string, env: NodeJS.ProcessEnv): Promise<OverheadFigures[]> {
   const receiver = await startOtlpReceiver();
-  const router = await startGateway("ours", supergraphPath, { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "100" });
+  const router = await startGateway("ours", supergraphPath, {
+    ...env,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_BSP_SCHEDULE_DELAY: "100",
+  });
   const samples = smoke ? 3 : 30;
   try {
     const figures: OverheadFigures[] = [];
@@ -231,60 +265,92 @@ async function workload2(): Promise<WorkloadReport> {
     withRouter: false,
     // The stock gateway cannot sign requests: both gateways call subgraphs that accept unsigned ones.
     requestSigning: false,
-    subgraphEnv: Object.fromEntries(["accounts", "products", "inventory", "reviews", "orders"].map((n) => [n, { [`${n.toUpperCase()}_DATABASE_URL`]: `file:${path.join(workDir, n)}` }])),
+    subgraphEnv: Object.fromEntries(
+      ["accounts", "products", "inventory", "reviews", "orders"].map((n) => [
+        n,
+        { [`${n.toUpperCase()}_DATABASE_URL`]: `file:${path.join(workDir, n)}` },
+      ]),
+    ),
     env: { NODE_ENV: "production", MIGRATE_ON_START: "true", SEED_ON_START: "true", LOG_LEVEL: "warn", ...seedEnv },
     supergraphOut: path.join(workDir, "workload2.graphql"),
     logs: { kind: "directory", dir: path.join(workDir, "logs") },
   });
   try {
     const subgraphUrls = Object.values(stack.subgraphUrls);
-    const countFetches = async () => (await Promise.all(subgraphUrls.map((u) => readMetric(u, "http_requests_total")))).reduce((a, b) => a + b, 0);
-    const statements = async () => Object.fromEntries(await Promise.all(Object.entries(stack.subgraphUrls).map(async ([n, u]) => [n, await readMetric(u, "db_queries_total")])));
+    const countFetches = async () =>
+      (await Promise.all(subgraphUrls.map((u) => readMetric(u, "http_requests_total")))).reduce((a, b) => a + b, 0);
+    const statements = async () =>
+      Object.fromEntries(
+        await Promise.all(Object.entries(stack.subgraphUrls).map(async ([n, u]) => [n, await readMetric(u, "db_queries_total")])),
+      );
     const mix = (n: number) => storeOperations[n % storeOperations.length]!.body(Math.floor(n / storeOperations.length));
-    return await withGateways(stack.supergraphPath, async (gateways) => {
-      await verify(gateways, storeOperations.map((op, i) => ({ body: op.body(i + 11), mutation: op.mutation, name: op.name })));
-      // SQL statements per operation, at two sizes of the same list: they must not grow with it.
-      const notes: string[] = [];
-      for (const op of storeOperations.filter((o) => !o.mutation)) {
-        const before = await statements();
-        await post(gateways[1]!.url, op.body(5));
-        await new Promise((r) => setTimeout(r, 50));
-        const after = await statements();
-        const perSubgraph = Object.entries(after).map(([n, v]) => [n, (v as number) - (before[n] as number)]).filter(([, v]) => v);
-        notes.push(`${op.name}: SQL statements per operation ${perSubgraph.map(([n, v]) => `${n} ${v}`).join(", ")}`);
-      }
-      const sizes: number[] = [];
-      for (const first of [10, 100]) {
-        const before = await statements();
-        await post(gateways[1]!.url, { query: `{ products(first: ${first}) { edges { node { name inStock averageRating reviews(first: 3) { edges { node { author { name } } } } } } } }` });
-        await new Promise((r) => setTimeout(r, 50));
-        const after = await statements();
-        sizes.push(Object.keys(after).reduce((n, k) => n + (after[k] as number) - (before[k] as number), 0));
-      }
-      notes.push(`products(first: 10) vs (first: 100) with stock, ratings, reviews and authors: ${sizes[0]} vs ${sizes[1]} SQL statements in all subgraphs`);
-      const figures = await measure(gateways, mix, countFetches, storeOperations.filter((o) => !o.mutation).map((o, i) => o.body(i)));
-      const overhead = await routerOverhead(stack.supergraphPath, { AUTH_JWT_SECRET: jwtSecret });
-      for (const o of overhead) {
-        notes.push(
-          `${o.operation}, one request at a time through our router (traced, median of ${o.samples}): ${o.totalMs} ms in all; slowest subgraph call ${o.slowestCallMs} ms; ` +
-            `subgraph calls in flight ${o.callsInFlightMs} ms; **router alone ${o.routerOnlyMs} ms**`,
+    return await withGateways(
+      stack.supergraphPath,
+      async (gateways) => {
+        await verify(
+          gateways,
+          storeOperations.map((op, i) => ({ body: op.body(i + 11), mutation: op.mutation, name: op.name })),
         );
-      }
-      return {
-        overhead,
-        workload: "Workload 2: store graph on PGlite",
-        description: "Product page, search, order history with tracking and checkout, round-robin; real subgraphs on PGlite, each its own process.",
-        gateways: figures,
-        notes,
-      };
-    }, { AUTH_JWT_SECRET: jwtSecret });
+        // SQL statements per operation, at two sizes of the same list: they must not grow with it.
+        const notes: string[] = [];
+        for (const op of storeOperations.filter((o) => !o.mutation)) {
+          const before = await statements();
+          await post(gateways[1]!.url, op.body(5));
+          await new Promise((r) => setTimeout(r, 50));
+          const after = await statements();
+          const perSubgraph = Object.entries(after)
+            .map(([n, v]) => [n, (v as number) - (before[n] as number)])
+            .filter(([, v]) => v);
+          notes.push(`${op.name}: SQL statements per operation ${perSubgraph.map(([n, v]) => `${n} ${v}`).join(", ")}`);
+        }
+        const sizes: number[] = [];
+        for (const first of [10, 100]) {
+          const before = await statements();
+          await post(gateways[1]!.url, {
+            query: `{ products(first: ${first}) { edges { node { name inStock averageRating reviews(first: 3) { edges { node { author { name } } } } } } } }`,
+          });
+          await new Promise((r) => setTimeout(r, 50));
+          const after = await statements();
+          sizes.push(Object.keys(after).reduce((n, k) => n + (after[k] as number) - (before[k] as number), 0));
+        }
+        notes.push(
+          `products(first: 10) vs (first: 100) with stock, ratings, reviews and authors: ${sizes[0]} vs ${sizes[1]} SQL statements in all subgraphs`,
+        );
+        const figures = await measure(
+          gateways,
+          mix,
+          countFetches,
+          storeOperations.filter((o) => !o.mutation).map((o, i) => o.body(i)),
+        );
+        const overhead = await routerOverhead(stack.supergraphPath, { AUTH_JWT_SECRET: jwtSecret });
+        for (const o of overhead) {
+          notes.push(
+            `${o.operation}, one request at a time through our router (traced, median of ${o.samples}): ${o.totalMs} ms in all; slowest subgraph call ${o.slowestCallMs} ms; ` +
+              `subgraph calls in flight ${o.callsInFlightMs} ms; **router alone ${o.routerOnlyMs} ms**`,
+          );
+        }
+        return {
+          overhead,
+          workload: "Workload 2: store graph on PGlite",
+          description:
+            "Product page, search, order history with tracking and checkout, round-robin; real subgraphs on PGlite, each its own process.",
+          gateways: figures,
+          notes,
+        };
+      },
+      { AUTH_JWT_SECRET: jwtSecret },
+    );
   } finally {
     await stack.stop();
   }
 }
 
 // The machine may be shared: the load average says how much the figures can be trusted.
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(1)).join(" / ");
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
 const loadAtStart = loadAverage();
 const reports: WorkloadReport[] = [];
 if (values.workload === "1" || values.workload === "all") reports.push(await workload1());
@@ -295,7 +361,9 @@ if (values.workload === "fairness" || values.workload === "all") {
   console.log("Fair use: a light client's latency while ten heavy anonymous clients load the router");
   const subgraphs = await startWorkload1Subgraphs();
   try {
-    const composed = composeSubgraphs(Object.keys(subgraphs.urls).map((name) => ({ name, url: subgraphs.urls[name]!, sdl: subgraphs.sdl[name]! })));
+    const composed = composeSubgraphs(
+      Object.keys(subgraphs.urls).map((name) => ({ name, url: subgraphs.urls[name]!, sdl: subgraphs.sdl[name]! })),
+    );
     if (!composed.ok) throw new Error(composed.errors.map((e) => e.message).join("\n"));
     const supergraphPath = path.join(workDir, "fairness.graphql");
     writeFileSync(supergraphPath, composed.supergraphSdl);
@@ -312,7 +380,10 @@ const resultsDir = path.join(repoRoot, "bench", "results");
 mkdirSync(resultsDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 writeFileSync(path.join(resultsDir, `${stamp}${smoke ? "-smoke" : ""}.md`), markdown);
-writeFileSync(path.join(resultsDir, `${stamp}${smoke ? "-smoke" : ""}.json`), JSON.stringify({ settings, reports, fairness: fairnessRows }, null, 2));
+writeFileSync(
+  path.join(resultsDir, `${stamp}${smoke ? "-smoke" : ""}.json`),
+  JSON.stringify({ settings, reports, fairness: fairnessRows }, null, 2),
+);
 // The light client is never refused: its share of the router is its own.
 const failed =
   reports.some((r) => r.gateways.some((g) => g.failedRequests > 0 || g.medianRps === 0)) ||

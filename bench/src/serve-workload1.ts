@@ -10,7 +10,9 @@ import { startWorkload1Subgraphs } from "./workload1/subgraphs.ts";
 const out = process.argv[2];
 if (!out) throw new Error("usage: serve-workload1.ts <supergraph-out.graphql>");
 const subgraphs = await startWorkload1Subgraphs();
-const composed = composeSubgraphs(Object.keys(subgraphs.urls).map((name) => ({ name, url: subgraphs.urls[name]!, sdl: subgraphs.sdl[name]! })));
+const composed = composeSubgraphs(
+  Object.keys(subgraphs.urls).map((name) => ({ name, url: subgraphs.urls[name]!, sdl: subgraphs.sdl[name]! })),
+);
 if (!composed.ok) throw new Error(composed.errors.map((e) => e.message).join("\n"));
 writeFileSync(out, composed.supergraphSdl);
 console.log(`workload 1 subgraphs up; supergraph written to ${out}`);

@@ -39,7 +39,13 @@ const { url } = await startStandaloneServer(server, {
     const token = secret && /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
     if (!token) return {};
     const { payload } = await jwtVerify(token, secret, { algorithms: ["HS256"], issuer: "store-accounts", audience: "store-graph" });
-    const claims = { sub: payload.sub, scopes: String(payload.scope ?? "").split(" ").filter(Boolean), roles: payload.roles ?? [] };
+    const claims = {
+      sub: payload.sub,
+      scopes: String(payload.scope ?? "")
+        .split(" ")
+        .filter(Boolean),
+      roles: payload.roles ?? [],
+    };
     return { claims: Buffer.from(JSON.stringify(claims)).toString("base64url") };
   },
 });

@@ -56,7 +56,9 @@ export function explorerBuildIsStale(outDir = dist): boolean {
   } catch {
     return true;
   }
-  const sources = ["src", "operations", "index.html", "build.ts", "operations.ts", "../../package-lock.json"].map((p) => path.join(root, p));
+  const sources = ["src", "operations", "index.html", "build.ts", "operations.ts", "../../package-lock.json"].map((p) =>
+    path.join(root, p),
+  );
   const newest = (file: string): number => {
     const stat = statSync(file, { throwIfNoEntry: false });
     if (!stat) return 0;
@@ -94,7 +96,15 @@ export async function buildExplorer(outDir = dist): Promise<ExplorerBuild> {
 }
 
 async function bundle(outDir: string, assets: string): Promise<Omit<ExplorerBuild, "seconds">> {
-  const common = { bundle: true, minify: true, legalComments: "none", logLevel: "warning", absWorkingDir: root, outdir: assets, metafile: true } as const;
+  const common = {
+    bundle: true,
+    minify: true,
+    legalComments: "none",
+    logLevel: "warning",
+    absWorkingDir: root,
+    outdir: assets,
+    metafile: true,
+  } as const;
 
   // The three Monaco workers, each a classic script the page starts with `new Worker(url)`.
   const workerEntries = {
@@ -132,7 +142,11 @@ async function bundle(outDir: string, assets: string): Promise<Omit<ExplorerBuil
     define: {
       "process.env.NODE_ENV": '"production"',
       __EXPLORER_EXAMPLES__: JSON.stringify(examples),
-      __MONACO_WORKERS__: JSON.stringify({ editor: `./${workerFile("editor.worker")}`, json: `./${workerFile("json.worker")}`, graphql: `./${workerFile("graphql.worker")}` }),
+      __MONACO_WORKERS__: JSON.stringify({
+        editor: `./${workerFile("editor.worker")}`,
+        json: `./${workerFile("json.worker")}`,
+        graphql: `./${workerFile("graphql.worker")}`,
+      }),
     },
   });
   const jsOutput = Object.entries(app.metafile.outputs).find(([, output]) => output.entryPoint === "src/main.tsx");
@@ -165,7 +179,12 @@ async function bundle(outDir: string, assets: string): Promise<Omit<ExplorerBuil
     }
   }
   if (problems.length > 0) throw new ExplorerBuildError(`The explorer bundle would load from other hosts:\n  ${problems.join("\n  ")}`);
-  return { examples: examples.length, assets: readdirSync(assets).filter((n) => !n.endsWith(".gz")).length, bytes: raw, gzippedBytes: gzipped };
+  return {
+    examples: examples.length,
+    assets: readdirSync(assets).filter((n) => !n.endsWith(".gz")).length,
+    bytes: raw,
+    gzippedBytes: gzipped,
+  };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

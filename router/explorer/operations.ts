@@ -26,8 +26,16 @@ export function parseExampleOperation(file: string, text: string, variablesText:
   if (!title) fail("must start with a `# Title` comment line");
   const subgraphLine = rest.find((line) => /^Subgraphs:/i.test(line));
   if (!subgraphLine) fail("needs a `# Subgraphs: a, b` comment line");
-  const subgraphs = subgraphLine!.replace(/^Subgraphs:/i, "").split(",").map((s) => s.trim()).filter(Boolean);
-  const description = rest.filter((line) => line !== subgraphLine).join(" ").replace(/\s+/g, " ").trim();
+  const subgraphs = subgraphLine!
+    .replace(/^Subgraphs:/i, "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const description = rest
+    .filter((line) => line !== subgraphLine)
+    .join(" ")
+    .replace(/\s+/g, " ")
+    .trim();
   if (!description) fail("needs a description in its leading comment");
 
   let operations: OperationDefinitionNode[];

@@ -51,7 +51,10 @@ const coreSchema = z
         maxConnections: z.number().int().positive().default(DEFAULT_CONNECTION_LIMITS.maxConnections),
       })
       .strict()
-      .refine((server) => server.headersTimeoutMs <= server.requestTimeoutMs, { message: "headersTimeoutMs must not be above requestTimeoutMs", path: ["headersTimeoutMs"] })
+      .refine((server) => server.headersTimeoutMs <= server.requestTimeoutMs, {
+        message: "headersTimeoutMs must not be above requestTimeoutMs",
+        path: ["headersTimeoutMs"],
+      })
       .prefault({}),
     /**
      * The admin listener: /metrics and health with every check (subgraph names, circuit states), on a
@@ -117,7 +120,10 @@ const coreSchema = z
          * Credentials the "Use demo user" button signs in with, once the graph has a login mutation
          * (development only; env ROUTER_EXPLORER_DEMO_USERNAME and ROUTER_EXPLORER_DEMO_PASSWORD). Default: none.
          */
-        demoUser: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict().optional(),
+        demoUser: z
+          .object({ username: z.string().min(1), password: z.string().min(1) })
+          .strict()
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -209,7 +215,9 @@ function setPath(target: Json, dotted: string, value: unknown): void {
 /** Every env variable bound to a field: the core's, then each feature's (paths within the feature's section). */
 const ENV_BINDINGS: ReadonlyArray<readonly [variable: string, path: string, coerce: ((raw: string) => unknown) | undefined]> = [
   ...Object.entries(CORE_ENV).map(([variable, binding]) => [variable, binding.path, binding.coerce] as const),
-  ...FEATURES.flatMap((feature) => Object.entries(feature.env ?? {}).map(([variable, binding]) => [variable, `${feature.name}.${binding.path}`, binding.coerce] as const)),
+  ...FEATURES.flatMap((feature) =>
+    Object.entries(feature.env ?? {}).map(([variable, binding]) => [variable, `${feature.name}.${binding.path}`, binding.coerce] as const),
+  ),
 ];
 
 export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.cwd() }: RouterConfigSources = {}): RouterConfig {
@@ -222,7 +230,8 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
     } catch (error) {
       throw new ConfigError([`config file ${configPath}: ${(error as Error).message}`], "router");
     }
-    if (typeof input !== "object" || Array.isArray(input)) throw new ConfigError([`config file ${configPath}: must be a YAML mapping`], "router");
+    if (typeof input !== "object" || Array.isArray(input))
+      throw new ConfigError([`config file ${configPath}: must be a YAML mapping`], "router");
   }
   const override = (dotted: string, value: unknown, from: string) => {
     setPath(input, dotted, value);
@@ -256,7 +265,10 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   const explorerEnabled = config.explorer.enabled ?? !production;
   if (landingPage === "explorer" && !explorerEnabled) {
     const explorerFrom = origin.get("explorer.enabled") ?? origin.get("landingPage") ?? from("landingPage");
-    throw new ConfigError([`landingPage: "explorer" needs the explorer on (set explorer.enabled: true or ROUTER_EXPLORER=true) (from ${explorerFrom})`], "router");
+    throw new ConfigError(
+      [`landingPage: "explorer" needs the explorer on (set explorer.enabled: true or ROUTER_EXPLORER=true) (from ${explorerFrom})`],
+      "router",
+    );
   }
   const source = config.supergraph;
   if (source.path !== undefined && source.registry) {
@@ -268,7 +280,11 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   let supergraph: SupergraphSourceConfig;
   if (source.registry) {
     const token = env.ROUTER_REGISTRY_TOKEN;
-    if (!token) throw new ConfigError(["supergraph.registry: needs the router token in env ROUTER_REGISTRY_TOKEN (never in the config file)"], "router");
+    if (!token)
+      throw new ConfigError(
+        ["supergraph.registry: needs the router token in env ROUTER_REGISTRY_TOKEN (never in the config file)"],
+        "router",
+      );
     supergraph = { registry: { ...source.registry, cacheFile: path.resolve(cwd, source.registry.cacheFile), token } };
   } else {
     supergraph = { path: path.resolve(cwd, source.path ?? "supergraph.graphql") };

@@ -139,7 +139,12 @@ export function createExplorerHandler(files: ExplorerFiles | undefined, pageConf
       return true;
     }
     if (!files || !page) {
-      sendError(res, 503, "SERVICE_UNAVAILABLE", "The explorer is not built: run `npm run build:explorer -w @store/router`, then restart the router.");
+      sendError(
+        res,
+        503,
+        "SERVICE_UNAVAILABLE",
+        "The explorer is not built: run `npm run build:explorer -w @store/router`, then restart the router.",
+      );
       return true;
     }
     if (pathname === EXPLORER_PATH) {
@@ -149,14 +154,20 @@ export function createExplorerHandler(files: ExplorerFiles | undefined, pageConf
         res.end();
         return true;
       }
-      send(req, res, 200, {
-        "content-type": "text/html; charset=utf-8",
-        "cache-control": "no-cache",
-        etag: pageTag!,
-        "content-security-policy": CONTENT_SECURITY_POLICY,
-        "referrer-policy": "no-referrer",
-        "x-frame-options": "DENY",
-      }, page);
+      send(
+        req,
+        res,
+        200,
+        {
+          "content-type": "text/html; charset=utf-8",
+          "cache-control": "no-cache",
+          etag: pageTag!,
+          "content-security-policy": CONTENT_SECURITY_POLICY,
+          "referrer-policy": "no-referrer",
+          "x-frame-options": "DENY",
+        },
+        page,
+      );
       return true;
     }
     if (pathname === `${EXPLORER_PATH}/`) {
@@ -172,13 +183,19 @@ export function createExplorerHandler(files: ExplorerFiles | undefined, pageConf
       return true;
     }
     const gzip = asset.gzip && acceptsGzip(req) ? asset.gzip : undefined;
-    send(req, res, 200, {
-      "content-type": asset.type,
-      // File names carry a content hash: a changed file is a new name.
-      "cache-control": "public, max-age=31536000, immutable",
-      vary: "accept-encoding",
-      ...(gzip ? { "content-encoding": "gzip" } : {}),
-    }, gzip ?? asset.body);
+    send(
+      req,
+      res,
+      200,
+      {
+        "content-type": asset.type,
+        // File names carry a content hash: a changed file is a new name.
+        "cache-control": "public, max-age=31536000, immutable",
+        vary: "accept-encoding",
+        ...(gzip ? { "content-encoding": "gzip" } : {}),
+      },
+      gzip ?? asset.body,
+    );
     return true;
   };
 }

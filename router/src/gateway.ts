@@ -33,7 +33,14 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     const body = JSON.stringify({ query, variables, operationName, extensions });
     // The wrappers see (and may add to, as signing does) the very record that is sent.
     // Every field set from the start, so each call object has the same shape whatever the wrappers set.
-    return this.call({ options, context: options.context as RouterContext | undefined, headers: headers.record, body, signal: undefined, onResponseHeaders: undefined });
+    return this.call({
+      options,
+      context: options.context as RouterContext | undefined,
+      headers: headers.record,
+      body,
+      signal: undefined,
+      onResponseHeaders: undefined,
+    });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
@@ -79,7 +86,16 @@ export function createGateway(
     const pool = createSubgraphFetcher({ connections: config.traffic.maxConnectionsPerSubgraph });
     pools.push(pool);
     const send: SubgraphCallHandler = (call) =>
-      sendSubgraphRequest({ subgraph: name, url: target.url, fetcher: pool.fetcher, request: call.options.request, body: call.body, headers: call.headers, signal: call.signal, onResponseHeaders: call.onResponseHeaders });
+      sendSubgraphRequest({
+        subgraph: name,
+        url: target.url,
+        fetcher: pool.fetcher,
+        request: call.options.request,
+        body: call.body,
+        headers: call.headers,
+        signal: call.signal,
+        onResponseHeaders: call.onResponseHeaders,
+      });
     return new SubgraphDataSource(composeSubgraphCall(subgraphCalls, send, target), { url: routingUrl });
   }
 
@@ -93,7 +109,10 @@ export function createGateway(
         stock: loaded.executor,
         onPlanCacheLookup: (hit) => metrics?.queryPlanCache.inc({ result: hit ? "hit" : "miss" }),
         ...(config.traffic.mergeIdenticalQueries && {
-          mergeIdenticalQueries: { forwardedHeaders: forwardedRequestHeaders(config.headers), onMerged: () => metrics?.mergedQueries.inc() },
+          mergeIdenticalQueries: {
+            forwardedHeaders: forwardedRequestHeaders(config.headers),
+            onMerged: () => metrics?.mergedQueries.inc(),
+          },
         }),
       });
       return { schema: loaded.schema, executor };

@@ -22,7 +22,11 @@ try {
   router = createRouter(config, logger);
   await router.start();
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof SupergraphLoadError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof SupergraphLoadError ||
+    (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+  ) {
     console.error((error as Error).message);
     process.exit(2);
   }

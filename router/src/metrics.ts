@@ -62,7 +62,10 @@ type CachedPlan = QueryPlanCache extends KeyValueCache<infer V> ? V : never;
 
 /** Sized like @apollo/gateway's own default plan store (30 MiB of JSON), and counting its lookups. */
 export function countingPlanCache(metrics: RouterMetrics, maxBytes = 30 * 2 ** 20): QueryPlanCache {
-  const store = new InMemoryLRUCache<CachedPlan>({ maxSize: maxBytes, sizeCalculation: (plan) => Buffer.byteLength(JSON.stringify(plan)) || 1 });
+  const store = new InMemoryLRUCache<CachedPlan>({
+    maxSize: maxBytes,
+    sizeCalculation: (plan) => Buffer.byteLength(JSON.stringify(plan)) || 1,
+  });
   return {
     async get(key) {
       const plan = await store.get(key);

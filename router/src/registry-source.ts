@@ -77,7 +77,9 @@ export function registrySupergraph({ config, logger, metrics, prepare = (sdl) =>
     try {
       const fetched = (await fetchSupergraph(undefined, 0, AbortSignal.any([stopped, AbortSignal.timeout(INITIAL_TIMEOUT_MS)])))!;
       validateSupergraph(prepare(fetched.sdl));
-      await writeCacheAtomically(config.cacheFile, fetched.sdl).catch((error: Error) => log.warn({ err: error.message }, "could not write the supergraph cache file"));
+      await writeCacheAtomically(config.cacheFile, fetched.sdl).catch((error: Error) =>
+        log.warn({ err: error.message }, "could not write the supergraph cache file"),
+      );
       markVersion(fetched.version ?? "unknown");
       log.info({ version: fetched.version }, "supergraph loaded from the registry");
       return fetched;
@@ -103,10 +105,11 @@ export function registrySupergraph({ config, logger, metrics, prepare = (sdl) =>
       let failures = 0;
       while (!stopped.signal.aborted) {
         try {
-          const next = await fetchSupergraph(current.etag || undefined, config.pollTimeoutSeconds, AbortSignal.any([
-            stopped.signal,
-            AbortSignal.timeout((config.pollTimeoutSeconds + 10) * 1000),
-          ]));
+          const next = await fetchSupergraph(
+            current.etag || undefined,
+            config.pollTimeoutSeconds,
+            AbortSignal.any([stopped.signal, AbortSignal.timeout((config.pollTimeoutSeconds + 10) * 1000)]),
+          );
           failures = 0;
           if (!next || next.sdl === current.sdl) {
             if (next) current = next;
@@ -125,14 +128,19 @@ export function registrySupergraph({ config, logger, metrics, prepare = (sdl) =>
           }
           current = next;
           markVersion(next.version ?? "unknown");
-          await writeCacheAtomically(config.cacheFile, next.sdl).catch((error: Error) => log.warn({ err: error.message }, "could not write the supergraph cache file"));
+          await writeCacheAtomically(config.cacheFile, next.sdl).catch((error: Error) =>
+            log.warn({ err: error.message }, "could not write the supergraph cache file"),
+          );
           log.info({ version: next.version }, "supergraph updated from the registry");
         } catch (error) {
           if (stopped.signal.aborted) break;
           failures += 1;
           // Full jitter, capped: many routers never hammer a recovering registry in step.
           const delay = Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures, 10));
-          log.warn({ err: (error as Error).message, retryInMs: Math.round(delay) }, "registry poll failed: serving the last good supergraph");
+          log.warn(
+            { err: (error as Error).message, retryInMs: Math.round(delay) },
+            "registry poll failed: serving the last good supergraph",
+          );
           await sleep(delay, undefined, { signal: stopped.signal }).catch(() => undefined);
         }
       }

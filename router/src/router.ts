@@ -80,7 +80,9 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
           );
       // Usage counts only identified callers; a trusted document is one way to be identified.
       const trustedDocuments = (features.hooksOf("persistedOperations") as PersistedOperationsHooks | undefined)?.documents;
-      usage = registry?.usage.enabled ? createUsageReporter({ config: registry, logger, metrics: routerMetrics, trustedDocuments }) : undefined;
+      usage = registry?.usage.enabled
+        ? createUsageReporter({ config: registry, logger, metrics: routerMetrics, trustedDocuments })
+        : undefined;
       const built = createGateway(config, sdl, logger, routerMetrics, features.all("subgraphCall"));
       const checks = features.all("checks");
       closePools = built.closePools;
@@ -100,7 +102,9 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         formatError: features.all("response").reduceRight((format, wrap) => wrap(format), errorFormatter(logger, production)),
         logger,
         plugins: [
-          config.landingPage === "sandbox" ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+          config.landingPage === "sandbox"
+            ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
+            : ApolloServerPluginLandingPageDisabled(),
           observationPlugin<RouterContext>({ executeSpan: false }),
           ...(usage ? [usage.plugin] : []),
           ...features.all("operation").flat(),
@@ -136,7 +140,9 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       });
       const explorerFiles = config.explorer.enabled ? loadExplorerFiles() : undefined;
       const served = config.explorer.enabled
-        ? withExplorer(handler, createExplorerHandler(explorerFiles, explorerPageConfig(config)), { redirectGraphQLPage: config.landingPage === "explorer" })
+        ? withExplorer(handler, createExplorerHandler(explorerFiles, explorerPageConfig(config)), {
+            redirectGraphQLPage: config.landingPage === "explorer",
+          })
         : handler;
       const { host, port, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections } = config.server;
       if (config.admin.enabled) admin = await listen(createAdminHandler({ readiness, metrics }), config.admin.port, config.admin.host);
@@ -148,7 +154,10 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       }
       if (admin) logger.info({ url: admin.url }, "admin listener ready: /metrics, /health/ready with details");
       if (config.explorer.enabled) logExplorerState(logger, explorerFiles, `${running.url}${EXPLORER_PATH}`);
-      logger.info({ url: `${running.url}/graphql`, supergraph: registry ? new URL(registry.url).origin : file, mode: config.mode }, "router ready");
+      logger.info(
+        { url: `${running.url}/graphql`, supergraph: registry ? new URL(registry.url).origin : file, mode: config.mode },
+        "router ready",
+      );
       return { ...running, adminUrl: admin?.url };
     },
     async stop() {
@@ -165,7 +174,12 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
 type ContextHook = NonNullable<FeatureHooks["context"]>;
 type RequestHook = NonNullable<FeatureHooks["request"]>;
 
-async function createRequestContext(req: IncomingMessage, requestId: string, exchange: GraphQLExchange, hooks: ContextHook[]): Promise<RouterContext> {
+async function createRequestContext(
+  req: IncomingMessage,
+  requestId: string,
+  exchange: GraphQLExchange,
+  hooks: ContextHook[],
+): Promise<RouterContext> {
   const context: RouterContext = {
     requestId,
     caller: null,

@@ -11,7 +11,9 @@ const keyOf = (r: Record<string, unknown>) => JSON.stringify(r);
 function answering(calls: Array<Record<string, unknown>[]>) {
   return async (representations: Record<string, unknown>[]): Promise<EntityResponse> => {
     calls.push(representations);
-    const errors = representations.flatMap((r, i) => (r.upc === "bad" ? [{ message: "no such product", path: ["_entities", i, "name"] }] : []));
+    const errors = representations.flatMap((r, i) =>
+      r.upc === "bad" ? [{ message: "no such product", path: ["_entities", i, "name"] }] : [],
+    );
     return {
       data: { _entities: representations.map((r) => (r.upc === "bad" ? null : { name: `Product ${r.upc}` })) },
       ...(errors.length && { errors }),
@@ -71,7 +73,16 @@ describe("which fetches may share a request", () => {
     operationName: `Q__${service}__${id}`,
     operation: `query Q__${service}__${id}($representations:[_Any!]!){_entities(representations:$representations){...on Product{${selection}}}}`,
     operationKind: "query" as never,
-    requires: [{ kind: "InlineFragment", typeCondition: "Product", selections: [{ kind: "Field", name: "__typename" }, { kind: "Field", name: "upc" }] }],
+    requires: [
+      {
+        kind: "InlineFragment",
+        typeCondition: "Product",
+        selections: [
+          { kind: "Field", name: "__typename" },
+          { kind: "Field", name: "upc" },
+        ],
+      },
+    ],
     ...extra,
   });
   const flatten = (path: string, node: FetchNode): PlanNode => ({ kind: "Flatten", path: path.split("."), node });
@@ -81,10 +92,22 @@ describe("which fetches may share a request", () => {
     const b = entityFetch("2", "inventory", "inStock");
     const other = entityFetch("3", "inventory", "shipping");
     const rewritten = entityFetch("4", "inventory", "inStock", { outputRewrites: [{ kind: "KeyRenamer", path: ["x"], renameKeyTo: "y" }] });
-    const root: FetchNode = { kind: "Fetch", serviceName: "products", operationName: undefined, operation: "{ products { upc } }", operationKind: "query" as never };
+    const root: FetchNode = {
+      kind: "Fetch",
+      serviceName: "products",
+      operationName: undefined,
+      operation: "{ products { upc } }",
+      operationKind: "query" as never,
+    };
     const merged = mergeableFetches({
       kind: "Sequence",
-      nodes: [root, { kind: "Parallel", nodes: [flatten("products.@", a), flatten("products.@.related.@", b), flatten("products.@", other), flatten("x.@", rewritten)] }],
+      nodes: [
+        root,
+        {
+          kind: "Parallel",
+          nodes: [flatten("products.@", a), flatten("products.@.related.@", b), flatten("products.@", other), flatten("x.@", rewritten)],
+        },
+      ],
     });
     expect([...merged.keys()]).toEqual([a, b]);
     expect(merged.get(a)).toBe(merged.get(b));

@@ -18,7 +18,12 @@ describe("the explorer build's offline check", () => {
   });
 
   it("lets links and namespaces through: they load nothing", () => {
-    expect(findRemoteLoads("bundle.js", 'const docs = "https://github.com/graphql/graphiql"; el.setAttribute("xmlns", "http://www.w3.org/2000/svg")')).toEqual([]);
+    expect(
+      findRemoteLoads(
+        "bundle.js",
+        'const docs = "https://github.com/graphql/graphiql"; el.setAttribute("xmlns", "http://www.w3.org/2000/svg")',
+      ),
+    ).toEqual([]);
     expect(findRemoteLoads("index.html", '<script type="module" src="explorer/assets/explorer-ABC.js"></script>')).toEqual([]);
   });
 });

@@ -13,21 +13,29 @@ describe("the explorer's demo sign-in", () => {
   });
 
   it("calls login(username, password) and reads the token field", () => {
-    const request = buildLoginRequest(schemaWith("type Mutation { login(username: String!, password: String!): Session! }", "type Session { token: String! user: ID }"), demo)!;
+    const request = buildLoginRequest(
+      schemaWith("type Mutation { login(username: String!, password: String!): Session! }", "type Session { token: String! user: ID }"),
+      demo,
+    )!;
     expect(request.query).toBe('mutation DemoLogin { login(username: "edsger.lovelace", password: "pa\\"ss") { token } }');
     expect(request.token({ login: { token: "abc" } })).toBe("abc");
     expect(request.token({ login: null })).toBeUndefined();
   });
 
   it("fills a login input object and takes a token returned as a string", () => {
-    const request = buildLoginRequest(schemaWith("type Mutation { login(input: LoginInput!): String }", "input LoginInput { email: String! password: String! }"), demo)!;
+    const request = buildLoginRequest(
+      schemaWith("type Mutation { login(input: LoginInput!): String }", "input LoginInput { email: String! password: String! }"),
+      demo,
+    )!;
     expect(request.query).toBe('mutation DemoLogin { login(input: { email: "edsger.lovelace", password: "pa\\"ss" }) }');
     expect(request.token({ login: "jwt" })).toBe("jwt");
   });
 
   it("gives up on a login it cannot fill or read", () => {
     expect(buildLoginRequest(schemaWith("type Mutation { login(username: String!, otp: Int!): String }"), demo)).toBeUndefined();
-    expect(buildLoginRequest(schemaWith("type Mutation { login(username: String!): Session }", "type Session { user: ID }"), demo)).toBeUndefined();
+    expect(
+      buildLoginRequest(schemaWith("type Mutation { login(username: String!): Session }", "type Session { user: ID }"), demo),
+    ).toBeUndefined();
   });
 
   it("puts the token in the headers, keeping the others and dropping comments", () => {

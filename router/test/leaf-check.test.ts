@@ -10,8 +10,33 @@ const schema = buildSchema(`
 
 const types = ["Int", "Float", "String", "Boolean", "ID", "Color", "JSON"].map((name) => schema.type(name) as NamedType);
 const values: unknown[] = [
-  0, -0, 1, -1, 42, 1.5, -2.25, 2 ** 31, 2 ** 53, 1e20, 123456789012345680000, 1e21, -1e21, 1e-7, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY,
-  "", "RED", "BLUE", "12", "text", true, false, {}, [], { a: 1 },
+  0,
+  -0,
+  1,
+  -1,
+  42,
+  1.5,
+  -2.25,
+  2 ** 31,
+  2 ** 53,
+  1e20,
+  123456789012345680000,
+  1e21,
+  -1e21,
+  1e-7,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  "",
+  "RED",
+  "BLUE",
+  "12",
+  "text",
+  true,
+  false,
+  {},
+  [],
+  { a: 1 },
 ];
 
 describe("leaf checks compiled per field", () => {
@@ -19,7 +44,11 @@ describe("leaf checks compiled per field", () => {
     for (const type of types) {
       const check = leafCheck(schema, type);
       for (const value of values) {
-        expect({ type: type.name, value, valid: check(value) }).toEqual({ type: type.name, value, valid: isValidLeafValue(schema, value, type as never) });
+        expect({ type: type.name, value, valid: check(value) }).toEqual({
+          type: type.name,
+          value,
+          valid: isValidLeafValue(schema, value, type as never),
+        });
       }
     }
   });

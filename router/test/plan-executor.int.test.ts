@@ -42,7 +42,10 @@ afterAll(async () => {
 async function run(executor: "router" | "stock", query: string, variables?: Record<string, unknown>) {
   const response = await servers[executor].executeOperation({ query, variables }, { contextValue: { requestId: "test" } });
   if (response.body.kind !== "single") throw new Error("expected a single result");
-  return JSON.parse(JSON.stringify(response.body.singleResult)) as { data?: any; errors?: Array<{ message: string; path?: (string | number)[]; extensions?: any }> };
+  return JSON.parse(JSON.stringify(response.body.singleResult)) as {
+    data?: any;
+    errors?: Array<{ message: string; path?: (string | number)[]; extensions?: any }>;
+  };
 }
 
 /** Runs the operation through both executors and returns the router's answer after checking it equals stock's. */
@@ -72,7 +75,10 @@ describe("the router's plan executor", () => {
       const before = { ...fixture.representations };
       const requestsBefore = total(fixture.requests);
       await run(executor, NESTED);
-      return { ...Object.fromEntries(Object.entries(fixture.representations).map(([n, v]) => [n, v - before[n]!])), requests: total(fixture.requests) - requestsBefore };
+      return {
+        ...Object.fromEntries(Object.entries(fixture.representations).map(([n, v]) => [n, v - before[n]!])),
+        requests: total(fixture.requests) - requestsBefore,
+      };
     };
     const stockSent = await sentBy("stock");
     const routerSent = await sentBy("router");
@@ -80,7 +86,12 @@ describe("the router's plan executor", () => {
     expect(routerSent.requests).toBeLessThan(stockSent.requests!);
     const router = await sameAsStock(NESTED);
     expect(router.data.topReviews).toHaveLength(6);
-    expect(router.data.topReviews[0]).toMatchObject({ id: "r1", text: "Review 1", __typename: "Review", product: { upc: "p2", kind: "Product" } });
+    expect(router.data.topReviews[0]).toMatchObject({
+      id: "r1",
+      text: "Review 1",
+      __typename: "Review",
+      product: { upc: "p2", kind: "Product" },
+    });
     expect(routerSent.inventory).toBeLessThan(stockSent.inventory!);
     expect(routerSent.products).toBeLessThan(stockSent.products!);
   });
@@ -90,11 +101,13 @@ describe("the router's plan executor", () => {
     // Reviews r2 and r5 are by user 3, whom accounts no longer has: handle (String!) is missing, so
     // author (User!) is null, so the review is (the list's elements may be null).
     expect(result.data.topReviews.map((r: any) => r?.id ?? null)).toEqual(["r1", null, "r3", "r4", null, "r6"]);
-    expect((result as any).extensions.valueCompletion).toEqual([1, 4].map((i) => ({
-      message: "Cannot return null for non-nullable field User.handle.",
-      path: ["topReviews", i, "author", "handle"],
-      extensions: { code: "INVALID_GRAPHQL" },
-    })));
+    expect((result as any).extensions.valueCompletion).toEqual(
+      [1, 4].map((i) => ({
+        message: "Cannot return null for non-nullable field User.handle.",
+        path: ["topReviews", i, "author", "handle"],
+        extensions: { code: "INVALID_GRAPHQL" },
+      })),
+    );
   });
 
   it("places a field error at every entity it belongs to, though the entity was fetched once", async () => {
@@ -135,7 +148,9 @@ describe("the router's plan executor", () => {
     expect(result.data.topReviews.every((r: any) => r.product === null)).toBe(true);
     // One error per product occurrence, in order, though only two distinct products were asked for.
     expect(result.errors!.map((e) => e.path)).toEqual([0, 1, 2, 3, 4, 5].map((i) => ["topReviews", i, "product"]));
-    expect(result.errors![0]).toMatchObject({ extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "inventory", reason: "unreachable" } });
+    expect(result.errors![0]).toMatchObject({
+      extensions: { code: "SERVICE_UNAVAILABLE", serviceName: "inventory", reason: "unreachable" },
+    });
   });
 });
 
@@ -151,7 +166,13 @@ describe("identical queries in flight (traffic.mergeIdenticalQueries)", () => {
     const server = new ApolloServer({ gateway: built.gateway, logger });
     await server.start();
     try {
-      const asUser = (sub: string | null) => ({ requestId: "merge", caller: sub ? { id: sub, scopes: [], roles: [] } : null, tokenClaims: sub ? { sub, scopes: [] } : null, clientHeaders: {}, responseHeaders: new Map() });
+      const asUser = (sub: string | null) => ({
+        requestId: "merge",
+        caller: sub ? { id: sub, scopes: [], roles: [] } : null,
+        tokenClaims: sub ? { sub, scopes: [] } : null,
+        clientHeaders: {},
+        responseHeaders: new Map(),
+      });
       const ask = async (sub: string | null) => {
         const response = await server.executeOperation({ query: NESTED }, { contextValue: asUser(sub) as never });
         if (response.body.kind !== "single") throw new Error("expected a single result");

@@ -22,7 +22,10 @@ describe("identical queries in flight sharing one execution", () => {
     const first = queries.run("k", execute, () => joined++);
     const second = queries.run("k", execute, () => joined++);
     const error = new GraphQLError("reviews is down");
-    pending.resolve({ result: { data: { a: 1 }, errors: [error], extensions: { cost: 3 } }, responseHeaders: new Map([["x-cache", "miss"]]) });
+    pending.resolve({
+      result: { data: { a: 1 }, errors: [error], extensions: { cost: 3 } },
+      responseHeaders: new Map([["x-cache", "miss"]]),
+    });
     const [a, b] = await Promise.all([first, second]);
     expect(executions).toBe(1);
     expect(joined).toBe(1);

@@ -39,14 +39,21 @@ function fakeRegistry(initial: Served) {
     const until = Date.now() + wait * 1000;
     while (req.headers["if-none-match"] === served.etag && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     if (req.headers["if-none-match"] === served.etag) return res.writeHead(304, { etag: served.etag }).end();
-    res.writeHead(served.status, { "content-type": "application/json", etag: served.etag, "x-supergraph-version": served.etag.replaceAll('"', "") });
+    res.writeHead(served.status, {
+      "content-type": "application/json",
+      etag: served.etag,
+      "x-supergraph-version": served.etag.replaceAll('"', ""),
+    });
     res.end(JSON.stringify({ supergraph: { sdl: served.sdl } }));
   });
   return {
     server,
     authorizations,
     set: (next: Served) => (served = next),
-    listen: () => new Promise<string>((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`))),
+    listen: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
+      ),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -104,7 +111,9 @@ describe("registry supergraph source", () => {
       await eventually(() => updates.length === 1);
       expect(updates[0]).toBe(prepare(next));
       await eventually(() => readFileSync(cacheFile, "utf8") === next);
-      expect(await service.registry.getSingleMetricAsString("supergraph_version_info")).toMatch(/supergraph_version_info\{version="3",service="router"\} 1/);
+      expect(await service.registry.getSingleMetricAsString("supergraph_version_info")).toMatch(
+        /supergraph_version_info\{version="3",service="router"\} 1/,
+      );
     } finally {
       await cleanup!();
     }
@@ -115,7 +124,9 @@ describe("registry supergraph source", () => {
     const cacheFile = path.join(dir, "b.graphql");
     const config = { url: down, token: "t", pollTimeoutSeconds: 1, cacheFile, usage: { enabled: false, flushIntervalMs: 10_000 } };
     await expect(registrySupergraph({ config, logger, prepare })(hookOptions(() => undefined))).rejects.toThrow(RegistrySourceError);
-    await expect(registrySupergraph({ config, logger, prepare })(hookOptions(() => undefined))).rejects.toThrow(/no cache file at .*b\.graphql/);
+    await expect(registrySupergraph({ config, logger, prepare })(hookOptions(() => undefined))).rejects.toThrow(
+      /no cache file at .*b\.graphql/,
+    );
     writeFileSync(cacheFile, good);
     const { supergraphSdl, cleanup } = await registrySupergraph({ config, logger, prepare })(hookOptions(() => undefined));
     expect(supergraphSdl).toBe(prepare(good));

@@ -73,9 +73,18 @@ describe("who an operation is reported for", () => {
   });
 
   it("prefers a trusted document, then a verified token's client claim, then the client's header", () => {
-    expect(identifyCaller({ ...base, trustedDocument: true, headerClientName: "web" })).toEqual({ identifiedBy: "persisted", clientName: "web" });
-    expect(identifyCaller({ ...base, claims: claims({ client_id: "partner" }), headerClientName: "web" })).toEqual({ identifiedBy: "token", clientName: "partner" });
+    expect(identifyCaller({ ...base, trustedDocument: true, headerClientName: "web" })).toEqual({
+      identifiedBy: "persisted",
+      clientName: "web",
+    });
+    expect(identifyCaller({ ...base, claims: claims({ client_id: "partner" }), headerClientName: "web" })).toEqual({
+      identifiedBy: "token",
+      clientName: "partner",
+    });
     expect(identifyCaller({ ...base, headerClientName: "web" })).toEqual({ identifiedBy: "client-id", clientName: "web" });
-    expect(identifyCaller({ ...base, clientClaim: "azp", claims: claims({ azp: "ios" }) })).toEqual({ identifiedBy: "token", clientName: "ios" });
+    expect(identifyCaller({ ...base, clientClaim: "azp", claims: claims({ azp: "ios" }) })).toEqual({
+      identifiedBy: "token",
+      clientName: "ios",
+    });
   });
 });

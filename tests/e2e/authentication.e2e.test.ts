@@ -26,14 +26,32 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("bas
 const claimsHeader = (claims: Record<string, unknown>) => ({ "x-supergraph-claims": b64(claims) });
 
 /** GraphQL requests all five subgraphs have received so far. */
-const subgraphRequests = async () => (await Promise.all(Object.values(subgraphUrls).map((url) => readCounter(url, "http_requests_total", { route: "graphql" })))).reduce((a, b) => a + b, 0);
+const subgraphRequests = async () =>
+  (await Promise.all(Object.values(subgraphUrls).map((url) => readCounter(url, "http_requests_total", { route: "graphql" })))).reduce(
+    (a, b) => a + b,
+    0,
+  );
 
 const ME = `{ me { id username } }`;
 const PLACE_ORDER = `mutation ($input: PlaceOrderInput!, $key: String!) { placeOrder(input: $input, idempotencyKey: $key) { id user { id username } } }`;
 // Read as staff, so the count does not depend on the caller under test.
 const orderCountOf = async (userId: string): Promise<number> =>
-  (await graphql(routerUrl, `query ($id: ID!) { user(id: $id) { orders(first: 1) { totalCount } } }`, { id: userId }, await tokenHeader({ id: "usr_0001", roles: ["admin"] })))
-    .data.user.orders.totalCount;
+  (
+    await graphql(
+      routerUrl,
+      `
+        query ($id: ID!) {
+          user(id: $id) {
+            orders(first: 1) {
+              totalCount
+            }
+          }
+        }
+      `,
+      { id: userId },
+      await tokenHeader({ id: "usr_0001", roles: ["admin"] }),
+    )
+  ).data.user.orders.totalCount;
 
 describe("signing in and acting as the signed-in user", () => {
   const customer = store.users[30]!;
@@ -66,12 +84,20 @@ describe("signing in and acting as the signed-in user", () => {
   it("places an order as the signed-in user, and refuses an anonymous one", async () => {
     const headers = await loginAs(routerUrl, customer.username);
     const before = await orderCountOf(customer.id);
-    const placed = await graphql(routerUrl, PLACE_ORDER, { input: { lines: [{ productId: "prd_0100", quantity: 1 }] }, key: `auth-${randomUUID()}` }, headers);
+    const placed = await graphql(
+      routerUrl,
+      PLACE_ORDER,
+      { input: { lines: [{ productId: "prd_0100", quantity: 1 }] }, key: `auth-${randomUUID()}` },
+      headers,
+    );
     expect(placed.errors).toBeUndefined();
     expect(placed.data.placeOrder.user).toEqual({ id: customer.id, username: customer.username });
     expect(await orderCountOf(customer.id)).toBe(before + 1);
 
-    const anonymous = await graphql(routerUrl, PLACE_ORDER, { input: { lines: [{ productId: "prd_0100", quantity: 1 }] }, key: `auth-${randomUUID()}` });
+    const anonymous = await graphql(routerUrl, PLACE_ORDER, {
+      input: { lines: [{ productId: "prd_0100", quantity: 1 }] },
+      key: `auth-${randomUUID()}`,
+    });
     expect(anonymous.data).toBeNull();
     expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(await orderCountOf(customer.id)).toBe(before + 1);
@@ -82,7 +108,11 @@ describe("tokens the router refuses with 401 before any subgraph is called", () 
   const tokens: Array<[string, () => Promise<string>, RegExp]> = [
     ["an expired token", () => mintToken({ sub: "usr_0031", exp: now() - 600 }), /expired/],
     ["a token not valid yet", () => mintToken({ sub: "usr_0031", nbf: now() + 3600 }), /not valid yet/],
-    ["a token signed with another secret", () => mintToken({ sub: "usr_0001", roles: ["admin"] }, "an-attackers-guess-at-the-secret-0123456789"), /signature is invalid/],
+    [
+      "a token signed with another secret",
+      () => mintToken({ sub: "usr_0001", roles: ["admin"] }, "an-attackers-guess-at-the-secret-0123456789"),
+      /signature is invalid/,
+    ],
     [
       "a token with its payload swapped after signing",
       async () => {
@@ -91,7 +121,12 @@ describe("tokens the router refuses with 401 before any subgraph is called", () 
       },
       /signature is invalid/,
     ],
-    ["an alg: none token", async () => `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: "usr_0001", scope: "admin", iss: "store-accounts", aud: "store-graph", exp: now() + 600 })}.`, /algorithm "none" is not accepted/],
+    [
+      "an alg: none token",
+      async () =>
+        `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: "usr_0001", scope: "admin", iss: "store-accounts", aud: "store-graph", exp: now() + 600 })}.`,
+      /algorithm "none" is not accepted/,
+    ],
     ["a malformed token", async () => "this.is-not.a-jwt", /malformed/],
     ["a token for another audience", () => mintToken({ sub: "usr_0031", aud: "another-graph" }), /audience/],
   ];
@@ -99,7 +134,21 @@ describe("tokens the router refuses with 401 before any subgraph is called", () 
   it.each(tokens)("refuses %s", async (_, make, message) => {
     const token = await make();
     const before = await subgraphRequests();
-    const result = await graphql(routerUrl, `{ me { id } product(id: "prd_0001") { name } }`, {}, bearer(token));
+    const result = await graphql(
+      routerUrl,
+      `
+        {
+          me {
+            id
+          }
+          product(id: "prd_0001") {
+            name
+          }
+        }
+      `,
+      {},
+      bearer(token),
+    );
     expect(result.status).toBe(401);
     expect(result.data).toBeUndefined();
     expect(result.errors).toHaveLength(1);
@@ -111,14 +160,31 @@ describe("tokens the router refuses with 401 before any subgraph is called", () 
 
   it("refuses an Authorization header that is not a bearer token", async () => {
     const before = await subgraphRequests();
-    const result = await graphql(routerUrl, ME, {}, { authorization: `Basic ${Buffer.from(`ada.lovelace:${DEMO_PASSWORD}`).toString("base64")}` });
+    const result = await graphql(
+      routerUrl,
+      ME,
+      {},
+      { authorization: `Basic ${Buffer.from(`ada.lovelace:${DEMO_PASSWORD}`).toString("base64")}` },
+    );
     expect(result.status).toBe(401);
-    expect(result.errors?.[0]).toMatchObject({ message: "The Authorization header must be `Bearer <token>`.", extensions: { code: "UNAUTHENTICATED" } });
+    expect(result.errors?.[0]).toMatchObject({
+      message: "The Authorization header must be `Bearer <token>`.",
+      extensions: { code: "UNAUTHENTICATED" },
+    });
     expect(await subgraphRequests()).toBe(before);
   });
 
   it("still answers the next request: a refused token changes nothing for anyone else", async () => {
-    const result = await graphql(routerUrl, `{ product(id: "prd_0001") { id } }`);
+    const result = await graphql(
+      routerUrl,
+      `
+        {
+          product(id: "prd_0001") {
+            id
+          }
+        }
+      `,
+    );
     expect(result).toMatchObject({ status: 200, data: { product: { id: "prd_0001" } } });
   });
 });
@@ -129,7 +195,12 @@ describe("forged claim headers from the client", () => {
   it("do not make an anonymous caller anyone", async () => {
     const me = await graphql(routerUrl, ME, {}, claimsHeader(admin));
     expect(me.data.me).toBeNull();
-    const order = await graphql(routerUrl, PLACE_ORDER, { input: { lines: [{ productId: "prd_0100", quantity: 1 }] }, key: `forged-${randomUUID()}` }, claimsHeader(admin));
+    const order = await graphql(
+      routerUrl,
+      PLACE_ORDER,
+      { input: { lines: [{ productId: "prd_0100", quantity: 1 }] }, key: `forged-${randomUUID()}` },
+      claimsHeader(admin),
+    );
     expect(order.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
@@ -148,7 +219,11 @@ describe("RS256 and ES256 tokens against an identity provider's JWKS", () => {
   let url: string;
 
   beforeAll(async () => {
-    for (const [kid, alg] of [["rsa-2026-01", "RS256"], ["ec-2026-01", "ES256"], ["rsa-2026-02", "RS256"]] as const) {
+    for (const [kid, alg] of [
+      ["rsa-2026-01", "RS256"],
+      ["ec-2026-01", "ES256"],
+      ["rsa-2026-02", "RS256"],
+    ] as const) {
       const pair = await generateKeyPair(alg, { extractable: true });
       keys.set(kid, { privateKey: pair.privateKey, jwk: { ...(await exportJWK(pair.publicKey)), kid, alg, use: "sig" } });
     }
@@ -161,8 +236,16 @@ describe("RS256 and ES256 tokens against an identity provider's JWKS", () => {
     await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
     const configFile = path.join(mkdtempSync(path.join(os.tmpdir(), "router-jwks-")), "router.yaml");
-    writeFileSync(configFile, `authentication:\n  issuer: https://idp.example.com/\n  audience: store-graph\n  jwks:\n    url: ${jwksUrl}\n    cooldownMs: 1000\n`);
-    router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", ROUTER_CONFIG: configFile, ...signingEnv }, flags: { supergraph: supergraphPath, port: "0" } }));
+    writeFileSync(
+      configFile,
+      `authentication:\n  issuer: https://idp.example.com/\n  audience: store-graph\n  jwks:\n    url: ${jwksUrl}\n    cooldownMs: 1000\n`,
+    );
+    router = createRouter(
+      loadRouterConfig({
+        env: { LOG_LEVEL: "silent", ROUTER_CONFIG: configFile, ...signingEnv },
+        flags: { supergraph: supergraphPath, port: "0" },
+      }),
+    );
     url = `${(await router.start()).url}/graphql`;
   });
   afterAll(async () => {
@@ -172,7 +255,14 @@ describe("RS256 and ES256 tokens against an identity provider's JWKS", () => {
 
   const signed = (kid: string, claims: Record<string, unknown> = {}) => {
     const { privateKey, jwk } = keys.get(kid)!;
-    const payload = { sub: "usr_0040", iss: "https://idp.example.com/", aud: "store-graph", exp: now() + 600, scope: "orders:read", ...claims };
+    const payload = {
+      sub: "usr_0040",
+      iss: "https://idp.example.com/",
+      aud: "store-graph",
+      exp: now() + 600,
+      scope: "orders:read",
+      ...claims,
+    };
     return new SignJWT(payload).setProtectedHeader({ alg: jwk.alg!, kid }).sign(privateKey);
   };
 

@@ -26,7 +26,21 @@ const codes = (errors: { extensions?: Record<string, any> }[] | undefined) => (e
 
 describe("fields the caller may not see come back as null with an error; the rest is answered", () => {
   it("an anonymous caller asking for a user's email gets null, UNAUTHENTICATED at its path, and all other data", async () => {
-    const result = await graphql(routerUrl, `query ($id: ID!) { user(id: $id) { username email } product(id: "prd_0001") { name } }`, { id: customer.id });
+    const result = await graphql(
+      routerUrl,
+      `
+        query ($id: ID!) {
+          user(id: $id) {
+            username
+            email
+          }
+          product(id: "prd_0001") {
+            name
+          }
+        }
+      `,
+      { id: customer.id },
+    );
     expect(result.status).toBe(200);
     expect(result.data).toEqual({ user: { username: customer.username, email: null }, product: { name: store.products[0]!.name } });
     expect(result.errors).toMatchObject([{ path: ["user", "email"], extensions: { code: "UNAUTHENTICATED" } }]);
@@ -42,7 +56,10 @@ describe("fields the caller may not see come back as null with an error; the res
 
     const other = await graphql(routerUrl, query, { id: otherCustomer.id }, await bearer(customer));
     expect(other.data).toEqual({ user: { email: null, orders: null } });
-    expect(other.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[["user", "email"], "FORBIDDEN"], [["user", "orders"], "FORBIDDEN"]]);
+    expect(other.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [["user", "email"], "FORBIDDEN"],
+      [["user", "orders"], "FORBIDDEN"],
+    ]);
 
     const asAdmin = await graphql(routerUrl, query, { id: otherCustomer.id }, await bearer(adminUser));
     expect(asAdmin.errors).toBeUndefined();
@@ -60,18 +77,43 @@ describe("fields the caller may not see come back as null with an error; the res
     const asAdmin = await graphql(routerUrl, query, { id: product.id }, await bearer(adminUser));
     expect(asAdmin.errors).toBeUndefined();
     const quantities = asAdmin.data.product.stock.map((s: { quantity: number }) => s.quantity).sort((a: number, b: number) => a - b);
-    expect(quantities).toEqual(stockLevelsOf(product.id).map((s) => s.quantity).sort((a, b) => a - b));
+    expect(quantities).toEqual(
+      stockLevelsOf(product.id)
+        .map((s) => s.quantity)
+        .sort((a, b) => a - b),
+    );
   });
 
   it("fragments and aliases cannot smuggle a protected field", async () => {
-    const result = await graphql(routerUrl, `
-      query ($other: ID!) {
-        victim: user(id: $other) { username ...Contact ... on User { backup: email } }
-        me { ...Contact }
-      }
-      fragment Contact on User { contact: email roles }`, { other: otherCustomer.id }, await bearer(customer));
+    const result = await graphql(
+      routerUrl,
+      `
+        query ($other: ID!) {
+          victim: user(id: $other) {
+            username
+            ...Contact
+            ... on User {
+              backup: email
+            }
+          }
+          me {
+            ...Contact
+          }
+        }
+        fragment Contact on User {
+          contact: email
+          roles
+        }
+      `,
+      { other: otherCustomer.id },
+      await bearer(customer),
+    );
     expect(result.data.victim).toEqual({ username: otherCustomer.username, contact: null, roles: null, backup: null });
-    expect(result.errors?.map((e) => e.path)).toEqual([["victim", "contact"], ["victim", "roles"], ["victim", "backup"]]);
+    expect(result.errors?.map((e) => e.path)).toEqual([
+      ["victim", "contact"],
+      ["victim", "roles"],
+      ["victim", "backup"],
+    ]);
     expect(codes(result.errors)).toEqual(["FORBIDDEN", "FORBIDDEN", "FORBIDDEN"]);
     // The same fragment under `me` is the caller's own data... once the accounts subgraph knows the
     // caller (claims header): until then `me` is null and nothing is withheld by the router.
@@ -79,8 +121,28 @@ describe("fields the caller may not see come back as null with an error; the res
   });
 
   it("a protected field inside a list of entities is nulled in each entity, each with its own error", async () => {
-    const result = await graphql(routerUrl, `{ products(first: 3) { edges { node { name stock { quantity } } } } }`, undefined, await bearer(customer));
-    expect(result.data.products.edges.map((e: any) => e.node)).toEqual(store.products.slice(0, 3).map((p) => ({ name: p.name, stock: null })));
+    const result = await graphql(
+      routerUrl,
+      `
+        {
+          products(first: 3) {
+            edges {
+              node {
+                name
+                stock {
+                  quantity
+                }
+              }
+            }
+          }
+        }
+      `,
+      undefined,
+      await bearer(customer),
+    );
+    expect(result.data.products.edges.map((e: any) => e.node)).toEqual(
+      store.products.slice(0, 3).map((p) => ({ name: p.name, stock: null })),
+    );
     expect(result.errors?.map((e) => e.path)).toEqual([0, 1, 2].map((i) => ["products", "edges", i, "node", "stock"]));
   });
 
@@ -108,14 +170,31 @@ describe("reject mode (authorization.reject: true)", () => {
     const configFile = path.join(dir, "router.yaml");
     writeFileSync(configFile, "authorization:\n  reject: true\n");
     router = createRouter(
-      loadRouterConfig({ env: { LOG_LEVEL: "silent", AUTH_JWT_SECRET: TEST_JWT_SECRET, ...signingEnv }, flags: { config: configFile, supergraph: supergraphPath, port: "0" } }),
+      loadRouterConfig({
+        env: { LOG_LEVEL: "silent", AUTH_JWT_SECRET: TEST_JWT_SECRET, ...signingEnv },
+        flags: { config: configFile, supergraph: supergraphPath, port: "0" },
+      }),
     );
     url = `${(await router.start()).url}/graphql`;
   });
   afterAll(() => router?.stop());
 
   it("refuses the whole operation: 401 for an anonymous caller, 403 for one without the scope, and runs nothing", async () => {
-    const anonymous = await graphql(url, `{ users(first: 2) { edges { node { username email } } } }`);
+    const anonymous = await graphql(
+      url,
+      `
+        {
+          users(first: 2) {
+            edges {
+              node {
+                username
+                email
+              }
+            }
+          }
+        }
+      `,
+    );
     expect(anonymous.status).toBe(401);
     expect(anonymous.data).toBeUndefined();
     expect(anonymous.errors).toMatchObject([{ extensions: { code: "UNAUTHENTICATED" } }]);
@@ -123,20 +202,53 @@ describe("reject mode (authorization.reject: true)", () => {
 
     const ordersBefore = await orderCount(url, customer.id);
     // A token without orders:write asking for its own email (allowed) and to place an order (not).
-    const forbidden = await graphql(url, `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input, idempotencyKey: "${randomUUID()}") { id } }`,
-      { input: { lines: [{ productId: "prd_0002", quantity: 1 }] } }, await bearer(customer, { scopes: ["orders:read", "profile:read"] }));
+    const forbidden = await graphql(
+      url,
+      `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input, idempotencyKey: "${randomUUID()}") { id } }`,
+      { input: { lines: [{ productId: "prd_0002", quantity: 1 }] } },
+      await bearer(customer, { scopes: ["orders:read", "profile:read"] }),
+    );
     expect(forbidden.status).toBe(403);
     expect(forbidden.data).toBeUndefined();
-    expect(forbidden.errors).toMatchObject([{ extensions: { code: "FORBIDDEN", fields: [{ coordinate: "Mutation.placeOrder", path: ["placeOrder"], code: "FORBIDDEN" }] } }]);
+    expect(forbidden.errors).toMatchObject([
+      { extensions: { code: "FORBIDDEN", fields: [{ coordinate: "Mutation.placeOrder", path: ["placeOrder"], code: "FORBIDDEN" }] } },
+    ]);
     expect(await orderCount(url, customer.id)).toBe(ordersBefore);
 
-    const allowed = await graphql(url, `{ product(id: "prd_0001") { name stock { quantity } } }`, undefined, await bearer(adminUser));
+    const allowed = await graphql(
+      url,
+      `
+        {
+          product(id: "prd_0001") {
+            name
+            stock {
+              quantity
+            }
+          }
+        }
+      `,
+      undefined,
+      await bearer(adminUser),
+    );
     expect(allowed.status).toBe(200);
     expect(allowed.errors).toBeUndefined();
   });
 });
 
 async function orderCount(url: string, userId: string): Promise<number> {
-  const result = await graphql(url, `query ($id: ID!) { user(id: $id) { orders(first: 1) { totalCount } } }`, { id: userId }, await bearer(adminUser));
+  const result = await graphql(
+    url,
+    `
+      query ($id: ID!) {
+        user(id: $id) {
+          orders(first: 1) {
+            totalCount
+          }
+        }
+      }
+    `,
+    { id: userId },
+    await bearer(adminUser),
+  );
   return result.data.user.orders.totalCount;
 }

@@ -5,7 +5,10 @@ const routerUrl = inject("routerUrl");
 
 async function post(body: string, headers: Record<string, string> = { "content-type": "application/json" }) {
   const response = await fetch(routerUrl, { method: "POST", headers, body });
-  return { status: response.status, body: (await response.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> },
+  };
 }
 
 describe("bad requests get a clear error with a stable code", () => {
@@ -28,19 +31,48 @@ describe("bad requests get a clear error with a stable code", () => {
   });
 
   it("unknown field: GRAPHQL_VALIDATION_FAILED naming the field", async () => {
-    const result = await graphql(routerUrl, `{ categories { name secretMargin } }`);
+    const result = await graphql(
+      routerUrl,
+      `
+        {
+          categories {
+            name
+            secretMargin
+          }
+        }
+      `,
+    );
     expect(result.status).toBe(400);
     expect(result.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(result.errors?.[0]?.message).toMatch(/secretMargin/);
   });
 
   it("wrong variable type: BAD_USER_INPUT", async () => {
-    const result = await graphql(routerUrl, `query ($first: Int) { products(first: $first) { totalCount } }`, { first: "ten" });
+    const result = await graphql(
+      routerUrl,
+      `
+        query ($first: Int) {
+          products(first: $first) {
+            totalCount
+          }
+        }
+      `,
+      { first: "ten" },
+    );
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 
   it("an out-of-range page size: BAD_USER_INPUT from the subgraph, passed through", async () => {
-    const result = await graphql(routerUrl, `{ products(first: 5000) { totalCount } }`);
+    const result = await graphql(
+      routerUrl,
+      `
+        {
+          products(first: 5000) {
+            totalCount
+          }
+        }
+      `,
+    );
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 
@@ -51,12 +83,30 @@ describe("bad requests get a clear error with a stable code", () => {
   });
 
   it("the internal stock reservation is not part of the public graph", async () => {
-    const result = await graphql(routerUrl, `mutation { reserveStock(reservationKey: "x", items: [{ productId: "prd_0001", quantity: 1 }]) { status } }`);
+    const result = await graphql(
+      routerUrl,
+      `
+        mutation {
+          reserveStock(reservationKey: "x", items: [{ productId: "prd_0001", quantity: 1 }]) {
+            status
+          }
+        }
+      `,
+    );
     expect(result.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 
   it("the router stays up and keeps answering after all of the above", async () => {
-    const result = await graphql(routerUrl, `{ categories { slug } }`);
+    const result = await graphql(
+      routerUrl,
+      `
+        {
+          categories {
+            slug
+          }
+        }
+      `,
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.categories).toHaveLength(20);
   });

@@ -26,10 +26,15 @@ const workDir = mkdtempSync(path.join(os.tmpdir(), "edge-security-"));
 async function post(url: string, body: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: JSON.parse(text) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: JSON.parse(text) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> },
+  };
 }
 
-const signAsRouter = (subgraph: string, now?: () => number) => createRequestSigner("router", signingEnv[`SUBGRAPH_SECRET_${subgraph.toUpperCase()}`]!, now);
+const signAsRouter = (subgraph: string, now?: () => number) =>
+  createRequestSigner("router", signingEnv[`SUBGRAPH_SECRET_${subgraph.toUpperCase()}`]!, now);
 
 describe("subgraphs only answer the router", () => {
   const USERS = JSON.stringify({ query: "{ users(first: 2) { edges { node { id username email } } } }" });
@@ -43,7 +48,9 @@ describe("subgraphs only answer the router", () => {
       orders: '{ order(id: "ord_00001") { id } }',
     };
     for (const [name, query] of Object.entries(queries)) {
-      const { status, body } = await post(subgraphUrls[name]!, JSON.stringify({ query }), { "x-supergraph-claims": "eyJzdWIiOiJ1c3JfMDAwMSIsInNjb3BlcyI6WyJhZG1pbiJdfQ" });
+      const { status, body } = await post(subgraphUrls[name]!, JSON.stringify({ query }), {
+        "x-supergraph-claims": "eyJzdWIiOiJ1c3JfMDAwMSIsInNjb3BlcyI6WyJhZG1pbiJdfQ",
+      });
       expect(status, name).toBe(401);
       expect(body.data, name).toBeUndefined();
       expect(body.errors?.[0]?.extensions?.code, name).toBe("UNAUTHENTICATED");
@@ -83,12 +90,37 @@ describe("subgraphs only answer the router", () => {
 
   it("serves the graph through the router, and orders still reserves stock with its own credentials", async () => {
     const product = store.products[420]!;
-    const stock = async () => (await graphql(routerUrl, `query ($id: ID!) { product(id: $id) { totalStock } }`, { id: product.id })).data.product.totalStock as number;
+    const stock = async () =>
+      (
+        await graphql(
+          routerUrl,
+          `
+            query ($id: ID!) {
+              product(id: $id) {
+                totalStock
+              }
+            }
+          `,
+          { id: product.id },
+        )
+      ).data.product.totalStock as number;
     const before = await stock();
     expect(before).toBeGreaterThan(0);
     const placed = await graphql(
       routerUrl,
-      `mutation ($input: PlaceOrderInput!, $key: String!) { placeOrder(input: $input, idempotencyKey: $key) { id status lines { product { name } } } }`,
+      `
+        mutation ($input: PlaceOrderInput!, $key: String!) {
+          placeOrder(input: $input, idempotencyKey: $key) {
+            id
+            status
+            lines {
+              product {
+                name
+              }
+            }
+          }
+        }
+      `,
       { input: { lines: [{ productId: product.id, quantity: 1 }] }, key: `edge-${randomUUID()}` },
       bearer(await mintToken({ sub: store.users[7]!.id })),
     );
@@ -100,7 +132,10 @@ describe("subgraphs only answer the router", () => {
 
 describe("CORS (development defaults: localhost origins)", () => {
   const preflight = (origin: string, headers = "content-type") =>
-    fetch(routerUrl, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": headers } });
+    fetch(routerUrl, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": headers },
+    });
 
   it("answers a preflight from an allowed origin", async () => {
     const response = await preflight("http://localhost:5173", "content-type, apollo-require-preflight");
@@ -113,7 +148,10 @@ describe("CORS (development defaults: localhost origins)", () => {
   });
 
   it("refuses a preflight from another origin, or asking for a header not allowed, with 403 CORS_REJECTED", async () => {
-    for (const response of [await preflight("https://evil.example"), await preflight("http://localhost:5173", "content-type, x-secret-admin")]) {
+    for (const response of [
+      await preflight("https://evil.example"),
+      await preflight("http://localhost:5173", "content-type, x-secret-admin"),
+    ]) {
       expect(response.status).toBe(403);
       expect(response.headers.get("access-control-allow-origin")).toBeNull();
       expect((await response.json()).errors[0].extensions.code).toBe("CORS_REJECTED");
@@ -138,8 +176,18 @@ describe("CSRF prevention", () => {
     const before = await readCounter(subgraphUrls.products!, "http_requests_total", { route: "graphql" });
     const attempts: Array<[string, Promise<Response>]> = [
       ["GET", fetch(`${routerUrl}?query=${encodeURIComponent(QUERY)}`)],
-      ["POST text/plain", fetch(routerUrl, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ query: QUERY }) })],
-      ["POST form", fetch(routerUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `query=${encodeURIComponent(QUERY)}` })],
+      [
+        "POST text/plain",
+        fetch(routerUrl, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ query: QUERY }) }),
+      ],
+      [
+        "POST form",
+        fetch(routerUrl, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: `query=${encodeURIComponent(QUERY)}`,
+        }),
+      ],
     ];
     for (const [what, attempt] of attempts) {
       const response = await attempt;
@@ -161,7 +209,9 @@ describe("CSRF prevention", () => {
 });
 
 /** A stand-in in front of (or instead of) a subgraph that records what the router sent it. */
-async function recordingServer(answer: (body: string, req: http.IncomingMessage) => Promise<{ status: number; body: string; headers?: Record<string, string> }>) {
+async function recordingServer(
+  answer: (body: string, req: http.IncomingMessage) => Promise<{ status: number; body: string; headers?: Record<string, string> }>,
+) {
   const seen: http.IncomingHttpHeaders[] = [];
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -187,7 +237,10 @@ describe("production router: header rules, CORS from config, introspection off, 
   async function startRouter(env: NodeJS.ProcessEnv, yaml?: string, logger = createLogger("router", "silent")) {
     const flags: { supergraph: string; port: string; config?: string } = { supergraph: supergraphPath, port: "0" };
     if (yaml) writeFileSync((flags.config = path.join(workDir, `router-${routers.length}.yaml`)), yaml);
-    const router = createRouter(loadRouterConfig({ env: { NODE_ENV: "production", ADMIN_PORT: "0", ...signingEnv, ...env }, flags }), logger);
+    const router = createRouter(
+      loadRouterConfig({ env: { NODE_ENV: "production", ADMIN_PORT: "0", ...signingEnv, ...env }, flags }),
+      logger,
+    );
     routers.push(router);
     return `${(await router.start()).url}/graphql`;
   }
@@ -195,14 +248,23 @@ describe("production router: header rules, CORS from config, introspection off, 
   beforeAll(async () => {
     // In front of the real products subgraph: passes the (signed) request through untouched and adds two response headers.
     productsProxy = await recordingServer(async (body, req) => {
-      const forwarded = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !["host", "connection", "content-length"].includes(name))) as Record<string, string>;
+      const forwarded = Object.fromEntries(
+        Object.entries(req.headers).filter(([name]) => !["host", "connection", "content-length"].includes(name)),
+      ) as Record<string, string>;
       const response = await fetch(subgraphUrls.products!, { method: "POST", headers: forwarded, body });
-      return { status: response.status, body: await response.text(), headers: { "x-cache-status": "HIT", "x-internal-debug": "primary-db" } };
+      return {
+        status: response.status,
+        body: await response.text(),
+        headers: { "x-cache-status": "HIT", "x-internal-debug": "primary-db" },
+      };
     });
     // Instead of reviews: an internal error whose details must not reach a client.
     brokenReviews = await recordingServer(async () => ({
       status: 200,
-      body: JSON.stringify({ data: { review: null }, errors: [{ message: INTERNAL_DETAIL, path: ["review"], extensions: { code: "INTERNAL_SERVER_ERROR" } }] }),
+      body: JSON.stringify({
+        data: { review: null },
+        errors: [{ message: INTERNAL_DETAIL, path: ["review"], extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+      }),
     }));
     const yaml = [
       "cors:",
@@ -231,12 +293,28 @@ describe("production router: header rules, CORS from config, introspection off, 
   it("forwards only the allowlisted client headers, per subgraph, and never the client's authorization or claims", async () => {
     productsProxy.seen.length = 0;
     brokenReviews.seen.length = 0;
-    const clientHeaders = { "accept-language": "de-CH", "x-products-hint": "warm", authorization: "Bearer client-token", "x-supergraph-claims": "forged", cookie: "session=1" };
-    const result = await graphql(configured, '{ product(sku: "SKU-00001") { id name } review(id: "rev_00003") { id } }', undefined, clientHeaders);
+    const clientHeaders = {
+      "accept-language": "de-CH",
+      "x-products-hint": "warm",
+      authorization: "Bearer client-token",
+      "x-supergraph-claims": "forged",
+      cookie: "session=1",
+    };
+    const result = await graphql(
+      configured,
+      '{ product(sku: "SKU-00001") { id name } review(id: "rev_00003") { id } }',
+      undefined,
+      clientHeaders,
+    );
     expect(result.data.product.id).toBe("prd_0001");
     const [toProducts] = productsProxy.seen;
     const [toReviews] = brokenReviews.seen;
-    expect(toProducts).toMatchObject({ "accept-language": "de-CH", "x-products-hint": "warm", "x-supergraph-caller": "router", "x-supergraph-signature": expect.stringMatching(/^v2=/) });
+    expect(toProducts).toMatchObject({
+      "accept-language": "de-CH",
+      "x-products-hint": "warm",
+      "x-supergraph-caller": "router",
+      "x-supergraph-signature": expect.stringMatching(/^v2=/),
+    });
     expect(toReviews).toMatchObject({ "accept-language": "de-CH" });
     expect(toReviews!["x-products-hint"]).toBeUndefined();
     for (const sent of [toProducts!, toReviews!]) {
@@ -257,9 +335,13 @@ describe("production router: header rules, CORS from config, introspection off, 
     const result = await graphql(configured, '{ review(id: "rev_00003") { id } }');
     const requestId = result.headers.get("x-request-id")!;
     expect(result.data).toEqual({ review: null });
-    expect(result.errors).toEqual([{ message: `Internal server error (request ${requestId}).`, path: ["review"], extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
+    expect(result.errors).toEqual([
+      { message: `Internal server error (request ${requestId}).`, path: ["review"], extensions: { code: "INTERNAL_SERVER_ERROR" } },
+    ]);
     expect(JSON.stringify(result)).not.toContain("reviews-db-7");
-    const logged = logLines.map((line) => JSON.parse(line)).find((entry) => entry.requestId === requestId && JSON.stringify(entry).includes("reviews-db-7"));
+    const logged = logLines
+      .map((line) => JSON.parse(line))
+      .find((entry) => entry.requestId === requestId && JSON.stringify(entry).includes("reviews-db-7"));
     expect(logged).toBeDefined();
   });
 
@@ -271,7 +353,8 @@ describe("production router: header rules, CORS from config, introspection off, 
   });
 
   it("allows the configured origins, with credentials, and no others", async () => {
-    const preflight = (url: string, origin: string) => fetch(url, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST" } });
+    const preflight = (url: string, origin: string) =>
+      fetch(url, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST" } });
     const allowed = await preflight(configured, "https://eu.shop.example.com");
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://eu.shop.example.com");
@@ -280,6 +363,9 @@ describe("production router: header rules, CORS from config, introspection off, 
     // Production allows no origin unless configured.
     const unconfigured = await preflight(defaults, "http://localhost:5173");
     expect(unconfigured.status).toBe(403);
-    expect((await unconfigured.json()).errors[0]).toEqual({ message: "Origin http://localhost:5173 is not allowed to call this API.", extensions: { code: "CORS_REJECTED" } });
+    expect((await unconfigured.json()).errors[0]).toEqual({
+      message: "Origin http://localhost:5173 is not allowed to call this API.",
+      extensions: { code: "CORS_REJECTED" },
+    });
   });
 });

@@ -29,7 +29,10 @@ const TOOL_EDITOR = ".graphiql-editor-tool .graphiql-editor:not(.hidden)";
 
 /** The text Monaco shows for an editor (it renders spaces as no-break spaces). */
 const shownText = (page: Page, selector: string) =>
-  page.locator(`${selector} .view-lines`).first().evaluate((el) => (el as HTMLElement).innerText.replace(/\u00a0/g, " "));
+  page
+    .locator(`${selector} .view-lines`)
+    .first()
+    .evaluate((el) => (el as HTMLElement).innerText.replace(/\u00a0/g, " "));
 
 describe("the explorer in a browser", () => {
   let userDataDir: string;
@@ -44,7 +47,15 @@ describe("the explorer in a browser", () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1600, height: 1000 },
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
     });
     // Offline means offline: anything headed beyond this machine is recorded and refused.
     await context.route("**/*", (route) => {
@@ -80,7 +91,11 @@ describe("the explorer in a browser", () => {
     expect(await shownText(page, TOOL_EDITOR)).toContain(`"sku": "${JSON.parse(productPage.variables).sku}"`);
 
     await page.locator(".graphiql-execute-button").click();
-    await page.waitForFunction(() => /"data"/.test(document.querySelector(".result-window .view-lines")?.textContent?.replace(/\u00a0/g, " ") ?? ""), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => /"data"/.test(document.querySelector(".result-window .view-lines")?.textContent?.replace(/\u00a0/g, " ") ?? ""),
+      undefined,
+      { timeout: 30_000 },
+    );
     const result = await shownText(page, ".result-window");
 
     const store = generateStore();
@@ -96,13 +111,30 @@ describe("the explorer in a browser", () => {
     // graph's login mutation (as the seeded demo customer, the development default) and puts a
     // real token there, one the router accepts.
     await page.getByRole("button", { name: "Headers", exact: true }).click();
-    await page.waitForFunction((selector) => document.querySelector(`${selector} .view-lines`)?.textContent?.includes("Authorization"), TOOL_EDITOR);
+    await page.waitForFunction(
+      (selector) => document.querySelector(`${selector} .view-lines`)?.textContent?.includes("Authorization"),
+      TOOL_EDITOR,
+    );
     expect(await shownText(page, TOOL_EDITOR)).toContain('"Authorization": "Bearer <token>"');
     await page.locator(".store-demo-user").click();
     // Monaco shows spaces as no-break spaces.
-    await page.waitForFunction((selector) => /Bearer[\s\u00a0]ey/.test(document.querySelector(`${selector} .view-lines`)?.textContent ?? ""), TOOL_EDITOR);
+    await page.waitForFunction(
+      (selector) => /Bearer[\s\u00a0]ey/.test(document.querySelector(`${selector} .view-lines`)?.textContent ?? ""),
+      TOOL_EDITOR,
+    );
     const token = /Bearer (ey[\w.-]+)/.exec(await shownText(page, TOOL_EDITOR))![1]!;
-    const me = await graphql(routerUrl, `{ me { username } }`, {}, { authorization: `Bearer ${token}` });
+    const me = await graphql(
+      routerUrl,
+      `
+        {
+          me {
+            username
+          }
+        }
+      `,
+      {},
+      { authorization: `Bearer ${token}` },
+    );
     expect(me.data).toEqual({ me: { username: DEMO_USERNAME } });
     await page.getByRole("button", { name: "Variables", exact: true }).click();
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -120,10 +152,32 @@ describe("the explorer in a browser", () => {
  * An example's variables as a user would run it: tracking numbers are random per stack, so the
  * parcel example's made-up one is replaced by a real one, read as its owner reads it.
  */
-async function variablesOf(example: (typeof examples)[number], headers: Record<string, string>): Promise<Record<string, unknown> | undefined> {
+async function variablesOf(
+  example: (typeof examples)[number],
+  headers: Record<string, string>,
+): Promise<Record<string, unknown> | undefined> {
   const variables = example.variables ? (JSON.parse(example.variables) as Record<string, unknown>) : undefined;
   if (variables && "trackingNumber" in variables) {
-    const owned = await graphql(routerUrl, `{ me { orders(first: 1) { edges { node { shipment { trackingNumber } } } } } }`, undefined, headers);
+    const owned = await graphql(
+      routerUrl,
+      `
+        {
+          me {
+            orders(first: 1) {
+              edges {
+                node {
+                  shipment {
+                    trackingNumber
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
+      undefined,
+      headers,
+    );
     variables.trackingNumber = owned.data.me.orders.edges[0].node.shipment.trackingNumber;
   }
   return variables;

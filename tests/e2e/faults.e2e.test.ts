@@ -32,7 +32,9 @@ function reviewsMissing(body: Body, code = "SERVICE_UNAVAILABLE"): boolean {
     names(body).length === 5 &&
     body.data.products.edges.every((e: any) => e.node.averageRating === null) &&
     errors.length === 5 &&
-    errors.every((e, i) => e.extensions?.serviceName === "reviews" && e.extensions?.code === code && e.path?.join(".") === `products.edges.${i}.node`)
+    errors.every(
+      (e, i) => e.extensions?.serviceName === "reviews" && e.extensions?.code === code && e.path?.join(".") === `products.edges.${i}.node`,
+    )
   );
 }
 
@@ -44,7 +46,8 @@ const productsOnly: StreamKind = {
 const withReviews: StreamKind = {
   name: "with-reviews",
   query: WITH_REVIEWS,
-  judge: (body, status) => (status !== 200 ? "failed" : !body.errors && names(body).length === 5 ? "ok" : reviewsMissing(body) ? "partial" : "failed"),
+  judge: (body, status) =>
+    status !== 200 ? "failed" : !body.errors && names(body).length === 5 ? "ok" : reviewsMissing(body) ? "partial" : "failed",
 };
 
 const report = (what: string, figures: unknown) => console.log(`[faults] ${what}: ${JSON.stringify(figures)}`);
@@ -64,7 +67,12 @@ afterAll(async () => {
 async function routerWith(yaml: string): Promise<{ router: Router; url: string }> {
   const file = path.join(workDir, `router-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, yaml);
-  const router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", AUTH_JWT_SECRET: TEST_JWT_SECRET, ...stack.signingEnv }, flags: { supergraph: stack.supergraphPath, port: "0", config: file } }));
+  const router = createRouter(
+    loadRouterConfig({
+      env: { LOG_LEVEL: "silent", AUTH_JWT_SECRET: TEST_JWT_SECRET, ...stack.signingEnv },
+      flags: { supergraph: stack.supergraphPath, port: "0", config: file },
+    }),
+  );
   const running = await router.start();
   return { router, url: `${running.url}/graphql` };
 }
@@ -191,7 +199,9 @@ describe("a subgraph that answers garbage", () => {
       }
     });
     // No breaker and no retries here: each answer below must reach the router as it is.
-    routed = await routerWith(`subgraphs:\n  reviews:\n    url: ${garbage.url}\n    retry: { maxAttempts: 1 }\n    circuitBreaker: { enabled: false }\n`);
+    routed = await routerWith(
+      `subgraphs:\n  reviews:\n    url: ${garbage.url}\n    retry: { maxAttempts: 1 }\n    circuitBreaker: { enabled: false }\n`,
+    );
   });
   afterAll(async () => {
     await routed?.router.stop();
@@ -200,8 +210,18 @@ describe("a subgraph that answers garbage", () => {
 
   it.each([
     ["an HTML 502 page", "html", "SERVICE_UNAVAILABLE", "The reviews subgraph is unavailable: it answered HTTP 502."],
-    ["a body that is not JSON", "text", "SUBGRAPH_INVALID_RESPONSE", "The reviews subgraph sent an invalid response: HTTP 200 with a body that is not JSON."],
-    ["JSON without data or errors", "json", "SUBGRAPH_INVALID_RESPONSE", "The reviews subgraph sent an invalid response: HTTP 200 with JSON that has neither data nor errors."],
+    [
+      "a body that is not JSON",
+      "text",
+      "SUBGRAPH_INVALID_RESPONSE",
+      "The reviews subgraph sent an invalid response: HTTP 200 with a body that is not JSON.",
+    ],
+    [
+      "JSON without data or errors",
+      "json",
+      "SUBGRAPH_INVALID_RESPONSE",
+      "The reviews subgraph sent an invalid response: HTTP 200 with JSON that has neither data nor errors.",
+    ],
   ])("%s becomes a coded error naming the subgraph, with the other data kept", async (_what, kind, code, message) => {
     mode = kind;
     const result = await graphql(routed.url, WITH_REVIEWS);
@@ -214,10 +234,23 @@ describe("a subgraph that answers garbage", () => {
   it("a non-null field of the failed subgraph nulls its parent, as GraphQL requires, and the error says why", async () => {
     mode = "html";
     // Product.reviewCount is Int!: without it the product cannot be returned, so `product` (nullable) is null.
-    const result = await graphql(routed.url, `{ product(sku: "SKU-00001") { name reviewCount } }`);
+    const result = await graphql(
+      routed.url,
+      `
+        {
+          product(sku: "SKU-00001") {
+            name
+            reviewCount
+          }
+        }
+      `,
+    );
     expect(result.data).toEqual({ product: null });
     expect(result.errors).toEqual([
-      expect.objectContaining({ path: ["product"], extensions: expect.objectContaining({ code: "SERVICE_UNAVAILABLE", serviceName: "reviews" }) }),
+      expect.objectContaining({
+        path: ["product"],
+        extensions: expect.objectContaining({ code: "SERVICE_UNAVAILABLE", serviceName: "reviews" }),
+      }),
     ]);
   });
 });
@@ -237,7 +270,9 @@ describe("the router's retries", () => {
         res.writeHead(503, { "content-type": "text/plain" }).end("unavailable");
       });
     });
-    routed = await routerWith(`subgraphs:\n  reviews:\n    url: ${flaky.url}\n    retry: { maxAttempts: 3, initialDelayMs: 10 }\n    circuitBreaker: { enabled: false }\n`);
+    routed = await routerWith(
+      `subgraphs:\n  reviews:\n    url: ${flaky.url}\n    retry: { maxAttempts: 3, initialDelayMs: 10 }\n    circuitBreaker: { enabled: false }\n`,
+    );
   });
   afterAll(async () => {
     await routed?.router.stop();
@@ -256,7 +291,13 @@ describe("the router's retries", () => {
     received = [];
     const result = await graphql(
       routed.url,
-      `mutation { addReview(input: { productId: "prd_0001", rating: 5, title: "Great", body: "Great grinder" }) { id } }`,
+      `
+        mutation {
+          addReview(input: { productId: "prd_0001", rating: 5, title: "Great", body: "Great grinder" }) {
+            id
+          }
+        }
+      `,
       undefined,
       bearer(await mintToken({ sub: "usr_0006" })),
     );
@@ -302,7 +343,15 @@ describe.skipIf(!postgresReachable)("a subgraph whose PostgreSQL goes away", () 
       name: "accounts-dbcut",
       entry: path.join(repoRoot, "subgraphs", "accounts", "src", "main.ts"),
       cwd: repoRoot,
-      env: { ...process.env, PORT: String(port), ACCOUNTS_DATABASE_URL: databaseUrl.toString(), AUTH_JWT_SECRET: TEST_JWT_SECRET, SEED_USERS: "20", NODE_ENV: "development", LOG_LEVEL: "warn" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        ACCOUNTS_DATABASE_URL: databaseUrl.toString(),
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        SEED_USERS: "20",
+        NODE_ENV: "development",
+        LOG_LEVEL: "warn",
+      },
       logs: { kind: "directory", dir: stack.logDir },
     });
     await waitUntilReady(`${url}/health/ready`, accounts, 60_000);
@@ -326,7 +375,10 @@ describe.skipIf(!postgresReachable)("a subgraph whose PostgreSQL goes away", () 
     await proxy.cut();
     const down = await graphql(`${url}/graphql`, USERS);
     expect(down.status).toBe(200);
-    expect(down.errors![0]).toMatchObject({ message: "The service's database is unavailable; try again shortly.", extensions: { code: "SERVICE_UNAVAILABLE" } });
+    expect(down.errors![0]).toMatchObject({
+      message: "The service's database is unavailable; try again shortly.",
+      extensions: { code: "SERVICE_UNAVAILABLE" },
+    });
     const notReady = await fetch(`${url}/health/ready`);
     expect(notReady.status).toBe(503);
     expect(((await notReady.json()) as { checks: Record<string, string> }).checks.database).toMatch(/^unreachable/);

@@ -31,7 +31,11 @@ async function withoutSubgraphs<T>(send: () => Promise<T>): Promise<T> {
 }
 
 async function postBatch(url: string, batch: unknown[], headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(batch) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(batch),
+  });
   return { status: response.status, body: (await response.json()) as any };
 }
 
@@ -85,7 +89,10 @@ describe("operation limits (defaults)", () => {
     const ok = await graphql(routerUrl, CHEAP);
     expect(ok.status).toBe(200);
     expect(ok.data).toEqual({ product: { name: expect.any(String) } });
-    const introspection = await graphql(routerUrl, getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true }));
+    const introspection = await graphql(
+      routerUrl,
+      getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true }),
+    );
     expect(introspection.errors).toBeUndefined();
     expect(introspection.data.__schema.queryType.name).toBe("Query");
   });
@@ -93,9 +100,19 @@ describe("operation limits (defaults)", () => {
 
 describe("batched operations", () => {
   it("rejects a batch above the maximum before any of it runs", async () => {
-    const result = await withoutSubgraphs(() => postBatch(routerUrl, Array.from({ length: 11 }, () => ({ query: CHEAP }))));
+    const result = await withoutSubgraphs(() =>
+      postBatch(
+        routerUrl,
+        Array.from({ length: 11 }, () => ({ query: CHEAP })),
+      ),
+    );
     expect(result.status).toBe(400);
-    expect(result.body.errors[0].extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "batchedOperations", actual: 11, maximum: 10 });
+    expect(result.body.errors[0].extensions).toMatchObject({
+      code: "OPERATION_LIMIT_EXCEEDED",
+      limit: "batchedOperations",
+      actual: 11,
+      maximum: 10,
+    });
   });
 
   it("rejects a malformed batch as a whole before any of it runs", async () => {
@@ -116,7 +133,12 @@ describe("batched operations", () => {
     expect(result.status).toBe(400);
     expect(result.body).toHaveLength(4);
     expect(result.body[0]).toEqual({ data: { product: { name: expect.any(String) } } });
-    expect(result.body[1].errors[0].extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "aliases", actual: 100, maximum: 30 });
+    expect(result.body[1].errors[0].extensions).toMatchObject({
+      code: "OPERATION_LIMIT_EXCEEDED",
+      limit: "aliases",
+      actual: 100,
+      maximum: 30,
+    });
     expect(result.body[2].errors[0].extensions).toMatchObject({ code: "COST_LIMIT_EXCEEDED", estimatedCost: 20_801, maxCost: 5_000 });
     expect(result.body[3]).toEqual(result.body[0]);
     // Only the two cheap operations reached subgraphs.
@@ -156,7 +178,9 @@ describe("demand control (defaults: enforce, maxCost 5000)", () => {
     expect(body.data.product.shippingEstimate.formatted).toEqual(expect.any(String));
     // product 1 + shippingEstimate @cost(weight: 5).
     expect(body.extensions).toEqual({ cost: { estimated: 6, max: 5_000, mode: "enforce" } });
-    const unasked = (await (await fetch(routerUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) })).json()) as any;
+    const unasked = (await (
+      await fetch(routerUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) })
+    ).json()) as any;
     expect(unasked.extensions).toBeUndefined();
   });
 });
@@ -169,7 +193,12 @@ describe("a production router configured otherwise (measure mode, tighter limits
     const dir = mkdtempSync(path.join(os.tmpdir(), "limits-e2e-"));
     const configPath = path.join(dir, "router.yaml");
     writeFileSync(configPath, "limits:\n  maxDepth: 4\n  maxBatchedOperations: 0\ndemandControl:\n  mode: measure\n  maxCost: 100\n");
-    router = createRouter(loadRouterConfig({ env: { NODE_ENV: "production", ADMIN_PORT: "0", LOG_LEVEL: "silent", ...signingEnv }, flags: { config: configPath, supergraph: supergraphPath, port: "0" } }));
+    router = createRouter(
+      loadRouterConfig({
+        env: { NODE_ENV: "production", ADMIN_PORT: "0", LOG_LEVEL: "silent", ...signingEnv },
+        flags: { config: configPath, supergraph: supergraphPath, port: "0" },
+      }),
+    );
     url = `${(await router.start()).url}/graphql`;
   });
   afterAll(() => router?.stop());
@@ -186,7 +215,22 @@ describe("a production router configured otherwise (measure mode, tighter limits
   });
 
   it("applies its own limits and refuses batches", async () => {
-    const deep = await graphql(url, `{ products(first: 1) { edges { node { category { name } } } } }`);
+    const deep = await graphql(
+      url,
+      `
+        {
+          products(first: 1) {
+            edges {
+              node {
+                category {
+                  name
+                }
+              }
+            }
+          }
+        }
+      `,
+    );
     expectLimit(deep, "depth", 5, 4);
     // Production masks unexpected errors only: the limit's details stay, with no stack trace.
     expect(deep.errors![0]!.extensions).toEqual({ code: "OPERATION_LIMIT_EXCEEDED", limit: "depth", actual: 5, maximum: 4 });
@@ -204,13 +248,21 @@ describe("a batch against the rate limit", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "limits-e2e-"));
     const configPath = path.join(dir, "router.yaml");
     writeFileSync(configPath, "rateLimit:\n  enabled: true\n  default: { requests: 3, windowSeconds: 60 }\n");
-    router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", ...signingEnv }, flags: { config: configPath, supergraph: supergraphPath, port: "0" } }));
+    router = createRouter(
+      loadRouterConfig({
+        env: { LOG_LEVEL: "silent", ...signingEnv },
+        flags: { config: configPath, supergraph: supergraphPath, port: "0" },
+      }),
+    );
     url = `${(await router.start()).url}/graphql`;
   });
   afterAll(() => router?.stop());
 
   it("spends one request of the budget per batched operation, so a batch cannot multiply it", async () => {
-    const result = await postBatch(url, Array.from({ length: 5 }, () => ({ query: CHEAP })));
+    const result = await postBatch(
+      url,
+      Array.from({ length: 5 }, () => ({ query: CHEAP })),
+    );
     expect(result.status).toBe(429);
     const codes = result.body.map((entry: any) => entry.errors?.[0]?.extensions?.code ?? "ok");
     expect(codes.filter((code: string) => code === "ok")).toHaveLength(3);

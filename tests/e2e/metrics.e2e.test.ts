@@ -30,7 +30,9 @@ describe("metrics", () => {
     expect(await readCounter(routerUrl, "graphql_request_duration_seconds_count", { operation: name, outcome: "ok" })).toBe(2);
     expect(await readCounter(routerUrl, "query_plan_cache_lookups_total", { result: "miss" })).toBe(before.misses + 1);
     expect(await readCounter(routerUrl, "query_plan_cache_lookups_total", { result: "hit" })).toBe(before.hits + 1);
-    expect(await readCounter(routerUrl, "subgraph_fetch_duration_seconds_count", { subgraph: "reviews", outcome: "ok" })).toBeGreaterThanOrEqual(before.fetches + 2);
+    expect(
+      await readCounter(routerUrl, "subgraph_fetch_duration_seconds_count", { subgraph: "reviews", outcome: "ok" }),
+    ).toBeGreaterThanOrEqual(before.fetches + 2);
     for (const service of ["products", "inventory", "reviews"]) {
       expect(subgraphOperationCount(await metricsText(subgraphUrls[service]!), "graphql_requests_total", name, service), service).toBe(2);
     }
@@ -46,13 +48,41 @@ describe("metrics", () => {
       failedRequests: await readCounter(routerUrl, "graphql_requests_total", { operation: "TooManyProducts", outcome: "error" }),
       subgraphErrors: await readCounter(routerUrl, "subgraph_fetch_errors_total", { subgraph: "products", kind: "errors" }),
     };
-    expect((await graphql(routerUrl, `query NoSuchField { categories { secretMargin } }`)).status).toBe(400);
-    const tooMany = await graphql(routerUrl, `query TooManyProducts { products(first: 5000) { totalCount } }`);
+    expect(
+      (
+        await graphql(
+          routerUrl,
+          `
+            query NoSuchField {
+              categories {
+                secretMargin
+              }
+            }
+          `,
+        )
+      ).status,
+    ).toBe(400);
+    const tooMany = await graphql(
+      routerUrl,
+      `
+        query TooManyProducts {
+          products(first: 5000) {
+            totalCount
+          }
+        }
+      `,
+    );
     expect(tooMany.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
 
     expect(await readCounter(routerUrl, "graphql_errors_total", { code: "GRAPHQL_VALIDATION_FAILED" })).toBe(before.validation + 1);
-    expect(await readCounter(routerUrl, "graphql_requests_total", { operation: "NoSuchField", outcome: "error" })).toBeGreaterThanOrEqual(1);
-    expect(await readCounter(routerUrl, "graphql_requests_total", { operation: "TooManyProducts", outcome: "error" })).toBe(before.failedRequests + 1);
-    expect(await readCounter(routerUrl, "subgraph_fetch_errors_total", { subgraph: "products", kind: "errors" })).toBe(before.subgraphErrors + 1);
+    expect(await readCounter(routerUrl, "graphql_requests_total", { operation: "NoSuchField", outcome: "error" })).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(await readCounter(routerUrl, "graphql_requests_total", { operation: "TooManyProducts", outcome: "error" })).toBe(
+      before.failedRequests + 1,
+    );
+    expect(await readCounter(routerUrl, "subgraph_fetch_errors_total", { subgraph: "products", kind: "errors" })).toBe(
+      before.subgraphErrors + 1,
+    );
   });
 });

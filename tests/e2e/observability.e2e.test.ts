@@ -42,7 +42,8 @@ const traceOf = (traceId: string) => receiver.spans.filter((s) => s.traceId === 
 const servicesIn = (spans: ReceivedSpan[]) => new Set(spans.map((s) => s.service));
 const serverSpan = (spans: ReceivedSpan[], service: string) => spans.find((s) => s.service === service && s.name === "POST /graphql");
 /** The router's request span for the operation named `name`. */
-const routerSpanOf = (name: string) => receiver.spans.find((s) => s.service === "router" && s.name === "POST /graphql" && s.attributes["graphql.operation.name"] === name);
+const routerSpanOf = (name: string) =>
+  receiver.spans.find((s) => s.service === "router" && s.name === "POST /graphql" && s.attributes["graphql.operation.name"] === name);
 
 function logLines(service: string): Array<Record<string, any>> {
   return readFileSync(path.join(stack.logDir, `${service}.log`), "utf8")
@@ -117,7 +118,11 @@ describe("tracing across the supergraph", () => {
     expect(line.durationMs).toBeGreaterThan(0);
     for (const service of ["products", "inventory", "reviews"]) {
       const subgraphLine = await eventually(() => logLines(service).find((l) => l.msg === "graphql request" && l.requestId === requestId));
-      expect(subgraphLine, service).toMatchObject({ traceId, outcome: "ok", operation: expect.stringMatching(new RegExp(`^TracedProductPage__${service}__\\d+$`)) });
+      expect(subgraphLine, service).toMatchObject({
+        traceId,
+        outcome: "ok",
+        operation: expect.stringMatching(new RegExp(`^TracedProductPage__${service}__\\d+$`)),
+      });
     }
     for (const service of ["router", "products", "inventory", "reviews", "accounts", "orders"]) {
       expect(readFileSync(path.join(stack.logDir, `${service}.log`), "utf8"), service).not.toContain(token.split(".")[2]);
@@ -127,7 +132,18 @@ describe("tracing across the supergraph", () => {
   it("continues a trace the client started (W3C traceparent)", async () => {
     const clientTraceId = randomUUID().replaceAll("-", "");
     const clientSpanId = randomUUID().replaceAll("-", "").slice(0, 16);
-    const result = await graphql(stack.routerUrl, `query ClientTraced { product(id: "prd_0004") { name } }`, {}, { traceparent: `00-${clientTraceId}-${clientSpanId}-01` });
+    const result = await graphql(
+      stack.routerUrl,
+      `
+        query ClientTraced {
+          product(id: "prd_0004") {
+            name
+          }
+        }
+      `,
+      {},
+      { traceparent: `00-${clientTraceId}-${clientSpanId}-01` },
+    );
     expect(result.errors).toBeUndefined();
     const root = await eventually(() => routerSpanOf("ClientTraced"));
     expect(root).toMatchObject({ traceId: clientTraceId, parentSpanId: clientSpanId });
@@ -136,7 +152,13 @@ describe("tracing across the supergraph", () => {
   it("follows service-to-service calls: orders asking products and inventory during placeOrder", async () => {
     const result = await graphql(
       stack.routerUrl,
-      `mutation TracedCheckout($key: String!) { placeOrder(input: { lines: [{ productId: "prd_0005", quantity: 1 }] }, idempotencyKey: $key) { id } }`,
+      `
+        mutation TracedCheckout($key: String!) {
+          placeOrder(input: { lines: [{ productId: "prd_0005", quantity: 1 }] }, idempotencyKey: $key) {
+            id
+          }
+        }
+      `,
       { key: `obs-${randomUUID()}` },
       bearer(await mintToken({ sub: "usr_0003" })),
     );
@@ -149,10 +171,15 @@ describe("tracing across the supergraph", () => {
       const server = serverSpan(spans, callee);
       return !!server && spans.some((s) => s.spanId === server.parentSpanId);
     };
-    const trace = await receiver.waitFor(() => hasCallAndParent("inventory") && hasCallAndParent("products"), 15_000).then(() => traceOf(root.traceId));
+    const trace = await receiver
+      .waitFor(() => hasCallAndParent("inventory") && hasCallAndParent("products"), 15_000)
+      .then(() => traceOf(root.traceId));
     for (const callee of ["products", "inventory"]) {
       const server = serverSpan(trace, callee)!;
-      expect(trace.find((s) => s.spanId === server.parentSpanId), callee).toMatchObject({ service: "orders", kind: SPAN_KIND_CLIENT });
+      expect(
+        trace.find((s) => s.spanId === server.parentSpanId),
+        callee,
+      ).toMatchObject({ service: "orders", kind: SPAN_KIND_CLIENT });
     }
   });
 });

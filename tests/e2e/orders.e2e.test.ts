@@ -16,11 +16,38 @@ const PLACE_ORDER = `mutation ($input: PlaceOrderInput!, $key: String!) {
 }`;
 
 const stockOf = async (productId: string): Promise<number> =>
-  (await graphql(routerUrl, `query ($id: ID!) { product(id: $id) { totalStock } }`, { id: productId })).data.product.totalStock;
+  (
+    await graphql(
+      routerUrl,
+      `
+        query ($id: ID!) {
+          product(id: $id) {
+            totalStock
+          }
+        }
+      `,
+      { id: productId },
+    )
+  ).data.product.totalStock;
 
 /** A user's orders are theirs and staff's to read (authorization): counted with an admin's token. */
 const orderCountOf = async (userId: string): Promise<number> =>
-  (await graphql(routerUrl, `query ($id: ID!) { user(id: $id) { orders(first: 1) { totalCount } } }`, { id: userId }, await asAdmin())).data.user.orders.totalCount;
+  (
+    await graphql(
+      routerUrl,
+      `
+        query ($id: ID!) {
+          user(id: $id) {
+            orders(first: 1) {
+              totalCount
+            }
+          }
+        }
+      `,
+      { id: userId },
+      await asAdmin(),
+    )
+  ).data.user.orders.totalCount;
 const asAdmin = () => tokenHeader(store.users.find((u) => u.roles.includes("admin"))!);
 
 /** A product with stock between 1 and 99 units, found through the public graph. */
@@ -53,7 +80,9 @@ describe("placing an order through the router", () => {
     expect(first.errors).toBeUndefined();
     const order = first.data.placeOrder;
     expect(order.user.id).toBe(user.id);
-    expect(order.lines).toEqual([{ quantity: 2, unitPrice: { cents: product.priceCents }, product: expect.objectContaining({ id: product.id }) }]);
+    expect(order.lines).toEqual([
+      { quantity: 2, unitPrice: { cents: product.priceCents }, product: expect.objectContaining({ id: product.id }) },
+    ]);
     expect(order.subtotal.cents).toBe(2 * product.priceCents);
     expect(order.total.cents).toBe(order.subtotal.cents + order.shipping.cents);
     expect(order.shipment.trackingNumber).toBeTruthy();
@@ -65,7 +94,21 @@ describe("placing an order through the router", () => {
     expect(await stockOf(product.id)).toBe(product.stock - 2);
     expect(await orderCountOf(user.id)).toBe(ordersBefore + 1);
 
-    const byId = await graphql(routerUrl, `query ($id: ID!) { order(id: $id) { id total { cents } } }`, { id: order.id }, await asAdmin());
+    const byId = await graphql(
+      routerUrl,
+      `
+        query ($id: ID!) {
+          order(id: $id) {
+            id
+            total {
+              cents
+            }
+          }
+        }
+      `,
+      { id: order.id },
+      await asAdmin(),
+    );
     expect(byId.data.order).toEqual({ id: order.id, total: { cents: order.total.cents } });
   });
 
@@ -84,7 +127,12 @@ describe("placing an order through the router", () => {
     const scarce = await productWithLittleStock(2);
     const ordersBefore = await orderCountOf(user.id);
     const result = await placeOrder({
-      input: { lines: [{ productId: plenty.id, quantity: 1 }, { productId: scarce.id, quantity: scarce.stock + 1 }] },
+      input: {
+        lines: [
+          { productId: plenty.id, quantity: 1 },
+          { productId: scarce.id, quantity: scarce.stock + 1 },
+        ],
+      },
       key: `e2e-${randomUUID()}`,
     });
     expect(result.data).toBeNull();

@@ -24,7 +24,9 @@ const FREE_FORM = `query FreeForm { product(sku: "SKU-00007") { name } }`;
 async function startRouter(name: string, persistedOperations: Record<string, unknown>): Promise<{ router: Router; url: string }> {
   const file = path.join(dir, `${name}.yaml`);
   writeFileSync(file, JSON.stringify({ persistedOperations }));
-  const router = createRouter(loadRouterConfig({ env: { LOG_LEVEL: "silent", ...signingEnv }, flags: { supergraph: supergraphPath, port: "0", config: file } }));
+  const router = createRouter(
+    loadRouterConfig({ env: { LOG_LEVEL: "silent", ...signingEnv }, flags: { supergraph: supergraphPath, port: "0", config: file } }),
+  );
   const running = await router.start();
   return { router, url: `http://127.0.0.1:${running.port}/graphql` };
 }
@@ -42,7 +44,9 @@ async function post(url: string, body: Record<string, unknown>): Promise<Answer>
 }
 
 async function get(url: string, params: Record<string, unknown>): Promise<Answer> {
-  const search = new URLSearchParams(Object.entries(params).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+  const search = new URLSearchParams(
+    Object.entries(params).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+  );
   const response = await fetch(`${url}?${search}`, { headers: { "apollo-require-preflight": "true" } });
   return { status: response.status, headers: response.headers, ...((await response.json()) as object) };
 }
@@ -140,7 +144,11 @@ describe("trusted documents in reject mode", () => {
     const full = await post(url, { query: productPage.body, variables: { sku: "SKU-00042" } });
     expect(full.status).toBe(200);
     expect(full.data.product.name).toBeTruthy();
-    const apqClient = await post(url, { query: productPage.body, variables: { sku: "SKU-00042" }, extensions: persisted(sha256(productPage.body)) });
+    const apqClient = await post(url, {
+      query: productPage.body,
+      variables: { sku: "SKU-00042" },
+      extensions: persisted(sha256(productPage.body)),
+    });
     expect(apqClient.status).toBe(200);
     expect(apqClient.data.product.name).toBe(full.data.product.name);
     expect(await readCounter(url, "persisted_operation_requests_total", { result: "rejected" })).toBe(2);

@@ -49,7 +49,8 @@ const NOT_RUN: Record<string, string> = {
   "Mutation.addReview > Review.author":
     "publishes a review by the caller, whom the token names: the author is the caller themself, and the write would change ratings other files assert on the shared stack",
 };
-const notRunBecause = (p: PrivatePath) => Object.entries(NOT_RUN).find(([start]) => p.name === start || p.name.startsWith(`${start} > `))?.[1];
+const notRunBecause = (p: PrivatePath) =>
+  Object.entries(NOT_RUN).find(([start]) => p.name === start || p.name.startsWith(`${start} > `))?.[1];
 
 /** Page sizes below the root: enough to reach the victim, small enough for the router's cost limit. */
 const NESTED: NestedArguments = {
@@ -78,7 +79,12 @@ let victim: SeedUser;
 let attacker: SeedUser;
 let fixtures: Record<string, RootFixture>;
 let victimTrackingNumbers: string[];
-const headers: { anonymous: Record<string, string>; attacker?: Record<string, string>; staff?: Record<string, string>; victim?: Record<string, string> } = { anonymous: {} };
+const headers: {
+  anonymous: Record<string, string>;
+  attacker?: Record<string, string>;
+  staff?: Record<string, string>;
+  victim?: Record<string, string>;
+} = { anonymous: {} };
 
 let bareRouter: Router | undefined;
 let bareUrl = "";
@@ -90,17 +96,47 @@ beforeAll(async () => {
   // of a category, so that every path below (categories, a product's reviews) reaches them.
   const found = await graphql(
     routerUrl,
-    `{ categories { slug products(first: 5) { edges { node { id reviews(first: 5) { edges { node { id author { id } } } } } } } } }`,
+    `
+      {
+        categories {
+          slug
+          products(first: 5) {
+            edges {
+              node {
+                id
+                reviews(first: 5) {
+                  edges {
+                    node {
+                      id
+                      author {
+                        id
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    `,
     undefined,
     headers.staff,
   );
   expect(found.errors).toBeUndefined();
   const candidates = found.data.categories.flatMap((category: any) =>
     category.products.edges.flatMap(({ node: product }: any) =>
-      product.reviews.edges.map(({ node: review }: any) => ({ category: category.slug as string, product: product.id as string, review: review.id as string, author: review.author.id as string })),
+      product.reviews.edges.map(({ node: review }: any) => ({
+        category: category.slug as string,
+        product: product.id as string,
+        review: review.id as string,
+        author: review.author.id as string,
+      })),
     ),
   );
-  const pick = candidates.find((c: { author: string }) => customers.some((u) => u.id === c.author) && store.orders.some((o) => o.userId === c.author))!;
+  const pick = candidates.find(
+    (c: { author: string }) => customers.some((u) => u.id === c.author) && store.orders.some((o) => o.userId === c.author),
+  )!;
   expect(pick).toBeDefined();
   victim = customers.find((u) => u.id === pick.author)!;
   attacker = customers.find((u) => u.id !== victim.id)!;
@@ -108,14 +144,53 @@ beforeAll(async () => {
   headers.attacker = await tokenHeader(attacker);
 
   const victimOrders = store.orders.filter((o) => o.userId === victim.id);
-  const own = await graphql(routerUrl, `{ me { orders(first: 50) { edges { node { id shipment { trackingNumber } } } } } }`, undefined, headers.victim);
+  const own = await graphql(
+    routerUrl,
+    `
+      {
+        me {
+          orders(first: 50) {
+            edges {
+              node {
+                id
+                shipment {
+                  trackingNumber
+                }
+              }
+            }
+          }
+        }
+      }
+    `,
+    undefined,
+    headers.victim,
+  );
   victimTrackingNumbers = own.data.me.orders.edges.map((e: any) => e.node.shipment.trackingNumber);
 
   // The cursor just before the victim in the list of users, so that `users(first: 1)` is the victim.
   let after: string | null = null;
   let before: string | null = null;
   for (;;) {
-    const page: GraphQLResult = await graphql(routerUrl, `query ($after: String) { users(first: 100, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`, { after });
+    const page: GraphQLResult = await graphql(
+      routerUrl,
+      `
+        query ($after: String) {
+          users(first: 100, after: $after) {
+            edges {
+              cursor
+              node {
+                id
+              }
+            }
+            pageInfo {
+              hasNextPage
+              endCursor
+            }
+          }
+        }
+      `,
+      { after },
+    );
     const index = page.data.users.edges.findIndex((e: any) => e.node.id === victim.id);
     if (index >= 0) {
       before = index > 0 ? page.data.users.edges[index - 1].cursor : after;
@@ -136,7 +211,10 @@ beforeAll(async () => {
     "Query.category": { args: { slug: pick.category } },
     "Query.categories": { args: {} },
     "Query.review": { args: { id: pick.review } },
-    "Mutation.login": { args: { username: victim.username, password: "not-the-victims-password" }, staffArgs: { username: victim.username, password: DEMO_PASSWORD } },
+    "Mutation.login": {
+      args: { username: victim.username, password: "not-the-victims-password" },
+      staffArgs: { username: victim.username, password: DEMO_PASSWORD },
+    },
   };
 
   // The same supergraph, every @authenticated, @requiresScopes and @policy application removed, served
@@ -145,7 +223,10 @@ beforeAll(async () => {
   const bareSupergraph = path.join(dir, "supergraph.graphql");
   writeFileSync(bareSupergraph, withoutAuthorizationDirectives(supergraphSdl));
   bareRouter = createRouter(
-    loadRouterConfig({ env: { LOG_LEVEL: "silent", AUTH_JWT_SECRET: TEST_JWT_SECRET, ...signingEnv }, flags: { supergraph: bareSupergraph, port: "0" } }),
+    loadRouterConfig({
+      env: { LOG_LEVEL: "silent", AUTH_JWT_SECRET: TEST_JWT_SECRET, ...signingEnv },
+      flags: { supergraph: bareSupergraph, port: "0" },
+    }),
   );
   bareUrl = `${(await bareRouter.start()).url}/graphql`;
 });
@@ -195,9 +276,15 @@ describe.each(routers)("every path to an order or a user's private fields, %s", 
     }
     it(`${p.name}: anonymous and another customer get none of the victim's data, staff get it`, async () => {
       const fixture = fixtures[p.root];
-      if (!fixture) throw new Error(`No fixture for ${p.root}: add one to the fixtures in private-paths.e2e.test.ts, with arguments that name the victim's data (${p.name} reaches private data).`);
+      if (!fixture)
+        throw new Error(
+          `No fixture for ${p.root}: add one to the fixtures in private-paths.e2e.test.ts, with arguments that name the victim's data (${p.name} reaches private data).`,
+        );
       const attempt = operationFor(api, p, fixture.args, NESTED);
-      for (const [who, caller] of [["an anonymous caller", headers.anonymous], ["another customer", headers.attacker!]] as const) {
+      for (const [who, caller] of [
+        ["an anonymous caller", headers.anonymous],
+        ["another customer", headers.attacker!],
+      ] as const) {
         const result = await graphql(url(), attempt.query, attempt.variables, caller);
         const leaked = valuesAtEnd(result.data, p).filter((found) => found.owner === victim.id && found.value !== null);
         expect(leaked, `${who} got the victim's data from ${attempt.query}`).toEqual([]);
@@ -217,11 +304,44 @@ describe.each(routers)("every path to an order or a user's private fields, %s", 
     const ownOrders = store.orders.filter((o) => o.userId === victim.id).map((o) => o.id);
     const mine = await graphql(
       url(),
-      `query ($id: ID!, $order: ID!) {
-        me { id email roles orders(first: 50) { edges { node { id } } } }
-        user(id: $id) { email roles orders(first: 1) { totalCount } }
-        order(id: $order) { id user { id } lines { quantity } shipment { trackingNumber order { id } } }
-      }`,
+      `
+        query ($id: ID!, $order: ID!) {
+          me {
+            id
+            email
+            roles
+            orders(first: 50) {
+              edges {
+                node {
+                  id
+                }
+              }
+            }
+          }
+          user(id: $id) {
+            email
+            roles
+            orders(first: 1) {
+              totalCount
+            }
+          }
+          order(id: $order) {
+            id
+            user {
+              id
+            }
+            lines {
+              quantity
+            }
+            shipment {
+              trackingNumber
+              order {
+                id
+              }
+            }
+          }
+        }
+      `,
       { id: victim.id, order: ownOrders[0] },
       headers.victim,
     );
@@ -234,7 +354,20 @@ describe.each(routers)("every path to an order or a user's private fields, %s", 
     expect(victimTrackingNumbers).toContain(mine.data.order.shipment.trackingNumber);
 
     // login is anonymous: the password is what shows the session its user's own fields.
-    const session = await graphql(url(), `mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { user { email roles } } }`, { u: victim.username, p: DEMO_PASSWORD });
+    const session = await graphql(
+      url(),
+      `
+        mutation ($u: String!, $p: String!) {
+          login(username: $u, password: $p) {
+            user {
+              email
+              roles
+            }
+          }
+        }
+      `,
+      { u: victim.username, p: DEMO_PASSWORD },
+    );
     expect(session.errors).toBeUndefined();
     expect(session.data.login.user).toEqual({ email: victim.email, roles: [...victim.roles] });
   });
@@ -247,7 +380,17 @@ describe("tracking numbers", () => {
     for (const order of store.orders.filter((o) => o.userId === victim.id)) {
       const i = Number(order.id.slice("ord_".length)) - 1;
       const derived = `TRK${pad(100000 + ((i * 7919) % 900000), 6)}${pad(i + 1, 5)}`;
-      const result = await graphql(routerUrl, `query ($n: String!) { trackShipment(trackingNumber: $n) { status } }`, { n: derived });
+      const result = await graphql(
+        routerUrl,
+        `
+          query ($n: String!) {
+            trackShipment(trackingNumber: $n) {
+              status
+            }
+          }
+        `,
+        { n: derived },
+      );
       expect(result.errors).toBeUndefined();
       expect(result.data.trackShipment).toBeNull();
     }
@@ -255,9 +398,39 @@ describe("tracking numbers", () => {
 
   it("show anyone holding one the carrier's status and events, and nothing of the order", async () => {
     const order = store.orders.filter((o) => o.userId === victim.id)[0]!;
-    const own = await graphql(routerUrl, `query ($id: ID!) { order(id: $id) { shipment { trackingNumber } } }`, { id: order.id }, headers.victim);
+    const own = await graphql(
+      routerUrl,
+      `
+        query ($id: ID!) {
+          order(id: $id) {
+            shipment {
+              trackingNumber
+            }
+          }
+        }
+      `,
+      { id: order.id },
+      headers.victim,
+    );
     const trackingNumber = own.data.order.shipment.trackingNumber;
-    const result = await graphql(routerUrl, `query ($n: String!) { trackShipment(trackingNumber: $n) { trackingNumber carrier status events { status description location } } }`, { n: trackingNumber });
+    const result = await graphql(
+      routerUrl,
+      `
+        query ($n: String!) {
+          trackShipment(trackingNumber: $n) {
+            trackingNumber
+            carrier
+            status
+            events {
+              status
+              description
+              location
+            }
+          }
+        }
+      `,
+      { n: trackingNumber },
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.trackShipment).toEqual({
       trackingNumber,

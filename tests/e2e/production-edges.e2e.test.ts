@@ -48,7 +48,11 @@ async function startRouter(env: NodeJS.ProcessEnv, yaml?: string): Promise<Start
 }
 
 async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, headers: response.headers, body: (await response.json()) as any };
 }
 
@@ -65,13 +69,50 @@ describe("fair use in production", () => {
     const yaml = "rateLimit:\n  default: { requests: 3, windowSeconds: 60 }\n";
     const production = await startRouter({}, yaml);
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await graphql(production.url, `{ categories { slug } }`)).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push(
+        (
+          await graphql(
+            production.url,
+            `
+              {
+                categories {
+                  slug
+                }
+              }
+            `,
+          )
+        ).status,
+      );
     expect(statuses).toEqual([200, 200, 200, 429]);
-    const refused = await graphql(production.url, `{ categories { slug } }`);
+    const refused = await graphql(
+      production.url,
+      `
+        {
+          categories {
+            slug
+          }
+        }
+      `,
+    );
     expect(refused.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
     // Development stays off unless it is enabled.
     const development = await startRouter({ NODE_ENV: "development" }, yaml);
-    for (let i = 0; i < 4; i++) expect((await graphql(development.url, `{ categories { slug } }`)).status).toBe(200);
+    for (let i = 0; i < 4; i++)
+      expect(
+        (
+          await graphql(
+            development.url,
+            `
+              {
+                categories {
+                  slug
+                }
+              }
+            `,
+          )
+        ).status,
+      ).toBe(200);
   });
 
   it("judges a batch by the sum of its operations' costs: ten under the limit, over it together, run none", async () => {
@@ -83,7 +124,10 @@ describe("fair use in production", () => {
     expect(cost * 10).toBeGreaterThan(100);
 
     const before = await subgraphRequests();
-    const batch = await postJson(url, Array.from({ length: 10 }, () => ({ query: PAGE })));
+    const batch = await postJson(
+      url,
+      Array.from({ length: 10 }, () => ({ query: PAGE })),
+    );
     expect(batch.status).toBe(400);
     expect(batch.body).toHaveLength(10);
     for (const entry of batch.body) {
@@ -92,7 +136,10 @@ describe("fair use in production", () => {
     }
     expect(await subgraphRequests()).toBe(before);
     // A batch whose sum is within the limit runs.
-    const small = await postJson(url, Array.from({ length: 4 }, () => ({ query: PAGE })));
+    const small = await postJson(
+      url,
+      Array.from({ length: 4 }, () => ({ query: PAGE })),
+    );
     expect(small.status).toBe(200);
     expect(small.body.map((entry: any) => entry.data.products.edges.length)).toEqual([10, 10, 10, 10]);
   });
@@ -117,7 +164,9 @@ describe("fair use in production", () => {
           held++;
           await opened;
         }
-        const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !["host", "connection", "content-length"].includes(name))) as Record<string, string>;
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).filter(([name]) => !["host", "connection", "content-length"].includes(name)),
+        ) as Record<string, string>;
         const answer = await fetch(subgraphUrls.products!, { method: "POST", headers, body });
         res.writeHead(answer.status, { "content-type": "application/json" }).end(await answer.text());
       });
@@ -209,7 +258,12 @@ describe("a production router", () => {
         "PERSISTED_QUERY_HASH_MISMATCH",
       ],
       ["a NUL byte in a string argument", { query: `{ product(sku: "SKU\\u00000001") { name } }` }, 400, "BAD_USER_INPUT"],
-      ["a NUL byte in a string variable", { query: `query ($sku: String) { product(sku: $sku) { name } }`, variables: { sku: "SKU\u00000001" } }, 400, "BAD_USER_INPUT"],
+      [
+        "a NUL byte in a string variable",
+        { query: `query ($sku: String) { product(sku: $sku) { name } }`, variables: { sku: "SKU\u00000001" } },
+        400,
+        "BAD_USER_INPUT",
+      ],
       [
         "a NUL byte in an input object variable",
         { query: `query ($f: ProductFilter) { products(filter: $f) { totalCount } }`, variables: { f: { categorySlug: "a\u0000" } } },
@@ -234,7 +288,20 @@ describe("a production router", () => {
 
     it("logged no error at all, and still answers", async () => {
       expect(started.logs.filter((line) => line.level >= 50)).toEqual([]);
-      expect((await graphql(started.url, `{ categories { slug } }`)).data.categories.length).toBeGreaterThan(0);
+      expect(
+        (
+          await graphql(
+            started.url,
+            `
+              {
+                categories {
+                  slug
+                }
+              }
+            `,
+          )
+        ).data.categories.length,
+      ).toBeGreaterThan(0);
     });
   });
 
@@ -272,7 +339,11 @@ describe("subgraphs in production too", () => {
   it("answer a NUL byte that reaches the database with BAD_USER_INPUT, not an internal error", async () => {
     const body = JSON.stringify({ query: `query ($sku: String) { product(sku: $sku) { name } }`, variables: { sku: "SKU\u00000001" } });
     const sign = createRequestSigner("router", signingEnv.SUBGRAPH_SECRET_PRODUCTS!);
-    const response = await fetch(subgraphUrls.products!, { method: "POST", headers: { "content-type": "application/json", ...sign(body) }, body });
+    const response = await fetch(subgraphUrls.products!, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...sign(body) },
+      body,
+    });
     const answer = (await response.json()) as any;
     expect(answer.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(answer.errors?.[0]?.message).not.toMatch(/0x00|encoding|prisma/i);
@@ -319,7 +390,9 @@ describe("slow clients", () => {
     await expect
       .poll(async () => {
         const response = await new Promise<number>((resolve) =>
-          http.get({ host: "127.0.0.1", port, path: "/health/live", agent: false }, (res) => resolve(res.statusCode ?? 0)).on("error", () => resolve(0)),
+          http
+            .get({ host: "127.0.0.1", port, path: "/health/live", agent: false }, (res) => resolve(res.statusCode ?? 0))
+            .on("error", () => resolve(0)),
         );
         return response;
       })

@@ -27,8 +27,15 @@ function configFile(name: string, rateLimit: Record<string, unknown>): string {
   return file;
 }
 
-async function startRouter(name: string, rateLimit: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): Promise<{ router: Router; url: string }> {
-  const config = loadRouterConfig({ env: { LOG_LEVEL: "silent", ...signingEnv, ...env }, flags: { supergraph: supergraphPath, port: "0", config: configFile(name, rateLimit) } });
+async function startRouter(
+  name: string,
+  rateLimit: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ router: Router; url: string }> {
+  const config = loadRouterConfig({
+    env: { LOG_LEVEL: "silent", ...signingEnv, ...env },
+    flags: { supergraph: supergraphPath, port: "0", config: configFile(name, rateLimit) },
+  });
   const router = createRouter(config);
   const running = await router.start();
   return { router, url: `http://127.0.0.1:${running.port}/graphql` };
@@ -59,7 +66,10 @@ describe("rate limits in memory", () => {
     expect(refused.status).toBe(429);
     expect(refused.data).toBeUndefined();
     expect(refused.errors).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/^Too many requests: retry in \d+ s\.$/), extensions: expect.objectContaining({ code: "RATE_LIMITED", limit: { requests: 5, windowSeconds: 60 } }) }),
+      expect.objectContaining({
+        message: expect.stringMatching(/^Too many requests: retry in \d+ s\.$/),
+        extensions: expect.objectContaining({ code: "RATE_LIMITED", limit: { requests: 5, windowSeconds: 60 } }),
+      }),
     ]);
     const retryAfter = Number(refused.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -78,7 +88,10 @@ describe("rate limits in memory", () => {
   });
 
   it("ignores X-Forwarded-For from a client that is not a trusted proxy", async () => {
-    const { router: strict, url: strictUrl } = await startRouter("no-proxies", { default: { requests: 1, windowSeconds: 60 }, trustedProxies: [] });
+    const { router: strict, url: strictUrl } = await startRouter("no-proxies", {
+      default: { requests: 1, windowSeconds: 60 },
+      trustedProxies: [],
+    });
     try {
       expect((await graphql(strictUrl, PRODUCT, undefined, from("198.51.100.50"))).status).toBe(200);
       expect((await graphql(strictUrl, PRODUCT, undefined, from("198.51.100.51"))).status).toBe(429);
@@ -90,12 +103,55 @@ describe("rate limits in memory", () => {
   it("gives an operation its own budget, which renaming the operation does not escape", async () => {
     const client = from("198.51.100.3");
     expect((await graphql(url, PRODUCT, undefined, client)).status).toBe(200);
-    expect((await graphql(url, `query Renamed { product(sku: "SKU-00002") { name } }`, undefined, client)).status).toBe(200);
-    const refused = await graphql(url, `query Sneaky { ... on Query { product(sku: "SKU-00003") { name } } }`, undefined, client);
+    expect(
+      (
+        await graphql(
+          url,
+          `
+            query Renamed {
+              product(sku: "SKU-00002") {
+                name
+              }
+            }
+          `,
+          undefined,
+          client,
+        )
+      ).status,
+    ).toBe(200);
+    const refused = await graphql(
+      url,
+      `
+        query Sneaky {
+          ... on Query {
+            product(sku: "SKU-00003") {
+              name
+            }
+          }
+        }
+      `,
+      undefined,
+      client,
+    );
     expect(refused.status).toBe(429);
     expect(refused.errors![0]!.extensions).toMatchObject({ code: "RATE_LIMITED", limit: { requests: 2, windowSeconds: 60 } });
     // The rest of the client's budget is untouched.
-    expect((await graphql(url, `{ categories { slug } }`, undefined, client)).status).toBe(200);
+    expect(
+      (
+        await graphql(
+          url,
+          `
+            {
+              categories {
+                slug
+              }
+            }
+          `,
+          undefined,
+          client,
+        )
+      ).status,
+    ).toBe(200);
     expect(await readCounter(url, "rate_limit_rejections_total", { identity_kind: "ip", rule: "operation:Query.product" })).toBe(1);
   });
 });
@@ -107,7 +163,11 @@ describe("rate limits shared through Redis", () => {
 
   beforeAll(async () => {
     // Generous command timeout: this test is about sharing, and a loaded machine must not push a replica onto its memory fallback.
-    const config = configFile("redis-replicas", { backend: "redis", default: { requests: 6, windowSeconds: 60 }, redis: { keyPrefix, commandTimeoutMs: 5000 } });
+    const config = configFile("redis-replicas", {
+      backend: "redis",
+      default: { requests: 6, windowSeconds: 60 },
+      redis: { keyPrefix, commandTimeoutMs: 5000 },
+    });
     await Promise.all(
       ["a", "b"].map(async (name) => {
         const port = await freePort();
@@ -151,7 +211,11 @@ describe("rate limits while Redis is down", () => {
     proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
     ({ router, url } = await startRouter(
       "redis-down",
-      { backend: "redis", default: { requests: 3, windowSeconds: 60 }, redis: { keyPrefix: `e2e-rate-limit-down-${process.pid}-${Date.now()}` } },
+      {
+        backend: "redis",
+        default: { requests: 3, windowSeconds: 60 },
+        redis: { keyPrefix: `e2e-rate-limit-down-${process.pid}-${Date.now()}` },
+      },
       { RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${proxy.port}` },
     ));
   });
@@ -188,7 +252,11 @@ describe("rate limits while Redis is down", () => {
 
   it("starts and answers when Redis cannot be reached at all", async () => {
     const closed = await freePort();
-    const { router: lonely, url: lonelyUrl } = await startRouter("redis-unreachable", { backend: "redis" }, { RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${closed}` });
+    const { router: lonely, url: lonelyUrl } = await startRouter(
+      "redis-unreachable",
+      { backend: "redis" },
+      { RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${closed}` },
+    );
     try {
       const answered = await graphql(lonelyUrl, PRODUCT);
       expect(answered.status).toBe(200);

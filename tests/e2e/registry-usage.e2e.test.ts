@@ -21,7 +21,9 @@ import { TEST_JWT_SECRET, repoRoot } from "../support/test-stack.ts";
 const subgraphUrls = inject("subgraphUrls");
 const signingEnv = inject("signingEnv");
 const manifestPath = path.join(repoRoot, "router", "explorer", "persisted-operations.json");
-const productPage = (JSON.parse(readFileSync(manifestPath, "utf8")) as { operations: Array<{ id: string; name: string }> }).operations.find((op) => op.name === "ProductPage")!;
+const productPage = (JSON.parse(readFileSync(manifestPath, "utf8")) as { operations: Array<{ id: string; name: string }> }).operations.find(
+  (op) => op.name === "ProductPage",
+)!;
 const productsSdl = readFileSync(path.join(repoRoot, "subgraphs", "products", "schema.graphql"), "utf8");
 
 let registry: TestRegistry;
@@ -50,7 +52,15 @@ async function startOwnProducts(): Promise<string> {
     name: "products",
     entry: path.join(repoRoot, "subgraphs", "products", "src", "main.ts"),
     cwd: repoRoot,
-    env: { ...process.env, ...signingEnv, LOG_LEVEL: "warn", PORT: String(port), PRODUCTS_DATABASE_URL: "memory://", MIGRATE_ON_START: "true", SEED_ON_START: "true" },
+    env: {
+      ...process.env,
+      ...signingEnv,
+      LOG_LEVEL: "warn",
+      PORT: String(port),
+      PRODUCTS_DATABASE_URL: "memory://",
+      MIGRATE_ON_START: "true",
+      SEED_ON_START: "true",
+    },
     logs: { kind: "directory", dir: path.join(repoRoot, "test-results", "logs") },
   });
   await waitUntilReady(`http://127.0.0.1:${port}/health/ready`, products, 120_000);
@@ -65,14 +75,30 @@ beforeAll(async () => {
   writeFileSync(
     config,
     JSON.stringify({
-      supergraph: { registry: { url: registry.url, pollTimeoutSeconds: 5, cacheFile: path.join(dir, "supergraph.graphql"), usage: { flushIntervalMs: 300 } } },
+      supergraph: {
+        registry: {
+          url: registry.url,
+          pollTimeoutSeconds: 5,
+          cacheFile: path.join(dir, "supergraph.graphql"),
+          usage: { flushIntervalMs: 300 },
+        },
+      },
       persistedOperations: { mode: "log", manifest: manifestPath },
     }),
   );
-  const urls = Object.fromEntries(Object.entries({ ...subgraphUrls, products: productsUrl }).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]));
+  const urls = Object.fromEntries(
+    Object.entries({ ...subgraphUrls, products: productsUrl }).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]),
+  );
   router = createRouter(
     loadRouterConfig({
-      env: { LOG_LEVEL: "silent", NODE_ENV: "development", ROUTER_REGISTRY_TOKEN: TEST_TOKENS.router, AUTH_JWT_SECRET: TEST_JWT_SECRET, ...urls, ...signingEnv },
+      env: {
+        LOG_LEVEL: "silent",
+        NODE_ENV: "development",
+        ROUTER_REGISTRY_TOKEN: TEST_TOKENS.router,
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        ...urls,
+        ...signingEnv,
+      },
       flags: { port: "0", config },
     }),
   );
@@ -99,7 +125,12 @@ async function affectedBy(fields: string[], ready: (affected: Affected) => boole
       headers: { authorization: `Bearer ${TEST_TOKENS.catalog}`, "content-type": "application/json" },
       body: JSON.stringify({ sdl }),
     });
-    const { check } = (await response.json()) as { check: { composition: { ok: boolean; errors: unknown[] }; changes: Array<{ coordinate: string; affectedOperations: Affected[string] }> } };
+    const { check } = (await response.json()) as {
+      check: {
+        composition: { ok: boolean; errors: unknown[] };
+        changes: Array<{ coordinate: string; affectedOperations: Affected[string] }>;
+      };
+    };
     expect(check.composition.ok, JSON.stringify(check.composition.errors)).toBe(true);
     affected = Object.fromEntries(fields.map((f) => [f, check.changes.find((c) => c.coordinate === f)?.affectedOperations ?? []]));
     if (ready(affected)) return affected;
@@ -112,10 +143,14 @@ describe("usage the router reports to the registry", () => {
   it("counts trusted documents, verified token clients and registered client names, never anonymous made-up operations", async () => {
     // 300 anonymous operations, each with its own made-up name, and a client name nobody registered.
     for (let start = 0; start < 300; start += 20) {
-      const batch = Array.from({ length: 20 }, (_, i) => graphql(routerUrl, `query Spam${start + i} { products(first: 1) { edges { node { id createdAt } } } }`));
+      const batch = Array.from({ length: 20 }, (_, i) =>
+        graphql(routerUrl, `query Spam${start + i} { products(first: 1) { edges { node { id createdAt } } } }`),
+      );
       for (const answer of await Promise.all(batch)) expect(answer.errors).toBeUndefined();
     }
-    const madeUp = await graphql(routerUrl, "query MadeUp { products(first: 1) { edges { node { id createdAt } } } }", undefined, { "apollographql-client-name": "made-up-client" });
+    const madeUp = await graphql(routerUrl, "query MadeUp { products(first: 1) { edges { node { id createdAt } } } }", undefined, {
+      "apollographql-client-name": "made-up-client",
+    });
     expect(madeUp.errors).toBeUndefined();
 
     // The identified ones: a manifest document by id (no client header), a token naming its client, a registered client.
@@ -128,7 +163,9 @@ describe("usage the router reports to the registry", () => {
     const partner = bearer(await mintToken({ sub: "usr_0001", client_id: "partner-app" }));
     const byToken = await graphql(routerUrl, "query PartnerCategories { categories { slug productCount } }", undefined, partner);
     expect(byToken.errors).toBeUndefined();
-    const web = await graphql(routerUrl, "query WebShelves { categories { products(first: 1) { totalCount } } }", undefined, { "apollographql-client-name": "web" });
+    const web = await graphql(routerUrl, "query WebShelves { categories { products(first: 1) { totalCount } } }", undefined, {
+      "apollographql-client-name": "web",
+    });
     expect(web.errors).toBeUndefined();
 
     const fields = ["Product.createdAt", "Product.description", "Category.productCount", "Category.products"];

@@ -53,13 +53,22 @@ async function startRouter(registryUrl: string): Promise<void> {
     config,
     `supergraph:\n  registry:\n    url: ${registryUrl}\n    pollTimeoutSeconds: 5\n    cacheFile: ${cacheFile}\n    usage:\n      flushIntervalMs: 500\n`,
   );
-  const subgraphUrls = Object.fromEntries(Object.entries(stack.subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]));
+  const subgraphUrls = Object.fromEntries(
+    Object.entries(stack.subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]),
+  );
   router = startServiceProcess({
     name: "router",
     entry: path.join(repoRoot, "router", "src", "main.ts"),
     args: ["--port", String(port), "--config", config],
     cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", ROUTER_REGISTRY_TOKEN: TEST_TOKENS.router, ...subgraphUrls, ...stack.signingEnv },
+    env: {
+      ...process.env,
+      NODE_ENV: "development",
+      LOG_LEVEL: "info",
+      ROUTER_REGISTRY_TOKEN: TEST_TOKENS.router,
+      ...subgraphUrls,
+      ...stack.signingEnv,
+    },
     logs: { kind: "directory", dir: logDir },
   });
   await waitUntilReady(`http://127.0.0.1:${port}/health/ready`, router, 60_000);
@@ -115,7 +124,8 @@ describe("the router on the schema registry", () => {
   it("reports the fields each operation used to the registry, off the request path", async () => {
     // Usage is flushed every 500 ms here; a check that removes Product.name must name the operation
     // of a registered client (the anonymous stream above does not count).
-    for (let i = 0; i < 3; i++) expect((await graphql(routerUrl, STREAM_QUERY, undefined, { "apollographql-client-name": "web" })).errors).toBeUndefined();
+    for (let i = 0; i < 3; i++)
+      expect((await graphql(routerUrl, STREAM_QUERY, undefined, { "apollographql-client-name": "web" })).errors).toBeUndefined();
     const withoutName = productsSdl.replace(/^\s*name: String!\n/m, "\n");
     let operations: string[] = [];
     let clients: string[] = [];
@@ -126,8 +136,12 @@ describe("the router on the schema registry", () => {
         headers: { authorization: `Bearer ${TEST_TOKENS.catalog}`, "content-type": "application/json" },
         body: JSON.stringify({ sdl: withoutName }),
       });
-      const { check } = (await response.json()) as { check: { changes: Array<{ coordinate: string; affectedOperations: Array<{ operationName: string; clientName: string }> }> } };
-      operations = check.changes.filter((c) => c.coordinate === "Product.name").flatMap((c) => c.affectedOperations.map((o) => `${o.operationName}`));
+      const { check } = (await response.json()) as {
+        check: { changes: Array<{ coordinate: string; affectedOperations: Array<{ operationName: string; clientName: string }> }> };
+      };
+      operations = check.changes
+        .filter((c) => c.coordinate === "Product.name")
+        .flatMap((c) => c.affectedOperations.map((o) => `${o.operationName}`));
       clients = check.changes.filter((c) => c.coordinate === "Product.name").flatMap((c) => c.affectedOperations.map((o) => o.clientName));
       if (operations.includes("StreamProducts")) break;
       await sleep(250);

@@ -11,7 +11,18 @@ describe("development router", () => {
     const page = await fetch(routerUrl, { headers: { accept: "text/html" } });
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/sandbox/i);
-    const result = await graphql(routerUrl, `{ __schema { queryType { name } } }`);
+    const result = await graphql(
+      routerUrl,
+      `
+        {
+          __schema {
+            queryType {
+              name
+            }
+          }
+        }
+      `,
+    );
     expect(result.data.__schema.queryType.name).toBe("Query");
   });
 
@@ -28,14 +39,30 @@ describe("production router on the same supergraph", () => {
   let url: string;
 
   beforeAll(async () => {
-    router = createRouter(loadRouterConfig({ env: { NODE_ENV: "production", ADMIN_PORT: "0", LOG_LEVEL: "silent", ...signingEnv }, flags: { supergraph: supergraphPath, port: "0" } }));
+    router = createRouter(
+      loadRouterConfig({
+        env: { NODE_ENV: "production", ADMIN_PORT: "0", LOG_LEVEL: "silent", ...signingEnv },
+        flags: { supergraph: supergraphPath, port: "0" },
+      }),
+    );
     const running = await router.start();
     url = `${running.url}/graphql`;
   });
   afterAll(() => router?.stop());
 
   it("turns introspection off", async () => {
-    const result = await graphql(url, `{ __schema { types { name } } }`);
+    const result = await graphql(
+      url,
+      `
+        {
+          __schema {
+            types {
+              name
+            }
+          }
+        }
+      `,
+    );
     expect(result.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 
@@ -45,7 +72,17 @@ describe("production router on the same supergraph", () => {
   });
 
   it("still answers queries", async () => {
-    const result = await graphql(url, `{ product(sku: "SKU-00001") { id name } }`);
+    const result = await graphql(
+      url,
+      `
+        {
+          product(sku: "SKU-00001") {
+            id
+            name
+          }
+        }
+      `,
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.product.id).toBe("prd_0001");
   });

@@ -6,7 +6,14 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import { generateStore } from "@store/seed-data";
-import { REFUSED_MESSAGE, SERVICE_CALLS, callerSecretVariable, createRequestSigner, encodeClaimsHeader, routerSecretVariable } from "@store/wire";
+import {
+  REFUSED_MESSAGE,
+  SERVICE_CALLS,
+  callerSecretVariable,
+  createRequestSigner,
+  encodeClaimsHeader,
+  routerSecretVariable,
+} from "@store/wire";
 import { tokenHeader } from "../support/auth.ts";
 import { graphql } from "../support/graphql.ts";
 
@@ -20,13 +27,21 @@ const victim = store.orders[0]!;
 
 async function post(url: string, body: string, headers: Record<string, string>) {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> },
+  };
 }
 
 /** Every secret a subgraph is given: its router secret and the service-call secrets it takes or makes. */
 const secretsHeldBy = (name: string) =>
   Object.entries(signingEnv)
-    .filter(([variable]) => variable === routerSecretVariable(name) || variable.endsWith(`_FROM_${name.toUpperCase()}`) || variable.startsWith(`${routerSecretVariable(name)}_FROM_`))
+    .filter(
+      ([variable]) =>
+        variable === routerSecretVariable(name) ||
+        variable.endsWith(`_FROM_${name.toUpperCase()}`) ||
+        variable.startsWith(`${routerSecretVariable(name)}_FROM_`),
+    )
     .map(([, secret]) => secret);
 
 const forgedAdmin = encodeClaimsHeader({ id: admin.id, scopes: ["admin", "orders:read"], roles: ["admin"] });
@@ -51,7 +66,9 @@ describe("service-to-service calls off the declared paths", () => {
             const headers = { "x-supergraph-claims": forgedAdmin, ...createRequestSigner(as, secret)(ORDER, forgedAdmin) };
             const { status, body } = await post(subgraphUrls[callee]!, ORDER, headers);
             expect(status, `${caller} as ${as} -> ${callee}`).toBe(401);
-            expect(body.errors, `${caller} as ${as} -> ${callee}`).toEqual([{ message: REFUSED_MESSAGE, extensions: { code: "UNAUTHENTICATED" } }]);
+            expect(body.errors, `${caller} as ${as} -> ${callee}`).toEqual([
+              { message: REFUSED_MESSAGE, extensions: { code: "UNAUTHENTICATED" } },
+            ]);
           }
         }
       }
@@ -59,7 +76,10 @@ describe("service-to-service calls off the declared paths", () => {
   });
 
   it("products signing with its own secret and forged admin claims reads no order", async () => {
-    const headers = { "x-supergraph-claims": forgedAdmin, ...createRequestSigner("products", signingEnv[routerSecretVariable("products")]!)(ORDER, forgedAdmin) };
+    const headers = {
+      "x-supergraph-claims": forgedAdmin,
+      ...createRequestSigner("products", signingEnv[routerSecretVariable("products")]!)(ORDER, forgedAdmin),
+    };
     const { status, body } = await post(subgraphUrls.orders!, ORDER, headers);
     expect(status).toBe(401);
     expect(body.data).toBeUndefined();
@@ -70,8 +90,14 @@ describe("on a declared path", () => {
   const reviewsToAccounts = () => createRequestSigner("reviews", signingEnv[callerSecretVariable("accounts", "reviews")]!);
 
   it("reviews cannot make up a user for accounts: claims the router did not sign are refused", async () => {
-    const body = JSON.stringify({ query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id email } } }`, variables: { r: [{ __typename: "User", id: admin.id }] } });
-    const { status, body: answer } = await post(subgraphUrls.accounts!, body, { "x-supergraph-claims": forgedAdmin, ...reviewsToAccounts()(body, forgedAdmin) });
+    const body = JSON.stringify({
+      query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id email } } }`,
+      variables: { r: [{ __typename: "User", id: admin.id }] },
+    });
+    const { status, body: answer } = await post(subgraphUrls.accounts!, body, {
+      "x-supergraph-claims": forgedAdmin,
+      ...reviewsToAccounts()(body, forgedAdmin),
+    });
     expect(status).toBe(401);
     expect(answer.data).toBeUndefined();
   });
@@ -86,12 +112,25 @@ describe("on a declared path", () => {
 
   it("orders may not reserve stock for free: it can call inventory for reservations only, and places orders through the router as before", async () => {
     const body = JSON.stringify({ query: "{ warehouses { id } }" });
-    const { status } = await post(subgraphUrls.inventory!, body, createRequestSigner("orders", signingEnv[callerSecretVariable("inventory", "orders")]!)(body));
+    const { status } = await post(
+      subgraphUrls.inventory!,
+      body,
+      createRequestSigner("orders", signingEnv[callerSecretVariable("inventory", "orders")]!)(body),
+    );
     expect(status).toBe(403);
     const buyer = store.users.find((user) => !user.roles.includes("admin"))!;
     const placed = await graphql(
       routerUrl,
-      `mutation ($input: PlaceOrderInput!, $key: String!) { placeOrder(input: $input, idempotencyKey: $key) { status total { cents } } }`,
+      `
+        mutation ($input: PlaceOrderInput!, $key: String!) {
+          placeOrder(input: $input, idempotencyKey: $key) {
+            status
+            total {
+              cents
+            }
+          }
+        }
+      `,
       { input: { lines: [{ productId: store.products[17]!.id, quantity: 1 }] }, key: `trust-${Date.now()}` },
       await tokenHeader(buyer),
     );

@@ -13,28 +13,73 @@ describe("one query across all five subgraphs", () => {
   it("joins a user's profile, orders, products, stock and reviews", async () => {
     const user = store.users[9]!;
     const expectedOrders = store.orders.filter((o) => o.userId === user.id);
-    const result = await graphql(routerUrl, `
-      query UserOverview($id: ID!) {
-        user(id: $id) {
-          username
-          orders(first: 2) {
-            totalCount
-            edges { node {
-              id
-              total { cents formatted }
-              subtotal { cents }
-              shipping { cents }
-              lines {
-                quantity
-                unitPrice { cents }
-                product { id name price { cents currency } inStock shippingEstimate { cents } averageRating reviewCount }
+    const result = await graphql(
+      routerUrl,
+      `
+        query UserOverview($id: ID!) {
+          user(id: $id) {
+            username
+            orders(first: 2) {
+              totalCount
+              edges {
+                node {
+                  id
+                  total {
+                    cents
+                    formatted
+                  }
+                  subtotal {
+                    cents
+                  }
+                  shipping {
+                    cents
+                  }
+                  lines {
+                    quantity
+                    unitPrice {
+                      cents
+                    }
+                    product {
+                      id
+                      name
+                      price {
+                        cents
+                        currency
+                      }
+                      inStock
+                      shippingEstimate {
+                        cents
+                      }
+                      averageRating
+                      reviewCount
+                    }
+                  }
+                  shipment {
+                    trackingNumber
+                    events {
+                      status
+                    }
+                  }
+                }
               }
-              shipment { trackingNumber events { status } }
-            } }
+            }
+            reviews(first: 3) {
+              totalCount
+              edges {
+                node {
+                  rating
+                  product {
+                    name
+                  }
+                }
+              }
+            }
           }
-          reviews(first: 3) { totalCount edges { node { rating product { name } } } }
         }
-      }`, { id: user.id }, await tokenHeader(user)); // a user's orders are theirs to read
+      `,
+      { id: user.id },
+      await tokenHeader(user),
+    ); // a user's orders are theirs to read
     expect(result.errors).toBeUndefined();
     const data = result.data.user;
     expect(data.username).toBe(user.username); // accounts
@@ -53,7 +98,9 @@ describe("one query across all five subgraphs", () => {
         const stock = store.stockLevels.filter((s) => s.productId === product.id).reduce((n, s) => n + s.quantity, 0);
         expect(line.product.inStock).toBe(stock > 0); // inventory
         // @requires: inventory computed this from the price and weight the router fetched from products.
-        expect(line.product.shippingEstimate.cents).toBe(estimateShipping({ price: { cents: product.priceCents, currency: "USD" }, weightGrams: product.weightGrams }).cents);
+        expect(line.product.shippingEstimate.cents).toBe(
+          estimateShipping({ price: { cents: product.priceCents, currency: "USD" }, weightGrams: product.weightGrams }).cents,
+        );
         expect(line.product.reviewCount).toBe(store.reviews.filter((r) => r.productId === product.id).length);
       }
     }
@@ -62,7 +109,21 @@ describe("one query across all five subgraphs", () => {
   it("serves @provides: a review's author username comes from reviews without asking accounts", async () => {
     const review = store.reviews[41]!;
     const before = await readCounter(subgraphUrls.accounts!, "http_requests_total");
-    const result = await graphql(routerUrl, `query ($id: ID!) { review(id: $id) { rating author { id username } } }`, { id: review.id });
+    const result = await graphql(
+      routerUrl,
+      `
+        query ($id: ID!) {
+          review(id: $id) {
+            rating
+            author {
+              id
+              username
+            }
+          }
+        }
+      `,
+      { id: review.id },
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.review).toEqual({ rating: review.rating, author: { id: review.authorId, username: review.authorUsername } });
     const after = await readCounter(subgraphUrls.accounts!, "http_requests_total");
@@ -93,31 +154,79 @@ describe("one query across all five subgraphs", () => {
   it("tracks a shipment by its tracking number: the carrier's view for anyone, with no way to the order or the buyer", async () => {
     const order = store.orders[17]!;
     const owner = store.users.find((u) => u.id === order.userId)!;
-    const own = await graphql(routerUrl, `query ($id: ID!) { order(id: $id) { shipment { trackingNumber } } }`, { id: order.id }, await tokenHeader(owner));
+    const own = await graphql(
+      routerUrl,
+      `
+        query ($id: ID!) {
+          order(id: $id) {
+            shipment {
+              trackingNumber
+            }
+          }
+        }
+      `,
+      { id: order.id },
+      await tokenHeader(owner),
+    );
     const trackingNumber = own.data.order.shipment.trackingNumber;
 
-    const result = await graphql(routerUrl, `query ($n: String!) { trackShipment(trackingNumber: $n) { trackingNumber carrier status events { status occurredAt } } }`, { n: trackingNumber });
+    const result = await graphql(
+      routerUrl,
+      `
+        query ($n: String!) {
+          trackShipment(trackingNumber: $n) {
+            trackingNumber
+            carrier
+            status
+            events {
+              status
+              occurredAt
+            }
+          }
+        }
+      `,
+      { n: trackingNumber },
+    );
     expect(result.errors).toBeUndefined();
     const shipment = result.data.trackShipment;
     expect(shipment).toMatchObject({ trackingNumber, carrier: order.shipment.carrier, status: order.shipment.status });
     expect(shipment.events.map((e: { status: string }) => e.status)).toEqual(order.shipment.events.map((e) => e.status));
 
-    const asking = await graphql(routerUrl, `query ($n: String!) { trackShipment(trackingNumber: $n) { order { id user { username } } } }`, { n: trackingNumber });
+    const asking = await graphql(
+      routerUrl,
+      `
+        query ($n: String!) {
+          trackShipment(trackingNumber: $n) {
+            order {
+              id
+              user {
+                username
+              }
+            }
+          }
+        }
+      `,
+      { n: trackingNumber },
+    );
     expect(asking.status).toBe(400);
     expect(asking.errors?.map((e) => e.extensions?.code)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
   });
 });
 
 describe("no N+1: SQL statements per subgraph do not grow with list size", () => {
-  const nested = (n: number) => `{ products(first: ${n}) { edges { node { name reviews(first: 5) { edges { node { rating author { username name } } } } } } } }`;
+  const nested = (n: number) =>
+    `{ products(first: ${n}) { edges { node { name reviews(first: 5) { edges { node { rating author { username name } } } } } } } }`;
 
   async function statementsPerSubgraph(query: string) {
-    const before = Object.fromEntries(await Promise.all(Object.entries(subgraphUrls).map(async ([name, url]) => [name, await readCounter(url, "db_queries_total")])));
+    const before = Object.fromEntries(
+      await Promise.all(Object.entries(subgraphUrls).map(async ([name, url]) => [name, await readCounter(url, "db_queries_total")])),
+    );
     const result = await graphql(routerUrl, query);
     expect(result.errors).toBeUndefined();
     await settle();
     const counts: Record<string, number> = {};
-    for (const [name, url] of Object.entries(subgraphUrls)) counts[name] = (await readCounter(url, "db_queries_total")) - (before[name] as number);
+    for (const [name, url] of Object.entries(subgraphUrls))
+      counts[name] = (await readCounter(url, "db_queries_total")) - (before[name] as number);
     return { counts, result };
   }
 

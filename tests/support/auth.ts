@@ -18,7 +18,15 @@ export async function loginAs(routerUrl: string, username: string): Promise<{ au
 /** An HS256 token with the store's claims (iss, aud, 1 h exp), any of them overridden; signed with the test stack's secret. */
 export function mintToken(claims: Record<string, unknown> = {}, secret = TEST_JWT_SECRET): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const payload = { iss: "store-accounts", aud: "store-graph", iat: now, exp: now + 3600, scope: "orders:read orders:write reviews:write profile:read", roles: ["customer"], ...claims };
+  const payload = {
+    iss: "store-accounts",
+    aud: "store-graph",
+    iat: now,
+    exp: now + 3600,
+    scope: "orders:read orders:write reviews:write profile:read",
+    roles: ["customer"],
+    ...claims,
+  };
   return new SignJWT(payload).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(new TextEncoder().encode(secret));
 }
 
@@ -28,7 +36,10 @@ export const CUSTOMER_SCOPES = "orders:read orders:write reviews:write profile:r
 export const ADMIN_SCOPES = `${CUSTOMER_SCOPES} inventory:read inventory:write admin`;
 
 /** The Authorization header for a seeded `user`: scopes from its roles, unless `scopes` says otherwise. */
-export async function tokenHeader(user: { id: string; username?: string; roles: readonly string[] }, options: { scopes?: readonly string[] } = {}) {
+export async function tokenHeader(
+  user: { id: string; username?: string; roles: readonly string[] },
+  options: { scopes?: readonly string[] } = {},
+) {
   const scope = options.scopes ? options.scopes.join(" ") : user.roles.includes("admin") ? ADMIN_SCOPES : CUSTOMER_SCOPES;
   return bearer(await mintToken({ sub: user.id, scope, roles: [...user.roles], ...(user.username && { username: user.username }) }));
 }

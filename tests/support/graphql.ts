@@ -7,7 +7,12 @@ export interface GraphQLResult<T = any> {
   headers: Headers;
 }
 
-export async function graphql<T = any>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResult<T>> {
+export async function graphql<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResult<T>> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
@@ -27,7 +32,15 @@ export async function readCounter(graphqlUrl: string, metric: string, labels: Re
   return text
     .split("\n")
     .filter((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `))
-    .filter((l) => wanted.every((pair) => l.slice(0, l.lastIndexOf(" ")).match(/\{(.*)\}/)?.[1]?.split(",").includes(pair)))
+    .filter((l) =>
+      wanted.every((pair) =>
+        l
+          .slice(0, l.lastIndexOf(" "))
+          .match(/\{(.*)\}/)?.[1]
+          ?.split(",")
+          .includes(pair),
+      ),
+    )
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
 }
 

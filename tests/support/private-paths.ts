@@ -54,9 +54,14 @@ export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
 export function privateUserFields(supergraphSdl: string, alwaysPrivate: readonly string[]): Set<string> {
   const fields = new Set(alwaysPrivate);
   for (const definition of parse(supergraphSdl).definitions) {
-    if ((definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) || definition.name.value !== "User") continue;
+    if (
+      (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) ||
+      definition.name.value !== "User"
+    )
+      continue;
     for (const field of definition.fields ?? []) {
-      if (field.directives?.some((d) => (AUTHORIZATION_DIRECTIVES as readonly string[]).includes(d.name.value))) fields.add(field.name.value);
+      if (field.directives?.some((d) => (AUTHORIZATION_DIRECTIVES as readonly string[]).includes(d.name.value)))
+        fields.add(field.name.value);
     }
   }
   return fields;
@@ -97,7 +102,8 @@ export function findPrivatePaths(schema: GraphQLSchema, privateFields: ReadonlyS
         if (returned.name === "Order") continue;
       }
       if (here.length >= maxDepth || seen.has(returned.name)) continue;
-      for (const [next, fragment] of members) if (next.name !== "Order") walk(next, here, new Set([...seen, returned.name, next.name]), fragment);
+      for (const [next, fragment] of members)
+        if (next.name !== "Order") walk(next, here, new Set([...seen, returned.name, next.name]), fragment);
     }
   };
   for (const root of [schema.getQueryType(), schema.getMutationType()]) if (root) walk(root, [], new Set([root.name]), false);
@@ -118,13 +124,20 @@ export type NestedArguments = Readonly<Record<string, Readonly<Record<string, nu
  * deeper fields take `nested` literals. Every User on the way selects `id` and every Order `id` and
  * `user { id }`, so that the answer says whose data each value is.
  */
-export function operationFor(schema: GraphQLSchema, path: PrivatePath, rootArgs: Readonly<Record<string, unknown>>, nested: NestedArguments): { query: string; variables: Record<string, unknown> } {
-  const fieldOf = (step: PathStep): GraphQLField<unknown, unknown> => (schema.getType(step.parentType) as GraphQLObjectType).getFields()[step.field]!;
+export function operationFor(
+  schema: GraphQLSchema,
+  path: PrivatePath,
+  rootArgs: Readonly<Record<string, unknown>>,
+  nested: NestedArguments,
+): { query: string; variables: Record<string, unknown> } {
+  const fieldOf = (step: PathStep): GraphQLField<unknown, unknown> =>
+    (schema.getType(step.parentType) as GraphQLObjectType).getFields()[step.field]!;
   const rootField = fieldOf(path.steps[0]!);
   const given = rootField.args.filter((arg) => arg.name in rootArgs);
   const unknown = Object.keys(rootArgs).filter((name) => !rootField.args.some((arg) => arg.name === name));
   if (unknown.length) throw new Error(`The fixture of ${path.root} names argument(s) it does not have: ${unknown.join(", ")}.`);
-  const isRequired = (arg: GraphQLField<unknown, unknown>["args"][number]) => String(arg.type).endsWith("!") && arg.defaultValue === undefined;
+  const isRequired = (arg: GraphQLField<unknown, unknown>["args"][number]) =>
+    String(arg.type).endsWith("!") && arg.defaultValue === undefined;
   const missing = rootField.args.filter((arg) => isRequired(arg) && !(arg.name in rootArgs));
   if (missing.length) throw new Error(`The fixture of ${path.root} needs the argument(s) ${missing.map((a) => a.name).join(", ")}.`);
 
@@ -132,7 +145,10 @@ export function operationFor(schema: GraphQLSchema, path: PrivatePath, rootArgs:
     if (index === 0) return given.length ? `(${given.map((a) => `${a.name}: $${a.name}`).join(", ")})` : "";
     const literal = nested[`${step.parentType}.${step.field}`] ?? {};
     const required = field.args.filter((arg) => isRequired(arg) && !(arg.name in literal));
-    if (required.length) throw new Error(`Add nested argument(s) ${required.map((a) => a.name).join(", ")} for ${step.parentType}.${step.field} (on ${path.name}).`);
+    if (required.length)
+      throw new Error(
+        `Add nested argument(s) ${required.map((a) => a.name).join(", ")} for ${step.parentType}.${step.field} (on ${path.name}).`,
+      );
     const list = Object.entries(literal).map(([name, value]) => `${name}: ${JSON.stringify(value)}`);
     return list.length ? `(${list.join(", ")})` : "";
   };
@@ -177,7 +193,8 @@ export function valuesAtEnd(data: unknown, path: PrivatePath): Found[] {
     const object = value as Record<string, unknown>;
     if (depth === path.steps.length) {
       // Under an abstract type, members other than Order answer without an id.
-      if (path.target.kind === "order" && "id" in object) found.push({ owner: ((object.user as { id?: string } | null)?.id as string | undefined) ?? null, value: object });
+      if (path.target.kind === "order" && "id" in object)
+        found.push({ owner: ((object.user as { id?: string } | null)?.id as string | undefined) ?? null, value: object });
       return;
     }
     const step = path.steps[depth]!;

@@ -55,7 +55,9 @@ export interface TestStack extends RunningStack {
 }
 
 /** Starts all five subgraphs and the router as real processes on free ports, seeded, for one test run. */
-export async function startTestStack(options: { routerArgs?: string[]; env?: NodeJS.ProcessEnv; withRouter?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { routerArgs?: string[]; env?: NodeJS.ProcessEnv; withRouter?: boolean } = {},
+): Promise<TestStack> {
   const runId = `${process.pid}_${Date.now().toString(36)}`;
   const workDir = mkdtempSync(path.join(os.tmpdir(), "store-e2e-"));
   const logDir = path.join(repoRoot, "test-results", "e2e-logs", runId);

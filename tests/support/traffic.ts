@@ -52,10 +52,23 @@ export function startStream(url: string, kinds: StreamKind[], { clients = 8, max
         } catch {
           body = undefined;
         }
-        sample = { kind: kind.name, sentAt, doneAt: performance.now(), status: response.status, body, outcome: body ? kind.judge(body, response.status) : "failed" };
+        sample = {
+          kind: kind.name,
+          sentAt,
+          doneAt: performance.now(),
+          status: response.status,
+          body,
+          outcome: body ? kind.judge(body, response.status) : "failed",
+        };
       } catch (error) {
         const code = (error as { cause?: { code?: string } }).cause?.code;
-        sample = { kind: kind.name, sentAt, doneAt: performance.now(), outcome: code === "ECONNREFUSED" ? "refused" : "dropped", body: { errors: [{ message: `${code ?? ""} ${(error as Error).message}` }] } };
+        sample = {
+          kind: kind.name,
+          sentAt,
+          doneAt: performance.now(),
+          outcome: code === "ECONNREFUSED" ? "refused" : "dropped",
+          body: { errors: [{ message: `${code ?? ""} ${(error as Error).message}` }] },
+        };
       }
       samples.push(sample);
       // A refused connection comes back at once: do not spin on it.

@@ -66,8 +66,21 @@ const common = {
 } as const satisfies ParseArgsConfig["options"];
 
 const commands = {
-  check: { ...common, schema: { type: "string" }, "routing-url": { type: "string" }, strict: { type: "boolean", default: false }, "window-hours": { type: "string" } },
-  publish: { ...common, schema: { type: "string" }, "routing-url": { type: "string" }, author: { type: "string" }, force: { type: "boolean", default: false }, reason: { type: "string" } },
+  check: {
+    ...common,
+    schema: { type: "string" },
+    "routing-url": { type: "string" },
+    strict: { type: "boolean", default: false },
+    "window-hours": { type: "string" },
+  },
+  publish: {
+    ...common,
+    schema: { type: "string" },
+    "routing-url": { type: "string" },
+    author: { type: "string" },
+    force: { type: "boolean", default: false },
+    reason: { type: "string" },
+  },
   approve: { ...common, schema: { type: "string" }, "routing-url": { type: "string" }, comment: { type: "string" } },
   compose: { json: common.json, help: common.help, config: { type: "string", default: "supergraph.yaml" }, out: { type: "string" } },
   list: common,
@@ -159,9 +172,12 @@ async function compose(values: Record<string, string | boolean | undefined>, pos
       ...(result.ok && (outFile ? { out: outFile } : { supergraphSdl: result.supergraphSdl })),
     });
   } else if (!result.ok) {
-    io.stderr(`${result.errors.map(formatCompositionMessage).join("\n")}\n\n✗ Composition failed with ${result.errors.length} error(s)${outFile ? `; ${values.out} was not written` : ""}.\n`);
+    io.stderr(
+      `${result.errors.map(formatCompositionMessage).join("\n")}\n\n✗ Composition failed with ${result.errors.length} error(s)${outFile ? `; ${values.out} was not written` : ""}.\n`,
+    );
   } else {
-    if (outFile) say(`✓ Composed ${config.subgraphs.length} subgraphs (${config.subgraphs.map((s) => s.name).join(", ")}) into ${values.out}.`);
+    if (outFile)
+      say(`✓ Composed ${config.subgraphs.length} subgraphs (${config.subgraphs.map((s) => s.name).join(", ")}) into ${values.out}.`);
     else io.stdout(result.supergraphSdl.endsWith("\n") ? result.supergraphSdl : `${result.supergraphSdl}\n`);
   }
   return result.ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
@@ -174,7 +190,8 @@ async function compose(values: Record<string, string | boolean | undefined>, pos
 }
 
 async function manifest(values: Record<string, string | boolean | undefined>, positionals: string[], io: Io, out: Output): Promise<number> {
-  if (positionals.length !== 1) throw usageError("manifest takes one folder: supergraph manifest <dir> [-o manifest.json] [--supergraph supergraph.graphql].");
+  if (positionals.length !== 1)
+    throw usageError("manifest takes one folder: supergraph manifest <dir> [-o manifest.json] [--supergraph supergraph.graphql].");
   const dir = path.resolve(io.cwd, positionals[0]!);
   let schema;
   if (values.supergraph) {
@@ -188,25 +205,42 @@ async function manifest(values: Record<string, string | boolean | undefined>, po
     }
   }
   const result = await buildManifest(dir, { schema }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT" || error.code === "ENOTDIR") throw new CliError(ExitCode.USAGE, "FOLDER_UNREADABLE", `Cannot read the folder ${positionals[0]}: ${error.code}.`);
+    if (error.code === "ENOENT" || error.code === "ENOTDIR")
+      throw new CliError(ExitCode.USAGE, "FOLDER_UNREADABLE", `Cannot read the folder ${positionals[0]}: ${error.code}.`);
     throw error;
   });
   const ok = result.problems.length === 0;
   const outFile = values.out ? path.resolve(io.cwd, values.out as string) : undefined;
   if (ok && outFile) await writeFile(outFile, `${JSON.stringify(result.manifest, null, 2)}\n`);
   if (out.json) {
-    out.emit({ ok, files: result.files, operations: result.manifest.operations.length, problems: result.problems, ...(ok && (outFile ? { out: outFile } : { manifest: result.manifest })) });
+    out.emit({
+      ok,
+      files: result.files,
+      operations: result.manifest.operations.length,
+      problems: result.problems,
+      ...(ok && (outFile ? { out: outFile } : { manifest: result.manifest })),
+    });
   } else if (!ok) {
-    io.stderr(`${result.problems.map(formatProblem).join("\n")}\n\n✗ ${result.problems.length} problem(s) in ${positionals[0]}${outFile ? `; ${values.out} was not written` : ""}.\n`);
+    io.stderr(
+      `${result.problems.map(formatProblem).join("\n")}\n\n✗ ${result.problems.length} problem(s) in ${positionals[0]}${outFile ? `; ${values.out} was not written` : ""}.\n`,
+    );
   } else if (outFile) {
-    out.say(`✓ ${result.manifest.operations.length} operation(s) from ${result.files} file(s)${schema ? `, valid against ${values.supergraph}` : ""}, written to ${values.out}.`);
+    out.say(
+      `✓ ${result.manifest.operations.length} operation(s) from ${result.files} file(s)${schema ? `, valid against ${values.supergraph}` : ""}, written to ${values.out}.`,
+    );
   } else {
     io.stdout(`${JSON.stringify(result.manifest, null, 2)}\n`);
   }
   return ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
 }
 
-async function remote(command: Exclude<Command, "compose" | "manifest">, values: Record<string, string | boolean | undefined>, positionals: string[], io: Io, out: Output): Promise<number> {
+async function remote(
+  command: Exclude<Command, "compose" | "manifest">,
+  values: Record<string, string | boolean | undefined>,
+  positionals: string[],
+  io: Io,
+  out: Output,
+): Promise<number> {
   const registryUrl = (values.registry as string | undefined) ?? io.env.SUPERGRAPH_REGISTRY_URL ?? DEFAULT_REGISTRY;
   if (!/^https?:\/\/[^/]/.test(registryUrl)) throw usageError(`--registry must be an http(s) URL, not "${registryUrl}".`);
   const token = (values.token as string | undefined) ?? io.env.SUPERGRAPH_TOKEN;
@@ -216,7 +250,10 @@ async function remote(command: Exclude<Command, "compose" | "manifest">, values:
 
   if (command === "list") {
     if (positionals.length) throw usageError("list takes no arguments.");
-    const [{ body: list }, { body: versions }] = await Promise.all([client.subgraphs(), client.supergraphVersions({ query: { limit: 1 } })]);
+    const [{ body: list }, { body: versions }] = await Promise.all([
+      client.subgraphs(),
+      client.supergraphVersions({ query: { limit: 1 } }),
+    ]);
     if (out.json) out.emit({ subgraphs: list.subgraphs, supergraph: versions.versions[0] ?? null });
     else out.say(formatList(list.subgraphs, versions.versions[0]));
     return ExitCode.OK;
@@ -259,11 +296,16 @@ async function remote(command: Exclude<Command, "compose" | "manifest">, values:
 
   if (command === "approve") {
     const comment = values.comment as string | undefined;
-    const { body } = await client.approve({ params: { name: subgraph }, body: { sdl, ...(routingUrl && { routingUrl }), ...(comment && { comment }) } });
+    const { body } = await client.approve({
+      params: { name: subgraph },
+      body: { sdl, ...(routingUrl && { routingUrl }), ...(comment && { comment }) },
+    });
     if (out.json) out.emit(body);
     else {
       out.say(formatCheck(body.check, "check"));
-      out.say(`\n✓ Team ${body.approval.team} approved this schema of "${subgraph}" as ${body.approval.roles.join(" and ")} (sha256 ${body.approval.sdlHash.slice(0, 12)}).`);
+      out.say(
+        `\n✓ Team ${body.approval.team} approved this schema of "${subgraph}" as ${body.approval.roles.join(" and ")} (sha256 ${body.approval.sdlHash.slice(0, 12)}).`,
+      );
     }
     return ExitCode.OK;
   }
@@ -273,13 +315,21 @@ async function remote(command: Exclude<Command, "compose" | "manifest">, values:
   if (force && !reason) throw usageError("--force needs --reason <text>: why the breaking change must ship (recorded in the history).");
   if (reason && !force) throw usageError("--reason is recorded only with --force.");
   const author = (values.author as string | undefined) ?? io.env.SUPERGRAPH_AUTHOR ?? safeUserName();
-  const { body } = await client.publish({ params: { name: subgraph }, body: { sdl, ...(routingUrl && { routingUrl }), ...(author && { author }), ...(force && { force, reason }) } });
+  const { body } = await client.publish({
+    params: { name: subgraph },
+    body: { sdl, ...(routingUrl && { routingUrl }), ...(author && { author }), ...(force && { force, reason }) },
+  });
   if (out.json) out.emit(body);
   else if (body.status === "unchanged") {
-    out.say(`= subgraph "${subgraph}" is unchanged (version ${body.subgraphVersion}, supergraph version ${body.supergraphVersion}); nothing was published.`);
+    out.say(
+      `= subgraph "${subgraph}" is unchanged (version ${body.subgraphVersion}, supergraph version ${body.supergraphVersion}); nothing was published.`,
+    );
   } else {
     out.say(formatCheck(body.check, "publish"));
-    if (body.forced) out.say(`\n! Forced past ${plural(body.forced.changes.length, "breaking change")} (${body.forced.changes.join(", ")}): "${body.forced.reason}" is recorded in the history.`);
+    if (body.forced)
+      out.say(
+        `\n! Forced past ${plural(body.forced.changes.length, "breaking change")} (${body.forced.changes.join(", ")}): "${body.forced.reason}" is recorded in the history.`,
+      );
     out.say(`\n✓ Published subgraph "${subgraph}" version ${body.subgraphVersion}: supergraph version ${body.supergraphVersion}.`);
   }
   return ExitCode.OK;

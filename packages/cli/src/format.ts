@@ -1,4 +1,13 @@
-import type { CheckReport, CompositionMessage, Diff, JudgedChange, OperationUsage, SchemaChange, SubgraphEntry, SupergraphVersionEntry } from "@store/registry-api";
+import type {
+  CheckReport,
+  CompositionMessage,
+  Diff,
+  JudgedChange,
+  OperationUsage,
+  SchemaChange,
+  SubgraphEntry,
+  SupergraphVersionEntry,
+} from "@store/registry-api";
 
 /** Plain-text output for people: no colours, so it reads the same in a terminal and in a CI log. */
 
@@ -15,7 +24,13 @@ function operationLine(op: OperationUsage): string {
 }
 
 function changeLine(change: JudgedChange, windowHours: number): string {
-  const label = change.blocking ? "BREAKING " : change.criticality === "breaking" ? "unused   " : change.criticality === "dangerous" ? "dangerous" : "safe     ";
+  const label = change.blocking
+    ? "BREAKING "
+    : change.criticality === "breaking"
+      ? "unused   "
+      : change.criticality === "dangerous"
+        ? "dangerous"
+        : "safe     ";
   const lines = [`  ${label}  ${change.coordinate}: ${change.message}`];
   if (change.criticality === "breaking" && !change.blocking) {
     lines.push(`             breaks the schema, but no operation used it in the last ${windowHours} h`);
@@ -45,23 +60,29 @@ export function formatCheck(report: CheckReport, verb: "check" | "publish"): str
         ".",
     );
     if (unused && !usage.recorded) {
-      out.push(`  Note: no usage was recorded in the last ${usage.windowHours} h, so "unused" means "unknown". Use --strict to block every schema-breaking change.`);
+      out.push(
+        `  Note: no usage was recorded in the last ${usage.windowHours} h, so "unused" means "unknown". Use --strict to block every schema-breaking change.`,
+      );
     }
   } else if (summary.blocking) {
     const why = report.affectedOperations.length ? `used by ${plural(report.affectedOperations.length, "operation")}` : "strict mode";
     out.push(`✗ ${name}: ${plural(summary.blocking, "breaking change")} (${why}, usage of the last ${usage.windowHours} h).`);
   }
-  if (unapproved) out.push(`✗ ${name}: ${plural(unapproved, "change")} need${unapproved === 1 ? "s" : ""} approval (${approvalNeeds(report)}).`);
+  if (unapproved)
+    out.push(`✗ ${name}: ${plural(unapproved, "change")} need${unapproved === 1 ? "s" : ""} approval (${approvalNeeds(report)}).`);
   if (report.ownershipTransfers.length) {
     out.push("", "Fields moving to this subgraph:");
     for (const t of report.ownershipTransfers) {
       const owners = t.owners.map((o) => `${o.subgraph} (team ${o.team})`).join(", ");
-      out.push(`  ${t.approved ? "approved " : "NEEDS OK "}  ${t.coordinate}: ${t.kind.replace("_", " ")}${t.label ? ` ${t.label}` : ""} from ${owners}`);
+      out.push(
+        `  ${t.approved ? "approved " : "NEEDS OK "}  ${t.coordinate}: ${t.kind.replace("_", " ")}${t.label ? ` ${t.label}` : ""} from ${owners}`,
+      );
     }
   }
   if (report.securityChanges.length) {
     out.push("", "Security-relevant changes:");
-    for (const c of report.securityChanges) out.push(`  ${c.approved ? "approved " : "NEEDS OK "}  ${c.coordinate} [${c.code}]: ${c.message}`);
+    for (const c of report.securityChanges)
+      out.push(`  ${c.approved ? "approved " : "NEEDS OK "}  ${c.coordinate} [${c.code}]: ${c.message}`);
   }
   if (report.changes.length) {
     out.push("", "Changes:");
@@ -86,7 +107,14 @@ export function formatList(subgraphs: SubgraphEntry[], latest: SupergraphVersion
   if (subgraphs.length === 0) return "The registry has no subgraphs yet: publish one, or run `npm run import -w @store/registry`.";
   const rows = [
     ["SUBGRAPH", "TEAM", "VERSION", "PUBLISHED", "BY", "ROUTING URL"],
-    ...subgraphs.map((s) => [s.name, s.team, `${s.currentVersion} of ${s.versions}`, when(s.publishedAt), s.author ? `${s.publishedBy} (${s.author})` : (s.publishedBy ?? "-"), s.routingUrl]),
+    ...subgraphs.map((s) => [
+      s.name,
+      s.team,
+      `${s.currentVersion} of ${s.versions}`,
+      when(s.publishedAt),
+      s.author ? `${s.publishedBy} (${s.author})` : (s.publishedBy ?? "-"),
+      s.routingUrl,
+    ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const table = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  "));

@@ -70,7 +70,11 @@ function at(node: ASTNode, message: string): ManifestProblem {
 }
 
 /** The fragments an operation uses, directly or through other fragments, sorted by name. */
-function usedFragments(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, missing: (spread: ASTNode, name: string) => void): FragmentDefinitionNode[] {
+function usedFragments(
+  operation: OperationDefinitionNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  missing: (spread: ASTNode, name: string) => void,
+): FragmentDefinitionNode[] {
   const used = new Map<string, FragmentDefinitionNode>();
   const pending: ASTNode[] = [operation];
   while (pending.length) {
@@ -124,7 +128,9 @@ export async function buildManifest(dir: string, options: { schema?: GraphQLSche
       } else if (definition.kind === Kind.OPERATION_DEFINITION) {
         const name = definition.name?.value;
         if (!name) {
-          problems.push(at(definition, "anonymous operation: give it a name (the manifest and the router's metrics know operations by name)"));
+          problems.push(
+            at(definition, "anonymous operation: give it a name (the manifest and the router's metrics know operations by name)"),
+          );
           continue;
         }
         const other = operationsByName.get(name);
@@ -137,14 +143,22 @@ export async function buildManifest(dir: string, options: { schema?: GraphQLSche
       } else if (!schemaNoted) {
         // Once per file: a schema file dropped among the operations would otherwise list every type.
         schemaNoted = true;
-        problems.push(at(definition, `${definition.kind} is not an operation or a fragment: operation files hold executable documents only`));
+        problems.push(
+          at(definition, `${definition.kind} is not an operation or a fragment: operation files hold executable documents only`),
+        );
       }
     }
   }
 
   const manifestOperations: ManifestOperation[] = [];
   for (const operation of operations) {
-    const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...usedFragments(operation, fragments, (spread, name) => problems.push(at(spread, `unknown fragment ${name}`)))] };
+    const document: DocumentNode = {
+      kind: Kind.DOCUMENT,
+      definitions: [
+        operation,
+        ...usedFragments(operation, fragments, (spread, name) => problems.push(at(spread, `unknown fragment ${name}`))),
+      ],
+    };
     if (options.schema) {
       for (const error of validate(options.schema, document)) {
         if (/^Unknown fragment/.test(error.message)) continue; // reported above, with or without a schema
@@ -153,11 +167,20 @@ export async function buildManifest(dir: string, options: { schema?: GraphQLSche
       }
     }
     const body = print(document);
-    manifestOperations.push({ id: createHash("sha256").update(body).digest("hex"), name: operation.name!.value, type: operation.operation, body });
+    manifestOperations.push({
+      id: createHash("sha256").update(body).digest("hex"),
+      name: operation.name!.value,
+      type: operation.operation,
+      body,
+    });
   }
   manifestOperations.sort((a, b) => a.name.localeCompare(b.name));
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
-  return { manifest: { format: "apollo-persisted-query-manifest", version: 1, operations: manifestOperations }, files: files.length, problems };
+  return {
+    manifest: { format: "apollo-persisted-query-manifest", version: 1, operations: manifestOperations },
+    files: files.length,
+    problems,
+  };
 }
 
 function formatPlace(node: ASTNode): string {

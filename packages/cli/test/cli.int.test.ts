@@ -66,7 +66,10 @@ describe("supergraph CLI against a registry", () => {
   it("check and publish reject a change that does not compose (exit 1), naming subgraph, type and field", async () => {
     const before = await supergraphVersion();
     const reviews = await readFile(path.join(repoRoot, "subgraphs/reviews/schema.graphql"), "utf8");
-    const file = await schemaFile("reviews-broken", `${reviews}\nextend type Product @key(fields: "id") { weightGrams: String @shareable }\n`);
+    const file = await schemaFile(
+      "reviews-broken",
+      `${reviews}\nextend type Product @key(fields: "id") { weightGrams: String @shareable }\n`,
+    );
     const check = await cli(["check", "reviews", "--schema", file]);
     expect(check.code).toBe(1);
     expect(check.stdout).toMatch(/subgraph "reviews" does not compose/);
@@ -85,7 +88,18 @@ describe("supergraph CLI against a registry", () => {
     const usage = await fetch(`${registry.url}/v1/usage`, {
       method: "POST",
       headers: { authorization: `Bearer ${TEST_TOKENS.router}`, "content-type": "application/json" },
-      body: JSON.stringify({ reports: [{ operationName: "CheckoutContact", clientName: "web-shop", clientVersion: "7.1.0", identifiedBy: "token", coordinates: ["Query.me", "User.email"], count: 12 }] }),
+      body: JSON.stringify({
+        reports: [
+          {
+            operationName: "CheckoutContact",
+            clientName: "web-shop",
+            clientVersion: "7.1.0",
+            identifiedBy: "token",
+            coordinates: ["Query.me", "User.email"],
+            count: 12,
+          },
+        ],
+      }),
     });
     expect(usage.status).toBe(202);
     const file = await schemaFile("accounts-no-email", accountsWithout("email"));
@@ -98,7 +112,9 @@ describe("supergraph CLI against a registry", () => {
 
     const json = await cli(["check", "accounts", "--schema", file, "--json"]);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout).affectedOperations).toMatchObject([{ operationName: "CheckoutContact", clientName: "web-shop", count: 12 }]);
+    expect(JSON.parse(json.stdout).affectedOperations).toMatchObject([
+      { operationName: "CheckoutContact", clientName: "web-shop", count: 12 },
+    ]);
 
     const publish = await cli(["publish", "accounts", "--schema", file]);
     expect(publish.code).toBe(1);
@@ -120,7 +136,11 @@ describe("supergraph CLI against a registry", () => {
 
     const list = JSON.parse((await cli(["list", "--json"])).stdout);
     expect(list.supergraph.version).toBe(before + 1);
-    expect(list.subgraphs.find((s: { name: string }) => s.name === "accounts")).toMatchObject({ currentVersion: 2, publishedBy: "identity", author: "release bot" });
+    expect(list.subgraphs.find((s: { name: string }) => s.name === "accounts")).toMatchObject({
+      currentVersion: 2,
+      publishedBy: "identity",
+      author: "release bot",
+    });
 
     const diff = await cli(["diff", String(before), String(before + 1)]);
     expect(diff.code).toBe(0);
@@ -146,7 +166,9 @@ describe("supergraph CLI against a registry", () => {
     expect(await supergraphVersion()).toBe(before);
 
     expect((await cli(["publish", "accounts"])).code).toBe(2);
-    expect((await cli(["check", "accounts", "--schema", path.join(dir, "missing.graphql")])).stderr).toMatch(/Cannot read .*missing\.graphql: ENOENT/);
+    expect((await cli(["check", "accounts", "--schema", path.join(dir, "missing.graphql")])).stderr).toMatch(
+      /Cannot read .*missing\.graphql: ENOENT/,
+    );
     expect((await cli(["list", "--frobnicate"])).code).toBe(2);
     expect((await cli(["list"], { SUPERGRAPH_TOKEN: undefined })).stderr).toMatch(/No registry token/);
     expect((await cli(["deploy"])).code).toBe(2);
@@ -177,7 +199,10 @@ describe("supergraph CLI against a registry", () => {
 
     const config = path.join(dir, "broken.yaml");
     await writeFile(path.join(dir, "broken-reviews.graphql"), "type Query { oops: }");
-    await writeFile(config, "subgraphs:\n  broken:\n    routing_url: http://127.0.0.1:4999/graphql\n    schema:\n      file: ./broken-reviews.graphql\n");
+    await writeFile(
+      config,
+      "subgraphs:\n  broken:\n    routing_url: http://127.0.0.1:4999/graphql\n    schema:\n      file: ./broken-reviews.graphql\n",
+    );
     const failed = await cli(["compose", "--config", config]);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/INVALID_GRAPHQL/);
@@ -190,7 +215,11 @@ describe("supergraph CLI against a registry", () => {
       execFile(
         process.execPath,
         [path.join(repoRoot, "packages/cli/bin/supergraph.js"), "check", "accounts", "--schema", file, "--json"],
-        { cwd: repoRoot, env: { ...process.env, SUPERGRAPH_REGISTRY_URL: registry.url, SUPERGRAPH_TOKEN: TEST_TOKENS.identity }, timeout: 30_000 },
+        {
+          cwd: repoRoot,
+          env: { ...process.env, SUPERGRAPH_REGISTRY_URL: registry.url, SUPERGRAPH_TOKEN: TEST_TOKENS.identity },
+          timeout: 30_000,
+        },
         (error, stdout) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout }),
       );
     });
@@ -229,7 +258,9 @@ describe("supergraph CLI: approvals and forced publishes", () => {
       headers: { authorization: `Bearer ${TEST_TOKENS.router}`, "content-type": "application/json" },
       body: JSON.stringify({ reports: [{ operationName: "Roles", clientName: "admin", coordinates: ["User.roles"], count: 3 }] }),
     });
-    const current = (await (await fetch(`${registry.url}/v1/subgraphs/accounts`, { headers: { authorization: `Bearer ${TEST_TOKENS.identity}` } })).json()).subgraph.sdl as string;
+    const current = (
+      await (await fetch(`${registry.url}/v1/subgraphs/accounts`, { headers: { authorization: `Bearer ${TEST_TOKENS.identity}` } })).json()
+    ).subgraph.sdl as string;
     const file = await schemaFile("accounts-no-roles", current.replace(/\n\s*"[^"\n]*"\n\s*roles: [^\n]+/, ""));
     const blocked = await cli(["publish", "accounts", "--schema", file]);
     expect(blocked.code).toBe(1);

@@ -48,16 +48,18 @@ describe("supergraph manifest", () => {
     expect(manifest).toMatchObject({ format: "apollo-persisted-query-manifest", version: 1 });
     const [entry] = manifest.operations;
     expect(entry).toMatchObject({ name: "ProductPage", type: "query" });
-    expect(entry.body).toBe("query ProductPage($sku: String!) {\n  product(sku: $sku) {\n    ...ProductFields\n  }\n}\n\nfragment ProductFields on Product {\n  sku\n  name\n}");
+    expect(entry.body).toBe(
+      "query ProductPage($sku: String!) {\n  product(sku: $sku) {\n    ...ProductFields\n  }\n}\n\nfragment ProductFields on Product {\n  sku\n  name\n}",
+    );
     expect(entry.id).toBe(createHash("sha256").update(entry.body).digest("hex"));
   });
 
   it("reports duplicate names, parse errors, anonymous operations and unknown fragments with file:line:column, and writes nothing", async () => {
     const dir = folder({
-      "a.graphql": "query Same { product(sku: \"1\") { sku } }",
-      "b.graphql": "\n\nquery Same { product(sku: \"2\") { sku } }",
-      "broken.graphql": "query Broken {\n  product(sku: \"1\") {\n    sku\n",
-      "anon.graphql": "{ product(sku: \"1\") { ...Missing } }\nquery UsesMissing { product(sku: \"1\") { ...Missing } }",
+      "a.graphql": 'query Same { product(sku: "1") { sku } }',
+      "b.graphql": '\n\nquery Same { product(sku: "2") { sku } }',
+      "broken.graphql": 'query Broken {\n  product(sku: "1") {\n    sku\n',
+      "anon.graphql": '{ product(sku: "1") { ...Missing } }\nquery UsesMissing { product(sku: "1") { ...Missing } }',
       "dup-fragment.graphql": "fragment F on Product { sku }\nfragment F on Product { name }",
     });
     const { code, stderr } = await cli(["manifest", ".", "-o", "manifest.json"], dir);
@@ -74,19 +76,32 @@ describe("supergraph manifest", () => {
   });
 
   it("validates the operations against a supergraph's API when given one", async () => {
-    const dir = folder({ "ops.graphql": "query Good { product(sku: \"1\") { sku } }\nquery Bad {\n  product(sku: \"1\") { cost }\n}" });
+    const dir = folder({ "ops.graphql": 'query Good { product(sku: "1") { sku } }\nquery Bad {\n  product(sku: "1") { cost }\n}' });
     const schemaDir = folder({});
     await storeSupergraph(schemaDir);
     const { code, stdout } = await cli(["manifest", ".", "--supergraph", path.join(schemaDir, "supergraph.graphql"), "--json"], dir);
     expect(code).toBe(1);
-    expect(JSON.parse(stdout)).toMatchObject({ ok: false, problems: [{ file: "ops.graphql", line: 3, column: 23, message: 'Cannot query field "cost" on type "Product".' }] });
+    expect(JSON.parse(stdout)).toMatchObject({
+      ok: false,
+      problems: [{ file: "ops.graphql", line: 3, column: 23, message: 'Cannot query field "cost" on type "Product".' }],
+    });
     // The explorer's examples are valid against the store's graph.
-    const explorer = await cli(["manifest", path.join(repoRoot, "router", "explorer", "operations"), "--supergraph", "supergraph.graphql", "--json"], schemaDir);
+    const explorer = await cli(
+      ["manifest", path.join(repoRoot, "router", "explorer", "operations"), "--supergraph", "supergraph.graphql", "--json"],
+      schemaDir,
+    );
     expect(JSON.parse(explorer.stdout)).toMatchObject({ ok: true, operations: 9 });
     // A schema file among the operations is one problem, not one per type.
     writeFileSync(path.join(dir, "schema.graphql"), "type A { a: Int }\ntype B { b: Int }");
     const mixed = JSON.parse((await cli(["manifest", ".", "--json"], dir)).stdout);
-    expect(mixed.problems).toEqual([{ file: "schema.graphql", line: 1, column: 1, message: "ObjectTypeDefinition is not an operation or a fragment: operation files hold executable documents only" }]);
+    expect(mixed.problems).toEqual([
+      {
+        file: "schema.graphql",
+        line: 1,
+        column: 1,
+        message: "ObjectTypeDefinition is not an operation or a fragment: operation files hold executable documents only",
+      },
+    ]);
   });
 
   it("says what is wrong with its arguments", async () => {

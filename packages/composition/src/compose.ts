@@ -72,16 +72,18 @@ export function composeSubgraphs(subgraphs: SubgraphSchema[]): CompositionResult
 }
 
 /** Reads each subgraph's schema file and composes; `urlOverrides` replaces routing URLs by name. */
-export async function composeFromSources(
-  sources: SubgraphSource[],
-  urlOverrides: Record<string, string> = {},
-): Promise<CompositionResult> {
+export async function composeFromSources(sources: SubgraphSource[], urlOverrides: Record<string, string> = {}): Promise<CompositionResult> {
   const unreadable: CompositionMessage[] = [];
   const subgraphs = await Promise.all(
     sources.map(async (source) => {
       const sourceName = path.relative(process.cwd(), source.schemaPath);
       const sdl = await readFile(source.schemaPath, "utf8").catch((error: NodeJS.ErrnoException) => {
-        unreadable.push({ severity: "error", code: "SCHEMA_FILE_UNREADABLE", message: `[${source.name}] cannot read its schema file: ${error.code ?? error.message}`, locations: [sourceName] });
+        unreadable.push({
+          severity: "error",
+          code: "SCHEMA_FILE_UNREADABLE",
+          message: `[${source.name}] cannot read its schema file: ${error.code ?? error.message}`,
+          locations: [sourceName],
+        });
         return "";
       });
       return { name: source.name, url: urlOverrides[source.name] ?? source.routingUrl, sdl, sourceName };

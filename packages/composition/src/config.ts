@@ -21,7 +21,8 @@ const subgraphEntry = z
 const supergraphConfigSchema = z
   .object({
     federation_version: z.union([z.string(), z.number()]).transform(String).optional(),
-    subgraphs: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, "subgraph names are lower-case identifiers"), subgraphEntry)
+    subgraphs: z
+      .record(z.string().regex(/^[a-z][a-z0-9_-]*$/, "subgraph names are lower-case identifiers"), subgraphEntry)
       .refine((s) => Object.keys(s).length > 0, "at least one subgraph is required"),
   })
   .strict();

@@ -11,7 +11,9 @@ describe("cursor pagination", () => {
   it.each(["garbage", encodeCursor(["only-one"]), Buffer.from("{}").toString("base64url"), encodeCursor([1, 2, 3])])(
     "rejects a cursor it did not issue (%s) with BAD_USER_INPUT",
     (cursor) => {
-      expect(() => decodeCursor(cursor, 2)).toThrowError(expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }) }));
+      expect(() => decodeCursor(cursor, 2)).toThrowError(
+        expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }) }),
+      );
     },
   );
 

@@ -28,10 +28,15 @@ type InputOf<E> = (E extends { params: z.ZodType } ? { params: z.input<E["params
   CallOptions;
 
 type AnswerOf<E extends Endpoint> = {
-  [S in keyof E["responses"] & number]: { status: S; body: E["responses"][S] extends z.ZodType ? z.output<E["responses"][S]> : undefined; headers: Headers };
+  [S in keyof E["responses"] & number]: {
+    status: S;
+    body: E["responses"][S] extends z.ZodType ? z.output<E["responses"][S]> : undefined;
+    headers: Headers;
+  };
 }[keyof E["responses"] & number];
 
-type Method<E extends Endpoint> = CallOptions extends InputOf<E> ? (input?: InputOf<E>) => Promise<AnswerOf<E>> : (input: InputOf<E>) => Promise<AnswerOf<E>>;
+type Method<E extends Endpoint> =
+  CallOptions extends InputOf<E> ? (input?: InputOf<E>) => Promise<AnswerOf<E>> : (input: InputOf<E>) => Promise<AnswerOf<E>>;
 
 export type RegistryClient = { [K in EndpointName]: Method<Endpoints[K]> };
 
@@ -64,7 +69,10 @@ export function createRegistryClient({ url, token, timeoutMs }: RegistryClientOp
     } catch (error) {
       if (input.signal?.aborted) throw error;
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const why = (error as Error).name === "TimeoutError" ? `no answer within ${timeoutMs / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
+      const why =
+        (error as Error).name === "TimeoutError"
+          ? `no answer within ${timeoutMs / 1000} s`
+          : (cause?.code ?? cause?.message ?? (error as Error).message);
       throw new RegistryApiError("REGISTRY_UNREACHABLE", `Cannot reach the registry at ${base}: ${why}.`, undefined);
     }
     const { status, headers } = response;
@@ -78,7 +86,11 @@ export function createRegistryClient({ url, token, timeoutMs }: RegistryClientOp
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
-      throw new RegistryApiError("REGISTRY_BAD_RESPONSE", `The registry at ${base} answered ${status} with a body that is not JSON; is that URL the registry?`, status);
+      throw new RegistryApiError(
+        "REGISTRY_BAD_RESPONSE",
+        `The registry at ${base} answered ${status} with a body that is not JSON; is that URL the registry?`,
+        status,
+      );
     }
     if (schema) return { status, body: parsed, headers };
     const error = errorResponse.safeParse(parsed);
@@ -87,6 +99,8 @@ export function createRegistryClient({ url, token, timeoutMs }: RegistryClientOp
     throw new RegistryApiError(code, message, status, parsed);
   }
 
-  const methods = Object.fromEntries(Object.entries(endpoints).map(([name, endpoint]) => [name, (input?: RawInput) => call(endpoint, input)]));
+  const methods = Object.fromEntries(
+    Object.entries(endpoints).map(([name, endpoint]) => [name, (input?: RawInput) => call(endpoint, input)]),
+  );
   return methods as unknown as RegistryClient;
 }

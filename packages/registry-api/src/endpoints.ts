@@ -25,15 +25,31 @@ export interface Endpoint {
 }
 
 /** A missing or unknown token, a database that is down, a bug. */
-export const anyEndpointErrors = ["UNAUTHENTICATED", "SERVICE_UNAVAILABLE", "INTERNAL_SERVER_ERROR"] as const satisfies readonly RegistryErrorCode[];
+export const anyEndpointErrors = [
+  "UNAUTHENTICATED",
+  "SERVICE_UNAVAILABLE",
+  "INTERNAL_SERVER_ERROR",
+] as const satisfies readonly RegistryErrorCode[];
 
 /** What a request with a JSON body may be refused for before it is read. */
 const bodyErrors = ["BAD_REQUEST", "BAD_USER_INPUT", "PAYLOAD_TOO_LARGE"] as const satisfies readonly RegistryErrorCode[];
-const refusedChange = ["COMPOSITION_FAILED", "BREAKING_CHANGE", "OWNERSHIP_TRANSFER_NOT_APPROVED", "SECURITY_CHANGE_NOT_APPROVED"] as const satisfies readonly RegistryErrorCode[];
+const refusedChange = [
+  "COMPOSITION_FAILED",
+  "BREAKING_CHANGE",
+  "OWNERSHIP_TRANSFER_NOT_APPROVED",
+  "SECURITY_CHANGE_NOT_APPROVED",
+] as const satisfies readonly RegistryErrorCode[];
 
 export const endpoints = {
   subgraphs: { method: "GET", path: "/v1/subgraphs", auth: "any", responses: { 200: res.subgraphsResponse }, errors: [] },
-  subgraph: { method: "GET", path: "/v1/subgraphs/:name", auth: "any", params: req.subgraphParams, responses: { 200: res.subgraphResponse }, errors: ["BAD_USER_INPUT", "NOT_FOUND"] },
+  subgraph: {
+    method: "GET",
+    path: "/v1/subgraphs/:name",
+    auth: "any",
+    params: req.subgraphParams,
+    responses: { 200: res.subgraphResponse },
+    errors: ["BAD_USER_INPUT", "NOT_FOUND"],
+  },
   subgraphVersion: {
     method: "GET",
     path: "/v1/subgraphs/:name/versions/:version",
@@ -71,7 +87,14 @@ export const endpoints = {
     errors: [...bodyErrors, "FORBIDDEN", "COMPOSITION_FAILED"],
   },
   /** With If-None-Match naming the current hash: 304, or with `wait` a long-poll for the next one. Headers: etag, x-supergraph-version. */
-  supergraph: { method: "GET", path: "/v1/supergraph", auth: "any", query: req.supergraphQuery, responses: { 200: res.supergraphResponse, 304: null }, errors: ["BAD_USER_INPUT", "NOT_FOUND"] },
+  supergraph: {
+    method: "GET",
+    path: "/v1/supergraph",
+    auth: "any",
+    query: req.supergraphQuery,
+    responses: { 200: res.supergraphResponse, 304: null },
+    errors: ["BAD_USER_INPUT", "NOT_FOUND"],
+  },
   supergraphVersions: {
     method: "GET",
     path: "/v1/supergraph/versions",
@@ -88,9 +111,23 @@ export const endpoints = {
     responses: { 200: res.supergraphVersionResponse },
     errors: ["BAD_USER_INPUT", "NOT_FOUND"],
   },
-  diff: { method: "GET", path: "/v1/diff", auth: "any", query: req.diffQuery, responses: { 200: res.diffResponse }, errors: ["BAD_USER_INPUT", "NOT_FOUND"] },
+  diff: {
+    method: "GET",
+    path: "/v1/diff",
+    auth: "any",
+    query: req.diffQuery,
+    responses: { 200: res.diffResponse },
+    errors: ["BAD_USER_INPUT", "NOT_FOUND"],
+  },
   /** Field usage from routers, for the breaking-change checks. */
-  usage: { method: "POST", path: "/v1/usage", auth: "router", body: req.usageBody, responses: { 202: res.usageResponse }, errors: [...bodyErrors, "FORBIDDEN"] },
+  usage: {
+    method: "POST",
+    path: "/v1/usage",
+    auth: "router",
+    body: req.usageBody,
+    responses: { 202: res.usageResponse },
+    errors: [...bodyErrors, "FORBIDDEN"],
+  },
 } as const satisfies Record<string, Endpoint>;
 
 export type Endpoints = typeof endpoints;

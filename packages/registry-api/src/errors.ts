@@ -39,7 +39,8 @@ export const registryErrorStatus = {
 /** The closed set of codes in the registry's error answers. */
 export type RegistryErrorCode = keyof typeof registryErrorStatus;
 
-export const isRegistryErrorCode = (code: unknown): code is RegistryErrorCode => typeof code === "string" && Object.hasOwn(registryErrorStatus, code);
+export const isRegistryErrorCode = (code: unknown): code is RegistryErrorCode =>
+  typeof code === "string" && Object.hasOwn(registryErrorStatus, code);
 
 /** Failures the client itself names: no answer, an answer that is not the registry's, or an error answer without a known code. */
 export type ClientErrorCode = "REGISTRY_UNREACHABLE" | "REGISTRY_BAD_RESPONSE" | `HTTP_${number}`;

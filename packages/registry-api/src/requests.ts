@@ -33,7 +33,10 @@ export const publishBody = z
   })
   .strict()
   .refine((body) => !body.force || body.reason, { path: ["reason"], message: "required with force: say why the breaking change must ship" })
-  .refine((body) => body.force || body.reason === undefined, { path: ["force"], message: "a reason is only recorded for a forced publish (force: true)" });
+  .refine((body) => body.force || body.reason === undefined, {
+    path: ["force"],
+    message: "a reason is only recorded for a forced publish (force: true)",
+  });
 
 export const approveBody = z
   .object({
@@ -57,7 +60,10 @@ export const usageBody = z
             identifiedBy: identifiedBy.optional(),
             clientVersion: z.string().max(100).optional(),
             /** The schema coordinates the operation used. */
-            coordinates: z.array(z.string().max(300).regex(COORDINATE, "not a schema coordinate (Type.field, Type.field(arg:), Enum.VALUE)")).min(1).max(5000),
+            coordinates: z
+              .array(z.string().max(300).regex(COORDINATE, "not a schema coordinate (Type.field, Type.field(arg:), Enum.VALUE)"))
+              .min(1)
+              .max(5000),
             /** Requests of this operation and client the report stands for. */
             count: z.number().int().positive().max(1_000_000_000),
             timestamp: z.iso.datetime({ offset: true }).optional(),

@@ -144,7 +144,15 @@ export const subgraphResponse = z.object({
     /** The current version's schema. */
     sdl: z.string(),
     versions: z.array(
-      z.object({ version: z.number(), sdlHash: z.string(), routingUrl: z.string(), publishedBy: z.string(), author: z.string().nullable(), publishedAt: time, ...trust }),
+      z.object({
+        version: z.number(),
+        sdlHash: z.string(),
+        routingUrl: z.string(),
+        publishedBy: z.string(),
+        author: z.string().nullable(),
+        publishedAt: time,
+        ...trust,
+      }),
     ),
   }),
 });
@@ -193,7 +201,9 @@ export const supergraphVersionResponse = z.object({
 export const diff = z.object({
   from: z.number(),
   to: z.number(),
-  subgraphs: z.array(z.object({ name: z.string(), fromVersion: z.number().nullable(), toVersion: z.number().nullable(), routingUrlChanged: z.boolean() })),
+  subgraphs: z.array(
+    z.object({ name: z.string(), fromVersion: z.number().nullable(), toVersion: z.number().nullable(), routingUrlChanged: z.boolean() }),
+  ),
   changes: z.array(schemaChange),
 });
 

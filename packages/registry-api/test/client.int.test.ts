@@ -23,7 +23,10 @@ async function refusal(call: Promise<unknown>): Promise<RegistryApiError> {
 async function standIn(answer: (res: http.ServerResponse) => void) {
   const server = http.createServer((_req, res) => answer(res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 beforeAll(async () => {
@@ -72,7 +75,9 @@ describe("registry client", () => {
     expect(unknown).toMatchObject({ code: "UNAUTHENTICATED", status: 401 });
     const missing = await refusal(client().subgraph({ params: { name: "nothing" } }));
     expect(missing).toMatchObject({ code: "NOT_FOUND", status: 404, message: 'No subgraph "nothing" in the registry.' });
-    const routerPublish = await refusal(client(TEST_TOKENS.router).publish({ params: { name: "accounts" }, body: { sdl: "type Query { a: Int }" } }));
+    const routerPublish = await refusal(
+      client(TEST_TOKENS.router).publish({ params: { name: "accounts" }, body: { sdl: "type Query { a: Int }" } }),
+    );
     expect(routerPublish).toMatchObject({ code: "FORBIDDEN", status: 403, body: { error: { code: "FORBIDDEN" } } });
     const notComposing = await refusal(client().publish({ params: { name: "accounts" }, body: { sdl: "type Query { a: Nope }" } }));
     expect(notComposing).toMatchObject({ code: "COMPOSITION_FAILED", status: 422, body: { check: { ok: false } } });

@@ -5,7 +5,10 @@ import { RegistryDomainErrorCode, isRegistryErrorCode, registryErrorStatus } fro
 describe("the registry's endpoint table", () => {
   it("matches a method and path to its endpoint with the path parameters", () => {
     expect(matchEndpoint("GET", "/v1/subgraphs")).toEqual({ name: "subgraphs", params: {} });
-    expect(matchEndpoint("GET", "/v1/subgraphs/accounts/versions/3")).toEqual({ name: "subgraphVersion", params: { name: "accounts", version: "3" } });
+    expect(matchEndpoint("GET", "/v1/subgraphs/accounts/versions/3")).toEqual({
+      name: "subgraphVersion",
+      params: { name: "accounts", version: "3" },
+    });
     expect(matchEndpoint("POST", "/v1/subgraphs/accounts/publish")).toEqual({ name: "publish", params: { name: "accounts" } });
     expect(matchEndpoint("GET", "/v1/supergraph/versions/2")).toEqual({ name: "supergraphVersion", params: { version: "2" } });
   });
@@ -26,7 +29,9 @@ describe("the registry's endpoint table", () => {
 
   it("validates request bodies as the registry does", () => {
     expect(endpoints.publish.body.safeParse({ sdl: "type Query { a: Int }", force: true }).success).toBe(false);
-    expect(endpoints.publish.body.safeParse({ sdl: "type Query { a: Int }", force: true, reason: "the field was never used" }).success).toBe(true);
+    expect(
+      endpoints.publish.body.safeParse({ sdl: "type Query { a: Int }", force: true, reason: "the field was never used" }).success,
+    ).toBe(true);
     expect(endpoints.usage.body.safeParse({ reports: [{ coordinates: ["not a coordinate!"], count: 1 }] }).success).toBe(false);
     expect(endpoints.check.body.safeParse({ sdl: "type Query { a: Int }", extra: true }).success).toBe(false);
   });

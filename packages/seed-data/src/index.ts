@@ -3,9 +3,7 @@
  * part it owns, and because all parts come from this one generator, ids agree across databases.
  */
 import { Random } from "./random.ts";
-import {
-  ADJECTIVES, CARRIERS, CATEGORIES, FIRST_NAMES, LAST_NAMES, REVIEW_TITLES, WAREHOUSES,
-} from "./vocabulary.ts";
+import { ADJECTIVES, CARRIERS, CATEGORIES, FIRST_NAMES, LAST_NAMES, REVIEW_TITLES, WAREHOUSES } from "./vocabulary.ts";
 
 export interface SeedSizes {
   users: number;
@@ -30,28 +28,76 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 export interface SeedUser {
-  id: string; username: string; email: string; name: string; roles: string[]; createdAt: Date;
+  id: string;
+  username: string;
+  email: string;
+  name: string;
+  roles: string[];
+  createdAt: Date;
 }
-export interface SeedCategory { id: string; slug: string; name: string }
+export interface SeedCategory {
+  id: string;
+  slug: string;
+  name: string;
+}
 export interface SeedProduct {
-  id: string; sku: string; name: string; description: string; priceCents: number;
-  currency: string; weightGrams: number; categoryId: string; createdAt: Date;
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  priceCents: number;
+  currency: string;
+  weightGrams: number;
+  categoryId: string;
+  createdAt: Date;
 }
-export interface SeedWarehouse { id: string; code: string; name: string; city: string; country: string }
-export interface SeedStockLevel { productId: string; warehouseId: string; quantity: number }
+export interface SeedWarehouse {
+  id: string;
+  code: string;
+  name: string;
+  city: string;
+  country: string;
+}
+export interface SeedStockLevel {
+  productId: string;
+  warehouseId: string;
+  quantity: number;
+}
 export interface SeedReview {
-  id: string; productId: string; authorId: string; authorUsername: string; rating: number;
-  title: string; body: string; createdAt: Date;
+  id: string;
+  productId: string;
+  authorId: string;
+  authorUsername: string;
+  rating: number;
+  title: string;
+  body: string;
+  createdAt: Date;
 }
-export interface SeedOrderLine { productId: string; quantity: number; unitPriceCents: number }
-export interface SeedTrackingEvent { status: string; location: string; description: string; occurredAt: Date }
+export interface SeedOrderLine {
+  productId: string;
+  quantity: number;
+  unitPriceCents: number;
+}
+export interface SeedTrackingEvent {
+  status: string;
+  location: string;
+  description: string;
+  occurredAt: Date;
+}
 /** No tracking number: the orders service draws a random one (a number derived from the seed could be guessed). */
 export interface SeedShipment {
-  carrier: string; status: string; events: SeedTrackingEvent[];
+  carrier: string;
+  status: string;
+  events: SeedTrackingEvent[];
 }
 export interface SeedOrder {
-  id: string; userId: string; status: string; currency: string; createdAt: Date;
-  lines: SeedOrderLine[]; shipment: SeedShipment;
+  id: string;
+  userId: string;
+  status: string;
+  currency: string;
+  createdAt: Date;
+  lines: SeedOrderLine[];
+  shipment: SeedShipment;
 }
 
 export interface StoreSeed {
@@ -159,7 +205,8 @@ function generateOrders(random: Random, count: number, products: SeedProduct[], 
     const events = SHIPMENT_STEPS.slice(0, stepCount).map((step, n) => ({
       status: step.status,
       description: step.description,
-      location: n === 0 ? warehouse.city : n === stepCount - 1 && step.status === "DELIVERED" ? "Customer address" : `${warehouse.city} region`,
+      location:
+        n === 0 ? warehouse.city : n === stepCount - 1 && step.status === "DELIVERED" ? "Customer address" : `${warehouse.city} region`,
       occurredAt: new Date(createdAt.getTime() + (n + 1) * 9 * HOUR),
     }));
     const shipmentStatus = events[events.length - 1]!.status;

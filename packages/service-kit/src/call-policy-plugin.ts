@@ -9,7 +9,13 @@ import { ErrorCode, ROUTER_CALLER, callersOf, codedError } from "@store/wire";
  * fields its declared call path allows (service-calls.ts), and a signed mutation runs once per
  * nonce. Queries from the router cost one property read; nothing here allocates per request.
  */
-export function callPolicyPlugin<Ctx extends object>({ service, replayGuard }: { service: string; replayGuard: ReplayGuard }): ApolloServerPlugin<Ctx> {
+export function callPolicyPlugin<Ctx extends object>({
+  service,
+  replayGuard,
+}: {
+  service: string;
+  replayGuard: ReplayGuard;
+}): ApolloServerPlugin<Ctx> {
   const callers = callersOf(service);
   const hooks: GraphQLRequestListener<Ctx> = {
     async didResolveOperation({ contextValue, operation, document }: GraphQLRequestContextDidResolveOperation<Ctx>) {
@@ -18,14 +24,22 @@ export function callPolicyPlugin<Ctx extends object>({ service, replayGuard }: {
       if (!caller || !operation) return;
       if (caller !== ROUTER_CALLER) {
         const allowed = callers.get(caller);
-        const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+        const fragments = new Map(
+          document.definitions
+            .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+            .map((d) => [d.name.value, d]),
+        );
         const refused = [...rootFieldNames(operation.selectionSet, fragments)].filter((field) => !allowed?.has(field));
         if (refused.length > 0) {
-          throw codedError(ErrorCode.SERVICE_CALL_NOT_ALLOWED, `${caller} may not call ${refused.join(", ")} on ${service}.`, { http: { status: 403 } });
+          throw codedError(ErrorCode.SERVICE_CALL_NOT_ALLOWED, `${caller} may not call ${refused.join(", ")} on ${service}.`, {
+            http: { status: 403 },
+          });
         }
       }
       if (operation.operation === "mutation" && !(record.nonce && (await replayGuard.firstUse(`${caller}:${record.nonce}`)))) {
-        throw codedError(ErrorCode.REQUEST_REPLAYED, "This signed request was already received; a mutation runs once per signature.", { http: { status: 401 } });
+        throw codedError(ErrorCode.REQUEST_REPLAYED, "This signed request was already received; a mutation runs once per signature.", {
+          http: { status: 401 },
+        });
       }
     },
   };
@@ -33,7 +47,12 @@ export function callPolicyPlugin<Ctx extends object>({ service, replayGuard }: {
 }
 
 /** The root fields an operation selects, through fragments; __typename is free for everyone. */
-function rootFieldNames(selectionSet: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, names = new Set<string>(), seen = new Set<string>()): Set<string> {
+function rootFieldNames(
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  names = new Set<string>(),
+  seen = new Set<string>(),
+): Set<string> {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       if (selection.name.value !== "__typename") names.add(selection.name.value);

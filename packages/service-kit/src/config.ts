@@ -1,9 +1,20 @@
 import { z } from "zod";
-import { CLAIMS_PUBLIC_KEY_VARIABLE, MIN_SECRET_LENGTH, ROUTER_CALLER, callerSecretVariable, callersOf, parseClaimsKey, routerSecretVariable } from "@store/wire";
+import {
+  CLAIMS_PUBLIC_KEY_VARIABLE,
+  MIN_SECRET_LENGTH,
+  ROUTER_CALLER,
+  callerSecretVariable,
+  callersOf,
+  parseClaimsKey,
+  routerSecretVariable,
+} from "@store/wire";
 
 /** Raised when configuration is invalid; the message lists every problem, one per line. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[], label: string) {
+  constructor(
+    readonly problems: string[],
+    label: string,
+  ) {
     super(`Invalid ${label} configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
   }
@@ -89,7 +100,10 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
         /** The router's Ed25519 public key (SPKI, PEM or base64 DER): only claims it signed name a user. */
         ROUTER_CLAIMS_PUBLIC_KEY: z.string().optional(),
         /** Redis (redis://) where replicas remember signed mutations' nonces, so a replay is refused by all of them. */
-        SUBGRAPH_REPLAY_REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
+        SUBGRAPH_REPLAY_REDIS_URL: z
+          .string()
+          .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+          .optional(),
         ...tracingEnvSchema,
       }),
     )
@@ -97,17 +111,29 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
       for (const [caller, secret] of Object.entries(env.SIGNING_CREDENTIALS)) {
         if (secret.length < MIN_SECRET_LENGTH) {
           const variable = caller === ROUTER_CALLER ? routerSecretVariable(name) : callerSecretVariable(name, caller);
-          ctx.addIssue({ code: "custom", path: [variable], message: `must be at least ${MIN_SECRET_LENGTH} characters (HMAC is only as strong as its key)` });
+          ctx.addIssue({
+            code: "custom",
+            path: [variable],
+            message: `must be at least ${MIN_SECRET_LENGTH} characters (HMAC is only as strong as its key)`,
+          });
         }
       }
       for (const variable of env.UNDECLARED_CALLER_SECRETS) {
-        ctx.addIssue({ code: "custom", path: [variable], message: `${name} accepts no calls from that service: the allowed service-to-service calls are declared in service-calls.ts` });
+        ctx.addIssue({
+          code: "custom",
+          path: [variable],
+          message: `${name} accepts no calls from that service: the allowed service-to-service calls are declared in service-calls.ts`,
+        });
       }
       if (env.ROUTER_CLAIMS_PUBLIC_KEY) {
         try {
           parseClaimsKey(env.ROUTER_CLAIMS_PUBLIC_KEY, "public");
         } catch {
-          ctx.addIssue({ code: "custom", path: [CLAIMS_PUBLIC_KEY_VARIABLE], message: "must be an Ed25519 public key (SPKI), as PEM or base64 DER" });
+          ctx.addIssue({
+            code: "custom",
+            path: [CLAIMS_PUBLIC_KEY_VARIABLE],
+            message: "must be an Ed25519 public key (SPKI), as PEM or base64 DER",
+          });
         }
       }
       // Security by default: a production subgraph refuses to start open to anyone who reaches its port.
@@ -152,7 +178,8 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
          * (development only), so unsigned requests are served with a warning at start.
          */
         signing: {
-          mode: (env.SUBGRAPH_SIGNING === "off" ? "off" : Object.keys(credentials).length ? "required" : "open") as "required" | "off" | "open",
+          mode: (env.SUBGRAPH_SIGNING === "off" ? "off" : Object.keys(credentials).length ? "required" : "open") as
+            "required" | "off" | "open",
           credentials,
           maxAgeSeconds: env.SUBGRAPH_SIGNATURE_MAX_AGE_SECONDS,
           /** Set: the claims header names a user only with the router's signature over it. Unset: development without signing. */
@@ -161,7 +188,11 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
           replayRedisUrl: env.SUBGRAPH_REPLAY_REDIS_URL,
         },
         /** OTLP/HTTP export of traces; see tracing.ts. */
-        tracing: { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: env.OTEL_TRACES_SAMPLER_ARG, scheduleDelayMs: env.OTEL_BSP_SCHEDULE_DELAY },
+        tracing: {
+          endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+          sampleRatio: env.OTEL_TRACES_SAMPLER_ARG,
+          scheduleDelayMs: env.OTEL_BSP_SCHEDULE_DELAY,
+        },
       };
     });
 }

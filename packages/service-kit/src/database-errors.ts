@@ -15,7 +15,8 @@ const ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "Sock
  */
 const SQLSTATE = /^(08\w{3}|57P0[123]|53300)$/;
 /** node-postgres raises these without a code. */
-const MESSAGES = /connection terminated|connection timeout|timeout exceeded when trying to connect|client has encountered a connection error|server closed the connection|can't reach database server/i;
+const MESSAGES =
+  /connection terminated|connection timeout|timeout exceeded when trying to connect|client has encountered a connection error|server closed the connection|can't reach database server/i;
 
 function causes(error: unknown): unknown[] {
   const seen: unknown[] = [];

@@ -95,7 +95,13 @@ async function openPglite({ url, defaultDataDir, loadDataDir }: OpenDatabaseOpti
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // A database that stops answering (no refusal, just silence) must fail a query within seconds rather
   // than hold it forever; TCP keep-alive notices a peer that vanished from under an idle connection.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, allowExitOnIdle: true, connectionTimeoutMillis: 5_000, keepAlive: true });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    allowExitOnIdle: true,
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+  });
   // A dropped idle connection must not crash the process; the pool replaces it on the next query.
   pool.on("error", () => undefined);
   const transaction: TransactionRunner = async (work) => {

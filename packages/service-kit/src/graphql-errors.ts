@@ -17,7 +17,9 @@ const PUBLIC_CODES = new Set<string>([
  * formatter let only its public codes through, its domain codes among them.
  */
 function relayedFromSubgraph(formatted: GraphQLFormattedError, code: string): boolean {
-  return typeof formatted.extensions?.serviceName === "string" && code !== ErrorCode.INTERNAL_SERVER_ERROR && code !== "DOWNSTREAM_SERVICE_ERROR";
+  return (
+    typeof formatted.extensions?.serviceName === "string" && code !== ErrorCode.INTERNAL_SERVER_ERROR && code !== "DOWNSTREAM_SERVICE_ERROR"
+  );
 }
 
 /**
@@ -56,7 +58,8 @@ export function errorFormatter(logger: Logger, production: boolean) {
 function formatter(logger: Logger, production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (typeof code === "string" && (PUBLIC_CODES.has(code) || isCodedError(error) || relayedFromSubgraph(formatted, code))) return formatted;
+    if (typeof code === "string" && (PUBLIC_CODES.has(code) || isCodedError(error) || relayedFromSubgraph(formatted, code)))
+      return formatted;
     const requestError = APOLLO_REQUEST_ERRORS.get(formatted.message);
     if (requestError) return { message: formatted.message, extensions: { code: requestError } };
     if (isDatabaseInputError(error)) {
@@ -70,7 +73,10 @@ function formatter(logger: Logger, production: boolean) {
     }
     // The database being down is an outage to wait out, not a bug: a coded, retryable error.
     if (isDatabaseUnavailable(error)) {
-      logger.warn({ path: formatted.path, reason: (error as { originalError?: Error })?.originalError?.message?.split("\n").at(-1) }, "database unavailable");
+      logger.warn(
+        { path: formatted.path, reason: (error as { originalError?: Error })?.originalError?.message?.split("\n").at(-1) },
+        "database unavailable",
+      );
       return {
         message: "The service's database is unavailable; try again shortly.",
         path: formatted.path,
@@ -81,7 +87,10 @@ function formatter(logger: Logger, production: boolean) {
     // The observation plugin tagged the error with its request when it met it; the formatter gets no context.
     const requestId = requestIdOfError(error);
     // Explicit, for services that keep no async-local record (an undefined one would hide the mixin's).
-    logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error, path: formatted.path, ...(requestId && { requestId }) }, "unexpected error in resolver");
+    logger.error(
+      { err: (error as { originalError?: unknown })?.originalError ?? error, path: formatted.path, ...(requestId && { requestId }) },
+      "unexpected error in resolver",
+    );
     if (!production) return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
     // The request id is what an operator searches the log for; the details stay there.
     return {

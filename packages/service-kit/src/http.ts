@@ -72,7 +72,12 @@ export interface GraphQLHttpOptions<Ctx extends BaseContext> {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: Record<string, unknown> = {}) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
     super(message);
   }
 }
@@ -184,11 +189,16 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
  */
 function checkBatch(body: unknown[], max: number): void {
   if (body.length > max) {
-    throw new HttpError(400, ErrorCode.OPERATION_LIMIT_EXCEEDED, `The request batches ${body.length} operations, above the maximum of ${max}.`, {
-      limit: "batchedOperations",
-      actual: body.length,
-      maximum: max,
-    });
+    throw new HttpError(
+      400,
+      ErrorCode.OPERATION_LIMIT_EXCEEDED,
+      `The request batches ${body.length} operations, above the maximum of ${max}.`,
+      {
+        limit: "batchedOperations",
+        actual: body.length,
+        maximum: max,
+      },
+    );
   }
   const isObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
   body.forEach((entry, index) => {
@@ -199,7 +209,12 @@ function checkBatch(body: unknown[], max: number): void {
       (e.operationName !== undefined && e.operationName !== null && typeof e.operationName !== "string") ||
       (e.variables !== undefined && e.variables !== null && !isObject(e.variables)) ||
       (e.extensions !== undefined && e.extensions !== null && !isObject(e.extensions));
-    if (malformed) throw new HttpError(400, ErrorCode.BAD_REQUEST, `Batched operation ${index} is not a GraphQL request object (query, operationName, variables, extensions).`);
+    if (malformed)
+      throw new HttpError(
+        400,
+        ErrorCode.BAD_REQUEST,
+        `Batched operation ${index} is not a GraphQL request object (query, operationName, variables, extensions).`,
+      );
   });
 }
 
@@ -228,10 +243,16 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
     let callingService: string | undefined;
     if (options.verifyRequest) {
       // Only POST: a GET's operation sits in the URL, which the signature does not cover.
-      const verdict: Verification = req.method === "POST" ? options.verifyRequest(req.headers, raw) : { ok: false, reason: "This subgraph only answers signed POST requests." };
+      const verdict: Verification =
+        req.method === "POST"
+          ? options.verifyRequest(req.headers, raw)
+          : { ok: false, reason: "This subgraph only answers signed POST requests." };
       if (!verdict.ok) {
         // The details stay in the log: they could tell an outsider which callers exist or what the clock says.
-        logger.warn({ reason: verdict.reason, caller: req.headers["x-supergraph-caller"], remoteAddress: req.socket.remoteAddress }, "refused a request that is not properly signed");
+        logger.warn(
+          { reason: verdict.reason, caller: req.headers["x-supergraph-caller"], remoteAddress: req.socket.remoteAddress },
+          "refused a request that is not properly signed",
+        );
         throw new HttpError(401, ErrorCode.UNAUTHENTICATED, REFUSED_MESSAGE);
       }
       callingService = verdict.caller;
@@ -244,7 +265,10 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers: toHeaderMap(req), search, body },
         context: async () => {
-          const contextValue = await options.context(req, requestId, callingService, { res, operations: Array.isArray(body) ? body.length : 1 });
+          const contextValue = await options.context(req, requestId, callingService, {
+            res,
+            operations: Array.isArray(body) ? body.length : 1,
+          });
           // So the observation plugin finds the record without async-local storage.
           bindRecordToContext(contextValue, record);
           return contextValue;
@@ -266,14 +290,23 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
       await serveGraphQL(req, res, record, search);
       return "graphql";
     }
-    const operational = await serveOperationalRoute(pathname, res, { readiness: options.readiness, metrics, details: options.operationalRoutes !== "probes" });
+    const operational = await serveOperationalRoute(pathname, res, {
+      readiness: options.readiness,
+      metrics,
+      details: options.operationalRoutes !== "probes",
+    });
     if (operational) return operational;
     sendJson(res, 404, { errors: [{ message: `No route for ${pathname}`, extensions: { code: "NOT_FOUND" } }] });
     return "unknown";
   }
 
   // The same for every request: built once, not per request.
-  const observation = { logger, metrics, requestLogLevel: options.requestLogLevel ?? "info", asyncContext: options.asyncContext ?? true } as const;
+  const observation = {
+    logger,
+    metrics,
+    requestLogLevel: options.requestLogLevel ?? "info",
+    asyncContext: options.asyncContext ?? true,
+  } as const;
 
   return (req, res) => {
     const incomingId = req.headers["x-request-id"];
@@ -305,7 +338,13 @@ export function createHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpO
  * The admin listener's routes: /metrics and health with every check, for operators and Prometheus
  * on a port the public does not reach. Anything else is 404.
  */
-export function createAdminHandler({ readiness, metrics }: { readiness: () => Promise<Readiness>; metrics?: ServiceMetrics }): RequestListener {
+export function createAdminHandler({
+  readiness,
+  metrics,
+}: {
+  readiness: () => Promise<Readiness>;
+  metrics?: ServiceMetrics;
+}): RequestListener {
   return (req, res) => {
     const url = req.url ?? "/";
     const pathname = url.includes("?") ? url.slice(0, url.indexOf("?")) : url;
@@ -314,7 +353,8 @@ export function createAdminHandler({ readiness, metrics }: { readiness: () => Pr
         if (!served) sendJson(res, 404, { errors: [{ message: `No route for ${pathname}`, extensions: { code: "NOT_FOUND" } }] });
       })
       .catch(() => {
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
+        if (!res.headersSent)
+          sendJson(res, 500, { errors: [{ message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
         else res.destroy();
       });
   };
@@ -348,7 +388,12 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function listen(handler: RequestListener, port: number, host: string, limits: Partial<ConnectionLimits> = {}): Promise<RunningServer> {
+export async function listen(
+  handler: RequestListener,
+  port: number,
+  host: string,
+  limits: Partial<ConnectionLimits> = {},
+): Promise<RunningServer> {
   const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections } = { ...DEFAULT_CONNECTION_LIMITS, ...limits };
   const server = http.createServer({
     headersTimeout: headersTimeoutMs,
@@ -356,7 +401,10 @@ export async function listen(handler: RequestListener, port: number, host: strin
     keepAliveTimeout: keepAliveTimeoutMs,
     // Node looks for overdue headers and requests this often (30 s by default, which would let a
     // slow client hold its socket for up to 30 s past headersTimeout).
-    connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(Math.min(headersTimeoutMs, requestTimeoutMs || headersTimeoutMs) / 2))),
+    connectionsCheckingInterval: Math.max(
+      10,
+      Math.min(30_000, Math.floor(Math.min(headersTimeoutMs, requestTimeoutMs || headersTimeoutMs) / 2)),
+    ),
   });
   server.maxConnections = maxConnections;
   const drain = drainOnClose(server, handler);

@@ -37,7 +37,10 @@ export interface Migration {
 
 export async function readMigrations(migrationsDir: string): Promise<Migration[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
-  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const folders = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     folders.map(async (name) => {
       const bytes = await readFile(path.join(migrationsDir, name, "migration.sql"));
@@ -78,10 +81,11 @@ export async function applyMigrations(run: TransactionRunner, migrationsDir: str
           `Migration ${migration.name} was started but never finished; resolve it with \`prisma migrate resolve\` before starting.`,
         );
       }
-      await tx.query(
-        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`,
-        [randomUUID(), migration.checksum, migration.name],
-      );
+      await tx.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`, [
+        randomUUID(),
+        migration.checksum,
+        migration.name,
+      ]);
       await tx.exec(migration.script);
       await tx.query(
         `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE migration_name = $1 AND finished_at IS NULL`,

@@ -60,7 +60,11 @@ export function observationPlugin<Ctx extends BaseContext>({ executeSpan }: Obse
         async executionDidStart() {
           if (!traced || !executeSpan) return;
           const span = tracer.startSpan("graphql.execute");
-          return { async executionDidEnd(error?: Error) { endSpan(span, error ? [error] : undefined); } };
+          return {
+            async executionDidEnd(error?: Error) {
+              endSpan(span, error ? [error] : undefined);
+            },
+          };
         },
         async willSendResponse({ response }) {
           if (!record) return;

@@ -38,7 +38,11 @@ export async function redisReplayGuard(url: string, service: string, windowSecon
   const { Redis } = await import("ioredis");
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 500 });
   redis.on("error", () => undefined);
-  await redis.connect().catch((error: Error) => logger.warn({ err: error.message }, "replay guard: Redis not reachable yet; nonces are remembered in memory until it is"));
+  await redis
+    .connect()
+    .catch((error: Error) =>
+      logger.warn({ err: error.message }, "replay guard: Redis not reachable yet; nonces are remembered in memory until it is"),
+    );
   const fallback = memoryReplayGuard(windowSeconds);
   return {
     async firstUse(nonce) {

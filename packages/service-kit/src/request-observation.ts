@@ -99,7 +99,14 @@ export async function observeRequest(
   options: ObservationOptions,
   serve: (record: RequestRecord) => Promise<string>,
 ): Promise<void> {
-  const record: RequestRecord = { requestId, startedAt: performance.now(), graphql: false, errorCodes: [], hasData: false, sentResponses: undefined };
+  const record: RequestRecord = {
+    requestId,
+    startedAt: performance.now(),
+    graphql: false,
+    errorCodes: [],
+    hasData: false,
+    sentResponses: undefined,
+  };
   const method = req.method ?? "GET";
   const run = async (span?: Span) => {
     let route = "unknown";
@@ -135,7 +142,15 @@ export async function observeRequest(
   }
 }
 
-function report(record: RequestRecord, route: string, method: string, pathname: string, status: number, options: ObservationOptions, span?: Span): void {
+function report(
+  record: RequestRecord,
+  route: string,
+  method: string,
+  pathname: string,
+  status: number,
+  options: ObservationOptions,
+  span?: Span,
+): void {
   const seconds = (performance.now() - record.startedAt) / 1000;
   const durationMs = +(seconds * 1000).toFixed(2);
   const { metrics, logger } = options;
@@ -172,7 +187,8 @@ function report(record: RequestRecord, route: string, method: string, pathname: 
     span.setAttribute("graphql.outcome", outcome);
     if (record.operationName) span.setAttribute("graphql.operation.name", record.operationName);
     if (record.operationType) span.setAttribute("graphql.operation.type", record.operationType);
-    if (status >= 500 || outcome === "error") span.setStatus({ code: SpanStatusCode.ERROR, message: [...new Set(record.errorCodes)].join(",") });
+    if (status >= 500 || outcome === "error")
+      span.setStatus({ code: SpanStatusCode.ERROR, message: [...new Set(record.errorCodes)].join(",") });
     span.end();
   }
 }

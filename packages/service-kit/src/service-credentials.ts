@@ -8,7 +8,11 @@ import { MIN_SECRET_LENGTH, callerSecretVariable, calleesOf, createRequestSigner
  * the calls service-calls.ts declares have credentials. Production needs every one of them (unless
  * SUBGRAPH_SIGNING=off); development signs what it can.
  */
-export function loadServiceSigners<C extends string>(caller: string, callees: readonly C[], env: NodeJS.ProcessEnv = process.env): Record<C, RequestSigner | undefined> {
+export function loadServiceSigners<C extends string>(
+  caller: string,
+  callees: readonly C[],
+  env: NodeJS.ProcessEnv = process.env,
+): Record<C, RequestSigner | undefined> {
   const required = env.NODE_ENV === "production" && env.SUBGRAPH_SIGNING !== "off";
   const problems: string[] = [];
   const signers = {} as Record<C, RequestSigner | undefined>;

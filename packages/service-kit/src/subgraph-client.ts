@@ -56,7 +56,8 @@ export function createSubgraphClient({ name, url, timeoutMs = 5000, headers = {}
     if (first) {
       const code = first.extensions?.code;
       // The callee refusing this service's credentials is this service's misconfiguration, not the client's.
-      if (code === ErrorCode.UNAUTHENTICATED && response.status === 401) throw unavailable(`it refused this service's credentials (${first.message})`);
+      if (code === ErrorCode.UNAUTHENTICATED && response.status === 401)
+        throw unavailable(`it refused this service's credentials (${first.message})`);
       if (typeof code === "string" && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
         throw relayedCodedError(first.message, { ...first.extensions, code });
       }

@@ -15,7 +15,16 @@ import { observationPlugin } from "./observation-plugin.ts";
 import { enterQueryTally, trackQueries } from "./query-tracking.ts";
 import { callPolicyPlugin } from "./call-policy-plugin.ts";
 import { memoryReplayGuard, redisReplayGuard } from "./replay-guard.ts";
-import { ErrorCode, callerFromHeaders, codedError, createClaimsVerifier, createRequestVerifier, parseClaimsKey, routerSecretVariable, type Caller } from "@store/wire";
+import {
+  ErrorCode,
+  callerFromHeaders,
+  codedError,
+  createClaimsVerifier,
+  createRequestVerifier,
+  parseClaimsKey,
+  routerSecretVariable,
+  type Caller,
+} from "@store/wire";
 
 /** What a Prisma client must offer the kit: query events (for counting) and a way to disconnect. */
 export interface PrismaLike {
@@ -136,14 +145,22 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
       if (config.seedOnStart && (await definition.seed(prisma, logger))) logger.info("loaded seed data");
       await apollo.start();
       if (config.signing.mode === "open") {
-        logger.warn(`accepting unsigned requests: set ${routerSecretVariable(definition.name)} (the stack does) so that only the router can call ${definition.name}`);
+        logger.warn(
+          `accepting unsigned requests: set ${routerSecretVariable(definition.name)} (the stack does) so that only the router can call ${definition.name}`,
+        );
       } else if (config.signing.mode === "off") {
         logger.warn("SUBGRAPH_SIGNING=off: accepting unsigned requests from anyone who reaches this port");
       }
       running = await listen(handler, config.port, config.host);
       stopBackground = definition.background?.(prisma, logger);
       logger.info(
-        { url: `${running.url}/graphql`, database: db.kind, location: db.location, signing: config.signing.mode, trustedCallers: Object.keys(config.signing.credentials) },
+        {
+          url: `${running.url}/graphql`,
+          database: db.kind,
+          location: db.location,
+          signing: config.signing.mode,
+          trustedCallers: Object.keys(config.signing.credentials),
+        },
         `${definition.name} subgraph ready`,
       );
       return running;
@@ -170,7 +187,10 @@ function callerReader(config: SubgraphConfig, logger: Logger): (headers: Incomin
   return (headers) => {
     const verdict = verify(headers);
     if (verdict.ok) return verdict.caller;
-    logger.warn({ reason: verdict.reason, caller: headers["x-supergraph-caller"] }, "refused a request whose user claims the router did not sign");
+    logger.warn(
+      { reason: verdict.reason, caller: headers["x-supergraph-caller"] },
+      "refused a request whose user claims the router did not sign",
+    );
     throw codedError(ErrorCode.UNAUTHENTICATED, "The user claims of this request are not signed by the router.", { http: { status: 401 } });
   };
 }

@@ -4,7 +4,10 @@ export async function postGraphQL<T = any>(
   query: string,
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }> } }> {
+): Promise<{
+  status: number;
+  body: { data?: T; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }> };
+}> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },

@@ -50,7 +50,10 @@ export interface CallerHeaderOptions {
 }
 
 /** The claims header the router would send for this user, for tests that call a subgraph directly. */
-export function callerHeaders(userId: string, { scopes = [], roles = ["customer"], claimsKey }: CallerHeaderOptions = {}): Record<string, string> {
+export function callerHeaders(
+  userId: string,
+  { scopes = [], roles = ["customer"], claimsKey }: CallerHeaderOptions = {},
+): Record<string, string> {
   const claims = encodeClaimsHeader({ id: userId, scopes, roles });
   return { [CLAIMS_HEADER]: claims, ...(claimsKey && { [CLAIMS_SIGNATURE_HEADER]: createClaimsSigner(claimsKey, 60)(claims) }) };
 }

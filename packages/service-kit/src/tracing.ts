@@ -44,16 +44,23 @@ export function tracesUrl(endpoint: string): string {
 /** Registers the tracer provider, propagator and instrumentations for this process. */
 export async function startTracing(serviceName: string, settings: TracingSettings, logger?: Logger): Promise<Tracing> {
   if (!settings.endpoint) return { enabled: false, shutdown: async () => undefined };
-  const [{ OTLPTraceExporter }, { registerInstrumentations }, { UndiciInstrumentation }, { resourceFromAttributes }, sdk, { ATTR_SERVICE_NAME }, { PrismaInstrumentation }] =
-    await Promise.all([
-      import("@opentelemetry/exporter-trace-otlp-http"),
-      import("@opentelemetry/instrumentation"),
-      import("@opentelemetry/instrumentation-undici"),
-      import("@opentelemetry/resources"),
-      import("@opentelemetry/sdk-trace-node"),
-      import("@opentelemetry/semantic-conventions"),
-      import("@prisma/instrumentation"),
-    ]);
+  const [
+    { OTLPTraceExporter },
+    { registerInstrumentations },
+    { UndiciInstrumentation },
+    { resourceFromAttributes },
+    sdk,
+    { ATTR_SERVICE_NAME },
+    { PrismaInstrumentation },
+  ] = await Promise.all([
+    import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@opentelemetry/instrumentation"),
+    import("@opentelemetry/instrumentation-undici"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/sdk-trace-node"),
+    import("@opentelemetry/semantic-conventions"),
+    import("@prisma/instrumentation"),
+  ]);
   const { BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, SamplingDecision, TraceIdRatioBasedSampler } = sdk;
   if (logger) routeDiagnostics(logger);
   const ratio = new TraceIdRatioBasedSampler(settings.sampleRatio);
@@ -118,5 +125,8 @@ function routeDiagnostics(logger: Logger): void {
     logger.warn({ detail: args.map((a) => (a instanceof Error ? a.message : String(a))).join(" ") }, `tracing: ${message}`);
   };
   const ignore = () => undefined;
-  diag.setLogger({ error: warn, warn, info: ignore, debug: ignore, verbose: ignore }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  diag.setLogger(
+    { error: warn, warn, info: ignore, debug: ignore, verbose: ignore },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
 }

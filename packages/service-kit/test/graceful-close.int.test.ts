@@ -4,10 +4,12 @@ import { listen, type RunningServer } from "../src/http.ts";
 
 /** Real sockets on loopback: the point is what clients with keep-alive pools see during a close. */
 
-const slowly = (ms: () => number): http.RequestListener => (req, res) => {
-  req.resume();
-  req.on("end", () => setTimeout(() => res.end("ok"), ms()));
-};
+const slowly =
+  (ms: () => number): http.RequestListener =>
+  (req, res) => {
+    req.resume();
+    req.on("end", () => setTimeout(() => res.end("ok"), ms()));
+  };
 
 type Outcome = "ok" | "refused" | "dropped";
 
@@ -25,7 +27,11 @@ function post(agent: http.Agent, port: number): Promise<Outcome> {
 
 describe("listen().close()", () => {
   it("lets a request in flight finish, then stops; new connections are refused", async () => {
-    const running = await listen(slowly(() => 300), 0, "127.0.0.1");
+    const running = await listen(
+      slowly(() => 300),
+      0,
+      "127.0.0.1",
+    );
     const agent = new http.Agent({ keepAlive: true });
     const inFlight = post(agent, running.port);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -41,7 +47,11 @@ describe("listen().close()", () => {
   it("drops no request of keep-alive clients streaming through the close", async () => {
     const totals: Record<Outcome, number> = { ok: 0, refused: 0, dropped: 0 };
     for (let round = 0; round < 6; round++) {
-      const running: RunningServer = await listen(slowly(() => 2 + Math.random() * 8), 0, "127.0.0.1");
+      const running: RunningServer = await listen(
+        slowly(() => 2 + Math.random() * 8),
+        0,
+        "127.0.0.1",
+      );
       // More sockets than clients, so some sit idle in the pool when the close begins.
       const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
       let closing = false;

@@ -11,18 +11,27 @@ const development = errorFormatter(logger, false);
 
 /** How the PGlite and pg driver adapters report a NUL byte in a string parameter. */
 const nulByte = new GraphQLError("Invalid `prisma.product.findUnique()` invocation", {
-  originalError: Object.assign(new Error("invalid byte sequence for encoding \"UTF8\": 0x00"), { name: "DriverAdapterError", cause: { kind: "postgres", code: "22021" } }),
+  originalError: Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
+    name: "DriverAdapterError",
+    cause: { kind: "postgres", code: "22021" },
+  }),
 });
 
 describe("errorFormatter", () => {
   it("strips schema suggestions in production, from coded and uncoded messages alike", () => {
-    const validation = { message: 'Cannot query field "nme" on type "Category". Did you mean "name"?', extensions: { code: "GRAPHQL_VALIDATION_FAILED" } };
+    const validation = {
+      message: 'Cannot query field "nme" on type "Category". Did you mean "name"?',
+      extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+    };
     expect(production(validation, undefined).message).toBe('Cannot query field "nme" on type "Category".');
     const coercion = {
-      message: 'Variable "$f" got invalid value { categorySlg: "x" }; Field "categorySlg" is not defined by type "ProductFilter". Did you mean "categorySlug" or "category"?',
+      message:
+        'Variable "$f" got invalid value { categorySlg: "x" }; Field "categorySlg" is not defined by type "ProductFilter". Did you mean "categorySlug" or "category"?',
       extensions: { code: "BAD_USER_INPUT" },
     };
-    expect(production(coercion, undefined).message).toBe('Variable "$f" got invalid value { categorySlg: "x" }; Field "categorySlg" is not defined by type "ProductFilter".');
+    expect(production(coercion, undefined).message).toBe(
+      'Variable "$f" got invalid value { categorySlg: "x" }; Field "categorySlg" is not defined by type "ProductFilter".',
+    );
     expect(development(validation, undefined).message).toMatch(/Did you mean "name"\?$/);
   });
 
@@ -36,7 +45,10 @@ describe("errorFormatter", () => {
 
   it("gives Apollo's APQ hash mismatch its own code instead of masking and logging it as an internal error", () => {
     lines.length = 0;
-    const formatted = production({ message: "provided sha does not match query", extensions: { code: "INTERNAL_SERVER_ERROR" } }, new GraphQLError("provided sha does not match query"));
+    const formatted = production(
+      { message: "provided sha does not match query", extensions: { code: "INTERNAL_SERVER_ERROR" } },
+      new GraphQLError("provided sha does not match query"),
+    );
     expect(formatted.extensions).toEqual({ code: "PERSISTED_QUERY_HASH_MISMATCH" });
     expect(lines.filter((line) => line.level >= 50)).toEqual([]);
   });
@@ -48,7 +60,9 @@ describe("errorFormatter and domain codes", () => {
   it("lets a service's domain code through, as codedError made it or wrapped with a path", () => {
     const error = codedError(StockCode.INSUFFICIENT_STOCK, "Only 1 in stock.");
     const located = new GraphQLError(error.message, { path: ["reserveStock"], originalError: error });
-    expect(production({ message: error.message, extensions: { code: "INSUFFICIENT_STOCK" } }, located).extensions).toEqual({ code: "INSUFFICIENT_STOCK" });
+    expect(production({ message: error.message, extensions: { code: "INSUFFICIENT_STOCK" } }, located).extensions).toEqual({
+      code: "INSUFFICIENT_STOCK",
+    });
   });
 
   it("lets a subgraph's code through at the router, but masks an uncoded subgraph error", () => {

@@ -34,7 +34,10 @@ describe("migration applier (PGlite)", () => {
     expect(await applyMigrations(db.transaction, dir)).toEqual([]);
     expect(await migrationsUpToDate(db.transaction, dir)).toBe(true);
     expect(await rows(db, "SELECT note FROM item")).toEqual([{ note: "semi;colon in a string" }]);
-    const recorded = await rows(db, `SELECT migration_name, applied_steps_count, finished_at IS NOT NULL AS done, length(checksum) AS len FROM "_prisma_migrations" ORDER BY migration_name`);
+    const recorded = await rows(
+      db,
+      `SELECT migration_name, applied_steps_count, finished_at IS NOT NULL AS done, length(checksum) AS len FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
     expect(recorded).toEqual([
       { migration_name: "001_items", applied_steps_count: 1, done: true, len: 64 },
       { migration_name: "002_seed", applied_steps_count: 1, done: true, len: 64 },

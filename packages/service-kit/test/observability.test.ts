@@ -41,16 +41,24 @@ describe("request outcome", () => {
 describe("tracing settings", () => {
   it("are off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (an empty value counts as unset)", () => {
     expect(loadSubgraphConfig("products", 4002, {}).tracing).toEqual({ endpoint: undefined, sampleRatio: 1, scheduleDelayMs: 5000 });
-    expect(loadSubgraphConfig("products", 4002, { OTEL_EXPORTER_OTLP_ENDPOINT: "", OTEL_TRACES_SAMPLER_ARG: "" }).tracing.endpoint).toBeUndefined();
+    expect(
+      loadSubgraphConfig("products", 4002, { OTEL_EXPORTER_OTLP_ENDPOINT: "", OTEL_TRACES_SAMPLER_ARG: "" }).tracing.endpoint,
+    ).toBeUndefined();
   });
 
   it("read the standard OpenTelemetry variables", () => {
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_TRACES_SAMPLER_ARG: "0.25", OTEL_BSP_SCHEDULE_DELAY: "200" };
-    expect(loadSubgraphConfig("products", 4002, env).tracing).toEqual({ endpoint: "http://collector:4318", sampleRatio: 0.25, scheduleDelayMs: 200 });
+    expect(loadSubgraphConfig("products", 4002, env).tracing).toEqual({
+      endpoint: "http://collector:4318",
+      sampleRatio: 0.25,
+      scheduleDelayMs: 200,
+    });
   });
 
   it("reject a bad endpoint or ratio with the variable named", () => {
-    expect(() => loadSubgraphConfig("products", 4002, { OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => loadSubgraphConfig("products", 4002, { OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT/,
+    );
     expect(() => loadSubgraphConfig("products", 4002, { OTEL_TRACES_SAMPLER_ARG: "2" })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
   });
 

@@ -14,7 +14,10 @@ afterAll(async () => {
 describe("replay guard on Redis", () => {
   it("lets replicas agree: a nonce one replica accepted is a replay at the other", async () => {
     const service = `test-${randomUUID()}`;
-    const [replicaA, replicaB] = await Promise.all([redisReplayGuard(REDIS_URL, service, 30, logger), redisReplayGuard(REDIS_URL, service, 30, logger)]);
+    const [replicaA, replicaB] = await Promise.all([
+      redisReplayGuard(REDIS_URL, service, 30, logger),
+      redisReplayGuard(REDIS_URL, service, 30, logger),
+    ]);
     guards.push(replicaA, replicaB);
     const nonce = randomUUID();
     expect(await replicaA.firstUse(nonce)).toBe(true);

@@ -9,7 +9,11 @@ import type { OperationResponse } from "../src/response-release.ts";
 const seen: OperationResponse[] = [];
 const capture: ApolloServerPlugin = {
   async requestDidStart() {
-    return { async willSendResponse({ response }) { seen.push(response); } };
+    return {
+      async willSendResponse({ response }) {
+        seen.push(response);
+      },
+    };
   },
 };
 
@@ -18,7 +22,12 @@ let running: RunningServer;
 beforeAll(async () => {
   const apollo = new ApolloServer({
     typeDefs: "type Query { items(count: Int!): [Item!]! } type Item { id: ID! name: String! }",
-    resolvers: { Query: { items: (_: unknown, { count }: { count: number }) => Array.from({ length: count }, (_, i) => ({ id: String(i), name: `Item ${i}` })) } },
+    resolvers: {
+      Query: {
+        items: (_: unknown, { count }: { count: number }) =>
+          Array.from({ length: count }, (_, i) => ({ id: String(i), name: `Item ${i}` })),
+      },
+    },
     plugins: [observationPlugin({ executeSpan: false }), capture],
     allowBatchedHttpRequests: true,
   });
@@ -38,7 +47,11 @@ afterAll(async () => {
 });
 
 const post = async (body: unknown) => {
-  const response = await fetch(`${running.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${running.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, json: await response.json() };
 };
 
@@ -47,7 +60,15 @@ describe("a GraphQL result once sent", () => {
     seen.length = 0;
     const { status, json } = await post({ query: "{ items(count: 3) { id name } }" });
     expect(status).toBe(200);
-    expect(json).toEqual({ data: { items: [{ id: "0", name: "Item 0" }, { id: "1", name: "Item 1" }, { id: "2", name: "Item 2" }] } });
+    expect(json).toEqual({
+      data: {
+        items: [
+          { id: "0", name: "Item 0" },
+          { id: "1", name: "Item 1" },
+          { id: "2", name: "Item 2" },
+        ],
+      },
+    });
     expect(seen).toHaveLength(1);
     // Apollo's own closures keep this object reachable until a full collection: it must not keep the result.
     expect(seen[0]!.body).toBeUndefined();

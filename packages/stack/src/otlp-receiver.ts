@@ -42,16 +42,18 @@ interface OtlpAttribute {
 interface OtlpExport {
   resourceSpans?: Array<{
     resource?: { attributes?: OtlpAttribute[] };
-    scopeSpans?: Array<{ spans?: Array<{
-      traceId: string;
-      spanId: string;
-      parentSpanId?: string;
-      name: string;
-      kind: number;
-      attributes?: OtlpAttribute[];
-      startTimeUnixNano: string | number;
-      endTimeUnixNano: string | number;
-    }> }>;
+    scopeSpans?: Array<{
+      spans?: Array<{
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        kind: number;
+        attributes?: OtlpAttribute[];
+        startTimeUnixNano: string | number;
+        endTimeUnixNano: string | number;
+      }>;
+    }>;
   }>;
 }
 

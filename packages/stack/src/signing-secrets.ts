@@ -1,5 +1,11 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { CLAIMS_PRIVATE_KEY_VARIABLE, CLAIMS_PUBLIC_KEY_VARIABLE, callerSecretVariable, calleesOf, routerSecretVariable } from "@store/wire";
+import {
+  CLAIMS_PRIVATE_KEY_VARIABLE,
+  CLAIMS_PUBLIC_KEY_VARIABLE,
+  callerSecretVariable,
+  calleesOf,
+  routerSecretVariable,
+} from "@store/wire";
 
 export interface SigningEnv {
   /** Every secret and key, by variable name (the router gets the router's ones). */

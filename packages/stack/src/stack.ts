@@ -80,7 +80,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     }
   }
 
-  const jwtSecret = options.jwtSecret ?? options.env?.AUTH_JWT_SECRET ?? process.env.AUTH_JWT_SECRET ?? randomBytes(32).toString("base64url");
+  const jwtSecret =
+    options.jwtSecret ?? options.env?.AUTH_JWT_SECRET ?? process.env.AUTH_JWT_SECRET ?? randomBytes(32).toString("base64url");
   const authEnv = (name: string): NodeJS.ProcessEnv => (name === "accounts" || name === "router" ? { AUTH_JWT_SECRET: jwtSecret } : {});
 
   const names = config.subgraphs.map((s) => s.name);
@@ -125,7 +126,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const routerPort = options.routerPort ?? (options.ports === "random" ? await freePort() : 4000);
     // Production moves the router's /metrics to its admin listener (127.0.0.1, port 9464 unless ADMIN_PORT says otherwise).
     const production = (options.env?.NODE_ENV ?? process.env.NODE_ENV) === "production";
-    const adminPort = production ? (options.ports === "random" ? await freePort() : Number(options.env?.ADMIN_PORT ?? process.env.ADMIN_PORT ?? 9464)) : undefined;
+    const adminPort = production
+      ? options.ports === "random"
+        ? await freePort()
+        : Number(options.env?.ADMIN_PORT ?? process.env.ADMIN_PORT ?? 9464)
+      : undefined;
     const adminEnv: NodeJS.ProcessEnv = adminPort === undefined ? {} : { ADMIN_PORT: String(adminPort) };
     const launchRouter = () =>
       startServiceProcess({

@@ -12,7 +12,8 @@ import { ErrorCode, codedError } from "./error-codes.ts";
 export const isStaff = (caller: Caller): boolean => caller.roles.includes("admin") || caller.scopes.includes("admin");
 
 /** True when `caller` is the user `ownerId` or staff; never for an anonymous caller. */
-export const mayReadPrivateDataOf = (caller: Caller | null, ownerId: string): boolean => caller !== null && (caller.id === ownerId || isStaff(caller));
+export const mayReadPrivateDataOf = (caller: Caller | null, ownerId: string): boolean =>
+  caller !== null && (caller.id === ownerId || isStaff(caller));
 
 /**
  * The error for a private field the caller may not read, worded as the router words its own

@@ -81,7 +81,8 @@ export function createClaimsVerifier(publicKey: KeyObject, now: () => number = D
     const signature = headers[CLAIMS_SIGNATURE_HEADER];
     const seconds = Math.floor(now() / 1000);
     const known = typeof signature === "string" ? verified.get(signature) : undefined;
-    if (known && known.header === header) return known.expiry >= seconds ? { ok: true, caller: known.caller } : { ok: false, reason: "expired claims" };
+    if (known && known.header === header)
+      return known.expiry >= seconds ? { ok: true, caller: known.caller } : { ok: false, reason: "expired claims" };
     const match = typeof header === "string" && typeof signature === "string" ? SIGNATURE.exec(signature) : null;
     if (!match) return { ok: false, reason: "claims without a well-formed router signature" };
     const [, expiry, value] = match as unknown as [string, string, string];

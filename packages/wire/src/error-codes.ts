@@ -88,5 +88,4 @@ export function isCodedError(error: unknown): boolean {
   return codedErrors.has(error) || codedErrors.has((error as { originalError?: object }).originalError ?? {});
 }
 
-export const badUserInput = (message: string, details?: Record<string, unknown>) =>
-  codedError(ErrorCode.BAD_USER_INPUT, message, details);
+export const badUserInput = (message: string, details?: Record<string, unknown>) => codedError(ErrorCode.BAD_USER_INPUT, message, details);

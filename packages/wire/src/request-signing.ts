@@ -84,20 +84,25 @@ export function createRequestVerifier({ credentials, maxAgeSeconds, now = Date.n
     const signature = single(headers[SIGNATURE_HEADER]);
     const timestamp = single(headers[TIMESTAMP_HEADER]);
     const nonce = single(headers[NONCE_HEADER]);
-    if (!signature || !timestamp) return { ok: false, reason: "This subgraph only answers signed requests (from the router or a trusted service)." };
+    if (!signature || !timestamp)
+      return { ok: false, reason: "This subgraph only answers signed requests (from the router or a trusted service)." };
     const caller = single(headers[CALLER_HEADER]) ?? ROUTER_CALLER;
     const key = keys.get(caller);
     if (!key) return { ok: false, reason: `Caller "${caller}" is not trusted by this subgraph.` };
     if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: `The request timestamp is not Unix seconds.` };
     const age = Math.floor(now() / 1000) - Number(timestamp);
-    if (age > maxAgeSeconds) return { ok: false, reason: `The request signature expired (signed ${age} s ago; at most ${maxAgeSeconds} s are accepted).` };
+    if (age > maxAgeSeconds)
+      return { ok: false, reason: `The request signature expired (signed ${age} s ago; at most ${maxAgeSeconds} s are accepted).` };
     if (age < -CLOCK_SKEW_SECONDS) return { ok: false, reason: `The request timestamp is ${-age} s in the future.` };
     const [version, hex] = signature.split("=", 2);
-    if (version !== VERSION || !hex || !/^[0-9a-f]{64}$/.test(hex)) return { ok: false, reason: `The request signature is malformed (expected ${VERSION}=<64 hex digits>).` };
-    if (!nonce || !NONCE.test(nonce)) return { ok: false, reason: `The request nonce is missing or malformed (16 to 64 base64url characters).` };
+    if (version !== VERSION || !hex || !/^[0-9a-f]{64}$/.test(hex))
+      return { ok: false, reason: `The request signature is malformed (expected ${VERSION}=<64 hex digits>).` };
+    if (!nonce || !NONCE.test(nonce))
+      return { ok: false, reason: `The request nonce is missing or malformed (16 to 64 base64url characters).` };
     const claims = single(headers[CLAIMS_HEADER]) ?? "";
     const expected = Buffer.from(mac(key, timestamp, caller, nonce, claims, body), "hex");
-    if (!timingSafeEqual(expected, Buffer.from(hex, "hex"))) return { ok: false, reason: "The request signature does not match its body, timestamp, nonce and claims." };
+    if (!timingSafeEqual(expected, Buffer.from(hex, "hex")))
+      return { ok: false, reason: "The request signature does not match its body, timestamp, nonce and claims." };
     return { ok: true, caller, nonce };
   };
 }

@@ -24,7 +24,8 @@ export const SERVICE_CALLS: Readonly<Record<string, Readonly<Record<string, read
  * nothing is proven.
  */
 export function requireCallingService(callingService: string | undefined, allowed: string, action: string): void {
-  if (callingService !== undefined && callingService !== allowed) throw codedError(ErrorCode.SERVICE_CALL_NOT_ALLOWED, `Only ${allowed} may ${action}.`, { http: { status: 403 } });
+  if (callingService !== undefined && callingService !== allowed)
+    throw codedError(ErrorCode.SERVICE_CALL_NOT_ALLOWED, `Only ${allowed} may ${action}.`, { http: { status: 403 } });
 }
 
 /** The services `caller` may call. */

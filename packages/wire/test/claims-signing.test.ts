@@ -10,11 +10,17 @@ const claims = encodeClaimsHeader({ id: "usr_0003", scopes: ["orders:read"], rol
 const admin = encodeClaimsHeader({ id: "usr_0001", scopes: ["admin"], roles: ["admin"] });
 const signedAt = (ms: number, key = router.privateKey) => createClaimsSigner(key, 60, () => ms);
 const verifyAt = (ms: number) => createClaimsVerifier(router.publicKey, () => ms);
-const headers = (claimsHeader: string, signature?: string) => ({ "x-supergraph-claims": claimsHeader, ...(signature !== undefined && { "x-supergraph-claims-signature": signature }) });
+const headers = (claimsHeader: string, signature?: string) => ({
+  "x-supergraph-claims": claimsHeader,
+  ...(signature !== undefined && { "x-supergraph-claims-signature": signature }),
+});
 
 describe("claims signed by the router", () => {
   it("names the user the router signed for", () => {
-    expect(verifyAt(T0)(headers(claims, signedAt(T0)(claims)))).toEqual({ ok: true, caller: { id: "usr_0003", scopes: ["orders:read"], roles: ["customer"] } });
+    expect(verifyAt(T0)(headers(claims, signedAt(T0)(claims)))).toEqual({
+      ok: true,
+      caller: { id: "usr_0003", scopes: ["orders:read"], roles: ["customer"] },
+    });
   });
 
   it("treats a request without claims as anonymous", () => {
@@ -23,7 +29,10 @@ describe("claims signed by the router", () => {
 
   it("refuses claims no one signed, claims signed by another key, and claims swapped under a signature", () => {
     expect(verifyAt(T0)(headers(admin))).toMatchObject({ ok: false });
-    expect(verifyAt(T0)(headers(admin, signedAt(T0, service.privateKey)(admin)))).toMatchObject({ ok: false, reason: expect.stringMatching(/not the router's/) });
+    expect(verifyAt(T0)(headers(admin, signedAt(T0, service.privateKey)(admin)))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not the router's/),
+    });
     expect(verifyAt(T0)(headers(admin, signedAt(T0)(claims)))).toMatchObject({ ok: false });
     expect(verifyAt(T0)(headers(claims, "garbage"))).toMatchObject({ ok: false });
   });

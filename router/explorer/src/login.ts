@@ -1,7 +1,13 @@
 import { parse as parseJsonc } from "jsonc-parser";
 import {
-  getNamedType, isInputObjectType, isNonNullType, isObjectType, isScalarType,
-  type GraphQLArgument, type GraphQLInputField, type GraphQLSchema,
+  getNamedType,
+  isInputObjectType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  type GraphQLArgument,
+  type GraphQLInputField,
+  type GraphQLSchema,
 } from "graphql";
 
 /**
@@ -40,7 +46,10 @@ function fill(fields: readonly Field[], user: { username: string; password: stri
   return parts.length > 0 ? parts.join(", ") : undefined;
 }
 
-export function buildLoginRequest(schema: GraphQLSchema | null | undefined, user: { username: string; password: string }): LoginRequest | undefined {
+export function buildLoginRequest(
+  schema: GraphQLSchema | null | undefined,
+  user: { username: string; password: string },
+): LoginRequest | undefined {
   const login = schema?.getMutationType()?.getFields().login;
   if (!login) return undefined;
   const args = fill(login.args, user);

@@ -79,7 +79,12 @@ export class EntityBatcher {
    * Asks for `representations` (distinct, with their JSON `keys`) through a batch. `send` makes the
    * one subgraph request for the batch, with the union of its representations.
    */
-  request(group: MergeGroup, representations: Record<string, unknown>[], keys: string[], send: (representations: Record<string, unknown>[]) => Promise<EntityResponse>): Promise<EntityResponse> {
+  request(
+    group: MergeGroup,
+    representations: Record<string, unknown>[],
+    keys: string[],
+    send: (representations: Record<string, unknown>[]) => Promise<EntityResponse>,
+  ): Promise<EntityResponse> {
     const { key } = group;
     let parts = this.pending.get(key);
     if (!parts) {

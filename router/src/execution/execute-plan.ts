@@ -180,7 +180,8 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   if (!data) return;
   const received = data._entities;
   if (!Array.isArray(received)) throw new Error(`Expected "data._entities" in response to be an array`);
-  if (received.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+  if (received.length !== representations.length)
+    throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
   for (let unique = 0; unique < received.length; unique++) {
     const entity = received[unique];
     const targets = occurrences[unique]!;
@@ -229,7 +230,8 @@ function mergeInto(target: Data, source: Data | null | undefined): Data {
     if (!hasOwn.call(source, key)) continue;
     const value = source[key];
     if (value === undefined) continue;
-    if (!hasOwn.call(target, key) && key in target) Object.defineProperty(target, key, { configurable: true, enumerable: true, value: undefined, writable: true });
+    if (!hasOwn.call(target, key) && key in target)
+      Object.defineProperty(target, key, { configurable: true, enumerable: true, value: undefined, writable: true });
     const existing = target[key];
     if (existing && isPlainObject(value)) {
       mergeInto(existing, value);
@@ -245,7 +247,8 @@ function mergeInto(target: Data, source: Data | null | undefined): Data {
   return target;
 }
 
-const isPlainObject = (value: unknown): value is Data => value !== undefined && value !== null && typeof value === "object" && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Data =>
+  value !== undefined && value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** The fields of an entity its subgraph needs to find it (the fetch's `requires`), as stock selects them. */
 function selectionOf(schema: GraphQLSchema, source: Data | null, selections: readonly QueryPlanSelectionNode[]): Data | null {
@@ -267,7 +270,13 @@ function selectionOf(schema: GraphQLSchema, source: Data | null, selections: rea
   return result;
 }
 
-function callService(run: PlanRun, service: GraphQLDataSource, fetch: FetchNode, cursor: Cursor, variables: Record<string, unknown>): Promise<EntityResponse> {
+function callService(
+  run: PlanRun,
+  service: GraphQLDataSource,
+  fetch: FetchNode,
+  cursor: Cursor,
+  variables: Record<string, unknown>,
+): Promise<EntityResponse> {
   const context = run.requestContext;
   return service.process({
     kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
@@ -280,11 +289,19 @@ function callService(run: PlanRun, service: GraphQLDataSource, fetch: FetchNode,
 }
 
 /** Records the subgraph's errors at their places in the client's response; returns the data. */
-function placeErrors(run: PlanRun, fetch: FetchNode, cursor: Cursor, response: EntityResponse, occurrences: number[][] | undefined): Data | null | undefined {
+function placeErrors(
+  run: PlanRun,
+  fetch: FetchNode,
+  cursor: Cursor,
+  response: EntityResponse,
+  occurrences: number[][] | undefined,
+): Data | null | undefined {
   const context = run.requestContext;
   if (response.errors) {
     const paths = errorPaths(fetch, cursor, occurrences);
-    const placed = response.errors.flatMap((error) => paths(error.path as ResponsePath | undefined).map(({ entity, path }) => ({ entity, path, error })));
+    const placed = response.errors.flatMap((error) =>
+      paths(error.path as ResponsePath | undefined).map(({ entity, path }) => ({ entity, path, error })),
+    );
     // Stock sent one representation per occurrence and got its errors back in that order: keep it.
     if (occurrences) placed.sort((a, b) => a.entity - b.entity);
     for (const { error, path } of placed) run.errors.push(downstreamError(error, fetch.serviceName, path));
@@ -301,7 +318,11 @@ function placeErrors(run: PlanRun, fetch: FetchNode, cursor: Cursor, response: E
  * Where a subgraph error lands in the client's response. An entity error (`_entities.i...`) lands
  * on every entity that representation i stood for, so the client sees the errors stock would give.
  */
-function errorPaths(fetch: FetchNode, cursor: Cursor, occurrences: number[][] | undefined): (path: ResponsePath | undefined) => Array<{ entity: number; path: ResponsePath | undefined }> {
+function errorPaths(
+  fetch: FetchNode,
+  cursor: Cursor,
+  occurrences: number[][] | undefined,
+): (path: ResponsePath | undefined) => Array<{ entity: number; path: ResponsePath | undefined }> {
   let hydrated: ResponsePath[] | undefined;
   return (path) => {
     if (fetch.requires && typeof path?.[1] === "number") {
@@ -316,7 +337,11 @@ function errorPaths(fetch: FetchNode, cursor: Cursor, occurrences: number[][] | 
   };
 }
 
-function downstreamError(original: { message?: string; extensions?: Record<string, unknown> }, serviceName: string, path: ResponsePath | undefined): GraphQLError {
+function downstreamError(
+  original: { message?: string; extensions?: Record<string, unknown> },
+  serviceName: string,
+  path: ResponsePath | undefined,
+): GraphQLError {
   const message = original.message || `Error while fetching subquery from service "${serviceName}"`;
   const options = { originalError: original as Error, path, extensions: { ...original.extensions, serviceName } };
   const codeDef = errorCodeDef(original as never);

@@ -33,7 +33,13 @@ export interface PlanExecutorOptions {
  * and runs it with its own plan runner. The operation comes from Apollo Server's request context
  * (`document`, `operationName`), so an earlier pipeline step may hand it a rewritten document.
  */
-export function createPlanExecutor({ gateway, stock, maxPreparedOperations = 2000, onPlanCacheLookup = () => undefined, mergeIdenticalQueries }: PlanExecutorOptions): GatewayExecutor {
+export function createPlanExecutor({
+  gateway,
+  stock,
+  maxPreparedOperations = 2000,
+  onPlanCacheLookup = () => undefined,
+  mergeIdenticalQueries,
+}: PlanExecutorOptions): GatewayExecutor {
   const readState = gatewayStateReader(gateway);
   const cache = new PreparedOperationCache(maxPreparedOperations, onPlanCacheLookup);
   const merging = mergeIdenticalQueries && { ...mergeIdenticalQueries, inFlight: new InFlightQueries() };
@@ -62,14 +68,23 @@ export function createPlanExecutor({ gateway, stock, maxPreparedOperations = 200
     if (!merging || prepared.operation.rootKind !== "query") return execute();
     const context = requestContext.context as RouterContext;
     const key = `${prepared.id}\n${JSON.stringify(request.variables ?? {})}\n${callerKey(context.tokenClaims, context.clientHeaders, merging.forwardedHeaders)}`;
-    const shared = await merging.inFlight.run(key, async () => ({ result: await execute(), responseHeaders: context.responseHeaders }), merging.onMerged);
-    if (shared.responseHeaders !== context.responseHeaders) for (const [name, value] of shared.responseHeaders) context.responseHeaders.set(name, value);
+    const shared = await merging.inFlight.run(
+      key,
+      async () => ({ result: await execute(), responseHeaders: context.responseHeaders }),
+      merging.onMerged,
+    );
+    if (shared.responseHeaders !== context.responseHeaders)
+      for (const [name, value] of shared.responseHeaders) context.responseHeaders.set(name, value);
     return shared.result;
   };
 }
 
 /** Runs a prepared operation's plan and shapes the client's result. */
-function executePrepared(state: GatewayState, prepared: PreparedOperation, requestContext: GatewayGraphQLRequestContext<any>): Promise<GatewayExecutionResult> {
+function executePrepared(
+  state: GatewayState,
+  prepared: PreparedOperation,
+  requestContext: GatewayGraphQLRequestContext<any>,
+): Promise<GatewayExecutionResult> {
   const { request } = requestContext;
   return withSpan("gateway.execute", {}, async (): Promise<GatewayExecutionResult> => {
     const data = Object.create(null);
@@ -88,7 +103,9 @@ function executePrepared(state: GatewayState, prepared: PreparedOperation, reque
     try {
       shaped = shapeResponse(prepared.shape, data, request.variables);
     } catch (error) {
-      return { errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error })] };
+      return {
+        errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error })],
+      };
     }
     if (run.errors.length === 0 && shaped.errors.length > 0) return { extensions: { valueCompletion: shaped.errors }, data: shaped.data };
     return run.errors.length === 0 ? { data: shaped.data } : { errors: run.errors, data: shaped.data };

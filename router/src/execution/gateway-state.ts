@@ -35,7 +35,8 @@ export function gatewayStateReader(gateway: ApolloGateway): () => GatewayState {
   let last: GatewayState | undefined;
   return () => {
     const { queryPlanner, apiSchema, schema, supergraphSchema } = fields;
-    if (!queryPlanner || !apiSchema || !schema || !supergraphSchema) throw new Error("The gateway has no supergraph loaded (or its internals changed)");
+    if (!queryPlanner || !apiSchema || !schema || !supergraphSchema)
+      throw new Error("The gateway has no supergraph loaded (or its internals changed)");
     // A new planner means a new supergraph (and possibly new data sources): rebuild, else reuse.
     if (last?.queryPlanner !== queryPlanner || last.schema !== schema) {
       last = {

@@ -72,7 +72,10 @@ export class PreparedOperationCache {
   private byText: LRUCache<string, PreparedOperation>;
   private planner: unknown;
 
-  constructor(maxEntries: number, private readonly onLookup: (hit: boolean) => void) {
+  constructor(
+    maxEntries: number,
+    private readonly onLookup: (hit: boolean) => void,
+  ) {
     this.byText = new LRUCache({ max: maxEntries });
   }
 

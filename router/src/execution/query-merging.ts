@@ -54,6 +54,10 @@ function ownCopy(result: GatewayExecutionResult): GatewayExecutionResult {
 }
 
 /** The part of the key that says who asks: verified claims and the forwarded client headers. */
-export function callerKey(claims: unknown, clientHeaders: Readonly<Record<string, string | string[] | undefined>>, forwardedHeaders: readonly string[]): string {
+export function callerKey(
+  claims: unknown,
+  clientHeaders: Readonly<Record<string, string | string[] | undefined>>,
+  forwardedHeaders: readonly string[],
+): string {
   return JSON.stringify([claims ?? null, forwardedHeaders.map((name) => clientHeaders[name] ?? null)]);
 }

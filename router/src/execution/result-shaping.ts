@@ -92,7 +92,10 @@ export interface CompiledShape {
   hasIntrospection: boolean;
 }
 
-function conditionsOf(element: { appliedDirectivesOf(d: never): Array<{ arguments(): Record<string, unknown> }>; schema(): Schema }): Conditions | undefined {
+function conditionsOf(element: {
+  appliedDirectivesOf(d: never): Array<{ arguments(): Record<string, unknown> }>;
+  schema(): Schema;
+}): Conditions | undefined {
   const schema = element.schema();
   const read = (name: "skip" | "include") => {
     const directive = element.appliedDirectivesOf((name === "skip" ? schema.skipDirective() : schema.includeDirective()) as never)[0];
@@ -204,7 +207,13 @@ function describeLast(path: (string | number)[], currentType: Type, parentType: 
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /** Returns true when a null must bubble up to the parent (a non-null field came out null). */
-function applySelections(run: Run, input: Record<string, any>, selections: Shape[], output: Record<string, any>, parentType: CompositeType): boolean {
+function applySelections(
+  run: Run,
+  input: Record<string, any>,
+  selections: Shape[],
+  output: Record<string, any>,
+  parentType: CompositeType,
+): boolean {
   for (const shape of selections) {
     if (shape.conditions && skipped(shape.conditions, run.variables)) continue;
     if (shape.kind === "field") {
@@ -247,7 +256,11 @@ function updateValue(run: Run, outputValue: any, type: Type, inputValue: any, fi
     const updated = updateValue(run, outputValue, type.ofType, inputValue, field, parentType);
     if (updated === null) {
       if (!(run.flags & HAS_ERRORS)) {
-        run.errors.push(ERRORS.INVALID_GRAPHQL.err(`Cannot return null for non-nullable ${describeLast(run.path, type.ofType, parentType)}.`, { path: Array.from(run.path) }));
+        run.errors.push(
+          ERRORS.INVALID_GRAPHQL.err(`Cannot return null for non-nullable ${describeLast(run.path, type.ofType, parentType)}.`, {
+            path: Array.from(run.path),
+          }),
+        );
       }
       run.flags = INVALID | HAS_ERRORS;
       return null;
@@ -277,13 +290,18 @@ function updateValue(run: Run, outputValue: any, type: Type, inputValue: any, fi
     return nullify ? null : updated;
   }
   if (isCompositeType(type)) {
-    if (!selections || typeof inputValue !== "object") throw new Error(`Invalid non-object value ${inputValue} returned by subgraph for composite type ${type}`);
+    if (!selections || typeof inputValue !== "object")
+      throw new Error(`Invalid non-object value ${inputValue} returned by subgraph for composite type ${type}`);
     const typename = inputValue[typenameFieldName];
     let objectType: CompositeType = type;
     if (typename) {
       const named = run.schema.type(typename);
       if (!named || !isCompositeType(named)) {
-        run.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid __typename found for object at ${describeLast(run.path, type, parentType)}.`, { path: Array.from(run.path) }));
+        run.errors.push(
+          ERRORS.INVALID_GRAPHQL.err(`Invalid __typename found for object at ${describeLast(run.path, type, parentType)}.`, {
+            path: Array.from(run.path),
+          }),
+        );
         run.flags = HAS_ERRORS;
         return null;
       }
@@ -297,15 +315,28 @@ function updateValue(run: Run, outputValue: any, type: Type, inputValue: any, fi
     return bubbled ? null : output;
   }
   const valid = field.isValidLeaf!(inputValue);
-  if (!valid) run.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid value found for ${describeLast(run.path, type, parentType)}.`, { path: Array.from(run.path) }));
+  if (!valid)
+    run.errors.push(
+      ERRORS.INVALID_GRAPHQL.err(`Invalid value found for ${describeLast(run.path, type, parentType)}.`, { path: Array.from(run.path) }),
+    );
   run.flags = valid ? 0 : HAS_ERRORS;
   return valid ? inputValue : null;
 }
 
 /** The client's `data` from the merged subgraph data, and errors from null propagation and invalid values. */
-export function shapeResponse(shape: CompiledShape, input: Record<string, any> | null | undefined, variables: Record<string, unknown> | undefined): { data: any; errors: GraphQLError[] } {
+export function shapeResponse(
+  shape: CompiledShape,
+  input: Record<string, any> | null | undefined,
+  variables: Record<string, unknown> | undefined,
+): { data: any; errors: GraphQLError[] } {
   if (!input) return { data: input, errors: [] };
-  const run: Run = { schema: shape.schema, variables: { __proto__: null, ...shape.defaultedVariables, ...variables } as never, errors: [], path: [], flags: 0 };
+  const run: Run = {
+    schema: shape.schema,
+    variables: { __proto__: null, ...shape.defaultedVariables, ...variables } as never,
+    errors: [],
+    path: [],
+    flags: 0,
+  };
   const data = {};
   const bubbled = applySelections(run, input, shape.selections, data, shape.rootType);
   return { data: bubbled ? null : data, errors: run.errors };

@@ -13,10 +13,15 @@ export interface FeatureSet {
 }
 
 /** Orders the features (failing on a cycle or an unknown name) and creates the hooks of each from its settings. */
-export async function createFeatures(config: RouterConfig, { logger, metrics }: { logger: Logger; metrics?: RouterMetrics }): Promise<FeatureSet> {
+export async function createFeatures(
+  config: RouterConfig,
+  { logger, metrics }: { logger: Logger; metrics?: RouterMetrics },
+): Promise<FeatureSet> {
   const production = config.mode === "production";
   if (production && (config.rateLimit.enabled || config.clientConcurrency.enabled) && config.rateLimit.trustedProxies.length === 0) {
-    logger.warn("rate limits and clientConcurrency count anonymous clients by socket address: behind a load balancer or proxy, list it in rateLimit.trustedProxies");
+    logger.warn(
+      "rate limits and clientConcurrency count anonymous clients by socket address: behind a load balancer or proxy, list it in rateLimit.trustedProxies",
+    );
   }
   const settings = config as unknown as Record<string, unknown>;
   const deps = { config, logger, metrics, production, settingsOf: <T>(feature: { name: string }) => settings[feature.name] as T };

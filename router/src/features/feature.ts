@@ -80,7 +80,11 @@ export interface FeatureHooks {
   close?(): Promise<void>;
 }
 
-export interface RouterFeature<Name extends string = string, Section extends z.ZodType | undefined = z.ZodType | undefined, Settings = unknown> {
+export interface RouterFeature<
+  Name extends string = string,
+  Section extends z.ZodType | undefined = z.ZodType | undefined,
+  Settings = unknown,
+> {
   /** Also the key of its config section. */
   name: Name;
   /** The section's schema: strict, every field documented with unit and default. Absent: nothing to configure. */
@@ -99,13 +103,21 @@ export interface RouterFeature<Name extends string = string, Section extends z.Z
 export type AnyFeature = RouterFeature<string, any, any>;
 
 /** Types a feature: its name and settings stay literal, so the router config knows each section. */
-export function defineFeature<const Name extends string, Section extends z.ZodType | undefined = undefined, Settings = Section extends z.ZodType ? z.output<Section> : undefined>(
-  feature: RouterFeature<Name, Section, Settings>,
-): RouterFeature<Name, Section, Settings> {
+export function defineFeature<
+  const Name extends string,
+  Section extends z.ZodType | undefined = undefined,
+  Settings = Section extends z.ZodType ? z.output<Section> : undefined,
+>(feature: RouterFeature<Name, Section, Settings>): RouterFeature<Name, Section, Settings> {
   return feature;
 }
 
 /** The config sections the features declare, by name: the settings each one resolves to. */
 export type FeatureSettings<Features extends readonly AnyFeature[]> = {
-  [F in Features[number] as F extends RouterFeature<infer Name, infer Section, unknown> ? (Section extends z.ZodType ? Name : never) : never]: F extends RouterFeature<string, z.ZodType, infer Settings> ? Settings : never;
+  [
+    F in Features[number] as F extends RouterFeature<infer Name, infer Section, unknown>
+      ? Section extends z.ZodType
+        ? Name
+        : never
+      : never
+  ]: F extends RouterFeature<string, z.ZodType, infer Settings> ? Settings : never;
 };

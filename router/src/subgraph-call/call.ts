@@ -28,6 +28,10 @@ export interface SubgraphTarget {
 export type SubgraphCallWrapper = (next: SubgraphCallHandler, subgraph: SubgraphTarget) => SubgraphCallHandler;
 
 /** The one chain a subgraph's fetches run through: the first wrapper outermost, `send` innermost. */
-export function composeSubgraphCall(wrappers: readonly SubgraphCallWrapper[], send: SubgraphCallHandler, subgraph: SubgraphTarget): SubgraphCallHandler {
+export function composeSubgraphCall(
+  wrappers: readonly SubgraphCallWrapper[],
+  send: SubgraphCallHandler,
+  subgraph: SubgraphTarget,
+): SubgraphCallHandler {
   return wrappers.reduceRight<SubgraphCallHandler>((next, wrap) => wrap(next, subgraph), send);
 }

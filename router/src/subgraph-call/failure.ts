@@ -18,7 +18,9 @@ export class SubgraphFailure extends Error {
     readonly transient = false,
   ) {
     const invalid = kind === "invalid-response";
-    super(invalid ? `The ${subgraph} subgraph sent an invalid response: ${detail}.` : `The ${subgraph} subgraph is unavailable: ${detail}.`);
+    super(
+      invalid ? `The ${subgraph} subgraph sent an invalid response: ${detail}.` : `The ${subgraph} subgraph is unavailable: ${detail}.`,
+    );
     this.name = "SubgraphFailure";
     this.code = invalid ? ErrorCode.SUBGRAPH_INVALID_RESPONSE : ErrorCode.SERVICE_UNAVAILABLE;
   }

@@ -38,7 +38,16 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * saying what went wrong in words safe for a client (the subgraph's own body is never echoed).
  * A 4xx carrying a GraphQL body (the subgraph rejected the operation) passes through as an answer.
  */
-export async function sendSubgraphRequest({ subgraph, url, fetcher, request, body: sentBody, headers, signal, onResponseHeaders }: SubgraphAttempt): Promise<SubgraphResponse> {
+export async function sendSubgraphRequest({
+  subgraph,
+  url,
+  fetcher,
+  request,
+  body: sentBody,
+  headers,
+  signal,
+  onResponseHeaders,
+}: SubgraphAttempt): Promise<SubgraphResponse> {
   const { query, variables, operationName, extensions } = request;
   const fail = (kind: "unreachable" | "timeout" | "http-status" | "invalid-response", detail: string, transient = false) =>
     new SubgraphFailure(subgraph, kind, detail, transient);
@@ -46,7 +55,12 @@ export async function sendSubgraphRequest({ subgraph, url, fetcher, request, bod
   let text: string;
   let responseHeaders: SubgraphHttpResponse["headers"];
   try {
-    const response = await fetcher(url, { method: "POST", headers, body: sentBody ?? JSON.stringify({ query, variables, operationName, extensions }), signal });
+    const response = await fetcher(url, {
+      method: "POST",
+      headers,
+      body: sentBody ?? JSON.stringify({ query, variables, operationName, extensions }),
+      signal,
+    });
     status = response.status;
     responseHeaders = response.headers;
     text = await response.text();

@@ -4,7 +4,8 @@ import { FEATURES } from "../../src/features/index.ts";
 import { orderFeatures } from "../../src/features/order.ts";
 
 const names = (features: readonly { name: string }[]) => features.map((feature) => feature.name);
-const feature = (name: string, order: { after?: string[]; before?: string[] } = {}) => defineFeature({ name, ...order, create: () => undefined });
+const feature = (name: string, order: { after?: string[]; before?: string[] } = {}) =>
+  defineFeature({ name, ...order, create: () => undefined });
 
 describe("router feature order", () => {
   it("runs the features in their declared order", () => {

@@ -19,7 +19,10 @@ const call = (fetcher: SubgraphAttempt["fetcher"], variables: Record<string, unk
   });
 
 async function failureOf(promise: Promise<unknown>): Promise<SubgraphFailure> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(SubgraphFailure);
   return error as SubgraphFailure;
 }
@@ -58,7 +61,10 @@ describe("one subgraph request", () => {
   });
 
   it("checks that an entity fetch answers one entity per representation", async () => {
-    const representations = [{ __typename: "Product", id: "1" }, { __typename: "Product", id: "2" }];
+    const representations = [
+      { __typename: "Product", id: "1" },
+      { __typename: "Product", id: "2" },
+    ];
     const failure = await failureOf(call(answering(200, '{"data":{"_entities":[{}]}}'), { representations }));
     expect(failure.detail).toBe("expected 2 entities in _entities");
   });
@@ -67,7 +73,11 @@ describe("one subgraph request", () => {
     const refused = (async () => {
       throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } });
     }) as never;
-    expect(await failureOf(call(refused))).toMatchObject({ kind: "unreachable", transient: true, detail: "it could not be reached (ECONNREFUSED)" });
+    expect(await failureOf(call(refused))).toMatchObject({
+      kind: "unreachable",
+      transient: true,
+      detail: "it could not be reached (ECONNREFUSED)",
+    });
   });
 
   it("calls an aborted fetch a timeout", async () => {

@@ -15,18 +15,30 @@ const { execute, parse } = createRequire(import.meta.url)("graphql") as typeof i
  * executor: entity jumps with repeated entities, @requires, @provides, @inaccessible, a union, a
  * non-null field whose entity cannot be resolved (null propagation) and a field that always errors.
  */
-const link = (imports: string[]) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ${JSON.stringify(imports)})`;
+const link = (imports: string[]) =>
+  `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ${JSON.stringify(imports)})`;
 
 const users = [1, 2].map((i) => ({ id: String(i), name: `User ${i}`, handle: `user${i}` }));
 const products = [1, 2, 3].map((i) => ({ upc: `p${i}`, name: `Product ${i}`, price: i * 700, secret: "s" }));
-const reviews = [1, 2, 3, 4, 5, 6].map((i) => ({ id: `r${i}`, body: `Review ${i}`, authorId: String((i % 3) + 1), upc: `p${(i % 2) + 1}` }));
+const reviews = [1, 2, 3, 4, 5, 6].map((i) => ({
+  id: `r${i}`,
+  body: `Review ${i}`,
+  authorId: String((i % 3) + 1),
+  upc: `p${(i % 2) + 1}`,
+}));
 
 const definitions: Record<string, { typeDefs: DocumentNode; resolvers: Record<string, unknown> }> = {
   accounts: {
     typeDefs: gql`
       ${link(["@key", "@shareable"])}
-      type Query { users: [User!]! }
-      type User @key(fields: "id") { id: ID!  name: String @shareable  handle: String! }
+      type Query {
+        users: [User!]!
+      }
+      type User @key(fields: "id") {
+        id: ID!
+        name: String @shareable
+        handle: String!
+      }
     `,
     resolvers: {
       Query: { users: () => users },
@@ -39,10 +51,21 @@ const definitions: Record<string, { typeDefs: DocumentNode; resolvers: Record<st
   products: {
     typeDefs: gql`
       ${link(["@key", "@inaccessible"])}
-      type Query { products: [Product!]!  search(term: String!): [SearchResult!]! }
+      type Query {
+        products: [Product!]!
+        search(term: String!): [SearchResult!]!
+      }
       union SearchResult = Product | Category
-      type Category { name: String!  constructor: String }
-      type Product @key(fields: "upc") { upc: String!  name: String!  price: Int!  secret: String @inaccessible }
+      type Category {
+        name: String!
+        constructor: String
+      }
+      type Product @key(fields: "upc") {
+        upc: String!
+        name: String!
+        price: Int!
+        secret: String @inaccessible
+      }
     `,
     resolvers: {
       Query: {
@@ -60,7 +83,12 @@ const definitions: Record<string, { typeDefs: DocumentNode; resolvers: Record<st
   inventory: {
     typeDefs: gql`
       ${link(["@key", "@external", "@requires"])}
-      type Product @key(fields: "upc") { upc: String!  price: Int! @external  inStock: Boolean!  shipping: Int @requires(fields: "price") }
+      type Product @key(fields: "upc") {
+        upc: String!
+        price: Int! @external
+        inStock: Boolean!
+        shipping: Int @requires(fields: "price")
+      }
     `,
     resolvers: {
       Product: {
@@ -72,10 +100,25 @@ const definitions: Record<string, { typeDefs: DocumentNode; resolvers: Record<st
   reviews: {
     typeDefs: gql`
       ${link(["@key", "@external", "@provides"])}
-      type Query { topReviews: [Review] }
-      type Review @key(fields: "id") { id: ID!  body: String!  author: User! @provides(fields: "name")  product: Product }
-      type User @key(fields: "id") { id: ID!  name: String @external  reviews: [Review!]! }
-      type Product @key(fields: "upc") { upc: String!  reviews: [Review!]!  flaky: String }
+      type Query {
+        topReviews: [Review]
+      }
+      type Review @key(fields: "id") {
+        id: ID!
+        body: String!
+        author: User! @provides(fields: "name")
+        product: Product
+      }
+      type User @key(fields: "id") {
+        id: ID!
+        name: String @external
+        reviews: [Review!]!
+      }
+      type Product @key(fields: "upc") {
+        upc: String!
+        reviews: [Review!]!
+        flaky: String
+      }
     `,
     resolvers: {
       Query: { topReviews: () => reviews },

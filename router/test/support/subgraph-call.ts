@@ -14,7 +14,10 @@ export function subgraphRequest(hooks: FeatureHooks, { subgraph, context, header
 }
 
 /** Runs a feature's subgraphCall wrapper on a fetch whose subgraph answered with these headers. */
-export function subgraphResponse(hooks: FeatureHooks, { subgraph, context, headers }: { subgraph: string; context: RouterContext; headers: Headers }): void {
+export function subgraphResponse(
+  hooks: FeatureHooks,
+  { subgraph, context, headers }: { subgraph: string; context: RouterContext; headers: Headers },
+): void {
   const answer = async (call: { onResponseHeaders?: (headers: Headers) => void }) => (call.onResponseHeaders?.(headers), {}) as never;
   void hooks.subgraphCall!(answer, { name: subgraph, url: "" })({ options: {} as never, context, headers: {}, body: "" });
 }

@@ -66,13 +66,21 @@ export function judgeTrust(transfers: OwnershipTransfer[], security: SecurityCha
   const status: ApprovalStatus = {
     given: trust.approvals.filter((team) => needed.has(team) || securityApprovers.includes(team)),
     missingOwners: [...missing].sort(),
-    security: { required: judgedSecurity.length > 0, approved: judgedSecurity.length > 0 && securityApprovers.length > 0, teams: trust.securityTeams },
+    security: {
+      required: judgedSecurity.length > 0,
+      approved: judgedSecurity.length > 0 && securityApprovers.length > 0,
+      teams: trust.securityTeams,
+    },
   };
   return { ownershipTransfers: judgedTransfers, securityChanges: judgedSecurity, approvals: status };
 }
 
 /** What a team's approval of this change would count for: owner of moved or exposed fields, security. */
-export function approvalRoles(judged: ReturnType<typeof judgeTrust>, team: string, trust: Pick<TrustContext, "publisherTeam" | "securityTeams">): Array<"owner" | "security"> {
+export function approvalRoles(
+  judged: ReturnType<typeof judgeTrust>,
+  team: string,
+  trust: Pick<TrustContext, "publisherTeam" | "securityTeams">,
+): Array<"owner" | "security"> {
   const roles: Array<"owner" | "security"> = [];
   const items = [...judged.ownershipTransfers, ...judged.securityChanges];
   if (team !== trust.publisherTeam && items.some((item) => item.owners.some((o) => o.team === team))) roles.push("owner");

@@ -64,7 +64,11 @@ export interface CheckOutcome {
   supergraphSdl?: string;
 }
 
-const noApprovalsNeeded = (trust: TrustContext): ApprovalStatus => ({ given: [], missingOwners: [], security: { required: false, approved: false, teams: trust.securityTeams } });
+const noApprovalsNeeded = (trust: TrustContext): ApprovalStatus => ({
+  given: [],
+  missingOwners: [],
+  security: { required: false, approved: false, teams: trust.securityTeams },
+});
 
 const order = { breaking: 0, dangerous: 1, safe: 2 } as const;
 
@@ -99,7 +103,11 @@ export async function runCheck(
   }
 
   const judgedTrust = currentSupergraphSdl
-    ? judgeTrust(ownershipTransfers(currentSupergraphSdl, composed.supergraphSdl, proposed.subgraph), securityChanges(currentSupergraphSdl, composed.supergraphSdl), trust)
+    ? judgeTrust(
+        ownershipTransfers(currentSupergraphSdl, composed.supergraphSdl, proposed.subgraph),
+        securityChanges(currentSupergraphSdl, composed.supergraphSdl),
+        trust,
+      )
     : { ownershipTransfers: [], securityChanges: [], approvals: noApprovalsNeeded(trust) };
 
   const changes = currentSupergraphSdl ? diffSchemas(apiSchemaOf(currentSupergraphSdl), apiSchemaOf(composed.supergraphSdl)) : [];
@@ -110,7 +118,10 @@ export async function runCheck(
     const blocking = change.criticality === "breaking" && (options.strict || affectedOperations.length > 0);
     judged.push({ ...change, blocking, affectedOperations });
   }
-  judged.sort((a, b) => Number(b.blocking) - Number(a.blocking) || order[a.criticality] - order[b.criticality] || a.coordinate.localeCompare(b.coordinate));
+  judged.sort(
+    (a, b) =>
+      Number(b.blocking) - Number(a.blocking) || order[a.criticality] - order[b.criticality] || a.coordinate.localeCompare(b.coordinate),
+  );
 
   const affected = new Map<string, OperationUsage>();
   for (const change of judged.filter((c) => c.blocking)) {

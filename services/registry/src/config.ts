@@ -43,9 +43,17 @@ export const registryFileSchema = z
     checks: z
       .object({
         /** Hours of recorded usage a breaking-change check looks at (default a week). */
-        usageWindowHours: z.number().int().positive().default(24 * 7),
+        usageWindowHours: z
+          .number()
+          .int()
+          .positive()
+          .default(24 * 7),
         /** Hours usage is kept; a check may ask for any window up to this (default 30 days). */
-        usageRetentionHours: z.number().int().positive().default(24 * 30),
+        usageRetentionHours: z
+          .number()
+          .int()
+          .positive()
+          .default(24 * 30),
       })
       .strict()
       .prefault({}),
@@ -80,13 +88,19 @@ export const registryFileSchema = z
   .strict()
   .superRefine((file, ctx) => {
     for (const team of file.approvals.securityTeams) {
-      if (!file.teams[team]) ctx.addIssue({ code: "custom", path: ["approvals", "securityTeams"], message: `"${team}" is not a team under teams` });
+      if (!file.teams[team])
+        ctx.addIssue({ code: "custom", path: ["approvals", "securityTeams"], message: `"${team}" is not a team under teams` });
     }
     const owner = new Map<string, string>();
     for (const [team, { subgraphs }] of Object.entries(file.teams)) {
       for (const subgraph of subgraphs) {
         const other = owner.get(subgraph);
-        if (other) ctx.addIssue({ code: "custom", path: ["teams", team, "subgraphs"], message: `"${subgraph}" is already owned by team "${other}"` });
+        if (other)
+          ctx.addIssue({
+            code: "custom",
+            path: ["teams", team, "subgraphs"],
+            message: `"${subgraph}" is already owned by team "${other}"`,
+          });
         owner.set(subgraph, team);
       }
     }
@@ -198,7 +212,8 @@ function buildConfig(parsed: z.output<typeof envSchema>, file: RegistryFile, env
   for (const hex of file.routers.tokenSha256) tokens.push({ sha256: Buffer.from(hex, "hex"), principal: { kind: "router" } });
   fromEnv(ROUTER_TOKEN_VAR, { kind: "router" });
   const usageWindowHours = parsed.USAGE_WINDOW_HOURS ?? file.checks.usageWindowHours;
-  if (usageWindowHours > file.checks.usageRetentionHours) problems.push(`USAGE_WINDOW_HOURS: must not exceed checks.usageRetentionHours (${file.checks.usageRetentionHours})`);
+  if (usageWindowHours > file.checks.usageRetentionHours)
+    problems.push(`USAGE_WINDOW_HOURS: must not exceed checks.usageRetentionHours (${file.checks.usageRetentionHours})`);
   if (problems.length) throw new ConfigError(problems, "registry");
   return {
     port: parsed.PORT,

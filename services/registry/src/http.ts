@@ -35,8 +35,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 }
 
 async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  if (!/json/i.test(req.headers["content-type"] ?? "")) throw new RegistryError("BAD_REQUEST", "Send a JSON body with content-type: application/json.");
-  if (Number(req.headers["content-length"] ?? 0) > limit) throw new RegistryError("PAYLOAD_TOO_LARGE", `Request body exceeds ${limit} bytes.`);
+  if (!/json/i.test(req.headers["content-type"] ?? ""))
+    throw new RegistryError("BAD_REQUEST", "Send a JSON body with content-type: application/json.");
+  if (Number(req.headers["content-length"] ?? 0) > limit)
+    throw new RegistryError("PAYLOAD_TOO_LARGE", `Request body exceeds ${limit} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -59,14 +61,23 @@ function positiveInt(value: string | null | undefined, name: string): number | u
 
 function subgraphName(raw: string): string {
   const name = decodeURIComponent(raw);
-  if (!NAME.test(name)) throw new RegistryError("BAD_USER_INPUT", `"${name}" is not a subgraph name (lower-case letters, digits, - and _).`);
+  if (!NAME.test(name))
+    throw new RegistryError("BAD_USER_INPUT", `"${name}" is not a subgraph name (lower-case letters, digits, - and _).`);
   return name;
 }
 
 /** The hashes an If-None-Match header names; "*" matches any. */
 function etagsOf(header: string | undefined): string[] {
   if (!header) return [];
-  return header.split(",").map((t) => t.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1")).filter(Boolean);
+  return header
+    .split(",")
+    .map((t) =>
+      t
+        .trim()
+        .replace(/^W\//, "")
+        .replace(/^"(.*)"$/, "$1"),
+    )
+    .filter(Boolean);
 }
 
 export interface RegistryHttpOptions {
@@ -121,8 +132,10 @@ export function createRegistryHandler(options: RegistryHttpOptions): RequestList
       const limit = Math.min(positiveInt(query.get("limit"), "limit") ?? 50, 500);
       sendJson(res, 200, { versions: await registry.listSupergraphVersions(limit) });
     },
-    supergraphVersion: async ({ res, params }) => sendJson(res, 200, { supergraph: await registry.supergraphVersion(positiveInt(params.version, "version")!) }),
-    diff: async ({ res, query }) => sendJson(res, 200, { diff: await registry.diff(positiveInt(query.get("from"), "from"), positiveInt(query.get("to"), "to")) }),
+    supergraphVersion: async ({ res, params }) =>
+      sendJson(res, 200, { supergraph: await registry.supergraphVersion(positiveInt(params.version, "version")!) }),
+    diff: async ({ res, query }) =>
+      sendJson(res, 200, { diff: await registry.diff(positiveInt(query.get("from"), "from"), positiveInt(query.get("to"), "to")) }),
     usage: async ({ res, body }) => {
       const { reports } = await body();
       const recorded = await registry.recordUsage(
@@ -211,7 +224,9 @@ export function createRegistryHandler(options: RegistryHttpOptions): RequestList
         }
         errorCode = "INTERNAL_SERVER_ERROR";
         logger.error({ err: error, requestId, path: pathname }, "request failed");
-        const message = config.production ? `Internal server error (request ${requestId}).` : `Internal server error (request ${requestId}): ${(error as Error).message}`;
+        const message = config.production
+          ? `Internal server error (request ${requestId}).`
+          : `Internal server error (request ${requestId}): ${(error as Error).message}`;
         if (!res.headersSent) sendJson(res, 500, { error: { code: "INTERNAL_SERVER_ERROR", message } });
         else res.destroy();
         return matched.name;
@@ -220,7 +235,17 @@ export function createRegistryHandler(options: RegistryHttpOptions): RequestList
         metrics.httpRequests.inc({ route: name, status: String(res.statusCode) });
         // Health probes and scrapes would drown the API lines.
         const level = name === "health" || name === "metrics" ? "debug" : "info";
-        logger[level]({ requestId, method: req.method, path: pathname, status: res.statusCode, code: errorCode, durationMs: +(performance.now() - started).toFixed(1) }, "request");
+        logger[level](
+          {
+            requestId,
+            method: req.method,
+            path: pathname,
+            status: res.statusCode,
+            code: errorCode,
+            durationMs: +(performance.now() - started).toFixed(1),
+          },
+          "request",
+        );
       });
   };
 }

@@ -17,7 +17,13 @@ import { diffSchemas } from "./schema-diff.ts";
 /** The registry's operations, independent of HTTP: checks, publishes, the inventory, usage. */
 
 export type PublishResult =
-  | { status: "published"; supergraphVersion: number; subgraphVersion: number; check: CheckReport; forced?: { reason: string; changes: string[] } }
+  | {
+      status: "published";
+      supergraphVersion: number;
+      subgraphVersion: number;
+      check: CheckReport;
+      forced?: { reason: string; changes: string[] };
+    }
   | { status: "unchanged"; supergraphVersion: number; subgraphVersion: number };
 
 /** A usage report as a router sends it: `identifiedBy` says how the router knows the client. */
@@ -115,11 +121,19 @@ export function createRegistry({ prisma, config, logger, metrics, now = () => ne
     if (changes.length) {
       metrics.publishes.inc({ outcome: "security_not_approved" });
       const { missingOwners, security } = report.approvals;
-      const needs = [...missingOwners.map((t) => `team ${t}`), ...(security.approved ? [] : [`a security team (${security.teams.join(", ") || "none configured"})`])].join(" and ");
+      const needs = [
+        ...missingOwners.map((t) => `team ${t}`),
+        ...(security.approved ? [] : [`a security team (${security.teams.join(", ") || "none configured"})`]),
+      ].join(" and ");
       throw new RegistryError(
         "SECURITY_CHANGE_NOT_APPROVED",
         `Subgraph "${subgraph}" has ${changes.length} security-relevant change(s): ${changes.map((c) => `${c.coordinate} (${c.code})`).join(", ")}. It needs the approval of ${needs}. Nothing was published.`,
-        { changes: changes.map((c) => ({ code: c.code, coordinate: c.coordinate, owners: c.owners })), missingOwners, securityApprovalMissing: !security.approved, check: report },
+        {
+          changes: changes.map((c) => ({ code: c.code, coordinate: c.coordinate, owners: c.owners })),
+          missingOwners,
+          securityApprovalMissing: !security.approved,
+          check: report,
+        },
       );
     }
   }
@@ -142,7 +156,8 @@ export function createRegistry({ prisma, config, logger, metrics, now = () => ne
     async publish(principal: Principal, subgraph: string, input: PublishBody): Promise<PublishResult> {
       const team = authorizePublish(config, principal, subgraph);
       const reason = input.reason?.trim();
-      if (input.force && !reason) throw new RegistryError("BAD_USER_INPUT", "A forced publish needs a reason (reason), recorded in the history.");
+      if (input.force && !reason)
+        throw new RegistryError("BAD_USER_INPUT", "A forced publish needs a reason (reason), recorded in the history.");
       return serialize(async () => {
         const state = await loadState();
         const { current, latest } = state;
@@ -156,7 +171,11 @@ export function createRegistry({ prisma, config, logger, metrics, now = () => ne
         const { report, supergraphSdl } = await check(subgraph, { ...input, routingUrl }, state);
         if (!report.composition.ok) {
           metrics.publishes.inc({ outcome: "composition_failed" });
-          throw new RegistryError("COMPOSITION_FAILED", `Subgraph "${subgraph}" does not compose with the rest of the graph (${report.composition.errors.length} error(s)); nothing was published.`, { check: report });
+          throw new RegistryError(
+            "COMPOSITION_FAILED",
+            `Subgraph "${subgraph}" does not compose with the rest of the graph (${report.composition.errors.length} error(s)); nothing was published.`,
+            { check: report },
+          );
         }
         requireApprovals(subgraph, report);
         const blocking = report.changes.filter((c) => c.blocking);
@@ -187,11 +206,30 @@ export function createRegistry({ prisma, config, logger, metrics, now = () => ne
             approvedBy: report.approvals.given,
           });
           metrics.publishes.inc({ outcome: forced ? "forced" : "published" });
-          if (forced) logger.warn({ subgraph, team, author: input.author, reason: forced.reason, changes: forced.changes }, "forced publish past breaking changes");
+          if (forced)
+            logger.warn(
+              { subgraph, team, author: input.author, reason: forced.reason, changes: forced.changes },
+              "forced publish past breaking changes",
+            );
           metrics.supergraphVersion.set(supergraph.version);
-          logger.info({ subgraph, team, subgraphVersion: subgraphVersion.version, supergraphVersion: supergraph.version, changes: report.changes.length }, "published");
+          logger.info(
+            {
+              subgraph,
+              team,
+              subgraphVersion: subgraphVersion.version,
+              supergraphVersion: supergraph.version,
+              changes: report.changes.length,
+            },
+            "published",
+          );
           published.emit("version", supergraph.version);
-          return { status: "published", supergraphVersion: supergraph.version, subgraphVersion: subgraphVersion.version, check: report, ...(forced && { forced }) };
+          return {
+            status: "published",
+            supergraphVersion: supergraph.version,
+            subgraphVersion: subgraphVersion.version,
+            check: report,
+            ...(forced && { forced }),
+          };
         } catch (error) {
           if (error instanceof store.ConcurrentChangeError) {
             metrics.publishes.inc({ outcome: "conflict" });
@@ -213,7 +251,11 @@ export function createRegistry({ prisma, config, logger, metrics, now = () => ne
       const routingUrl = input.routingUrl ?? existing?.routingUrl;
       const { report, trust } = await check(subgraph, { sdl: input.sdl, routingUrl }, state);
       if (!report.composition.ok) {
-        throw new RegistryError("COMPOSITION_FAILED", `Subgraph "${subgraph}" does not compose with the rest of the graph; there is nothing to approve.`, { check: report });
+        throw new RegistryError(
+          "COMPOSITION_FAILED",
+          `Subgraph "${subgraph}" does not compose with the rest of the graph; there is nothing to approve.`,
+          { check: report },
+        );
       }
       const roles = approvalRoles(report, principal.team, trust);
       if (roles.length === 0) {
@@ -233,11 +275,20 @@ export function createRegistry({ prisma, config, logger, metrics, now = () => ne
     importSubgraphs(subgraphs: Array<{ name: string; routingUrl: string; sdl: string }>, publishedBy = "import") {
       return serialize(async () => {
         const existing = await store.countSupergraphVersions(prisma);
-        if (existing > 0) throw new RegistryError("CONFLICT", `The registry already has ${existing} supergraph version(s); import only fills an empty registry.`);
+        if (existing > 0)
+          throw new RegistryError(
+            "CONFLICT",
+            `The registry already has ${existing} supergraph version(s); import only fills an empty registry.`,
+          );
         const unowned = subgraphs.filter((s) => !ownerOf(config, s.name)).map((s) => s.name);
-        if (unowned.length) throw new RegistryError("BAD_USER_INPUT", `No team owns ${unowned.join(", ")} in the registry's config; add them under a team first.`);
+        if (unowned.length)
+          throw new RegistryError(
+            "BAD_USER_INPUT",
+            `No team owns ${unowned.join(", ")} in the registry's config; add them under a team first.`,
+          );
         const composed = composeSubgraphs(subgraphs.map((s) => ({ name: s.name, url: s.routingUrl, sdl: s.sdl })));
-        if (!composed.ok) throw new RegistryError("COMPOSITION_FAILED", "The subgraphs to import do not compose.", { errors: composed.errors });
+        if (!composed.ok)
+          throw new RegistryError("COMPOSITION_FAILED", "The subgraphs to import do not compose.", { errors: composed.errors });
         const supergraph = await store.recordImport(
           prisma,
           subgraphs.map((s) => ({ ...s, team: ownerOf(config, s.name)! })),
@@ -280,7 +331,8 @@ export function createRegistry({ prisma, config, logger, metrics, now = () => ne
       if (!latest) throw new RegistryError("NOT_FOUND", "The registry has no supergraph yet.");
       const toVersion = to ?? latest.version;
       const fromVersion = from ?? toVersion - 1;
-      if (fromVersion < 1) throw new RegistryError("BAD_USER_INPUT", `Version ${toVersion} is the first: give a version to compare it with.`);
+      if (fromVersion < 1)
+        throw new RegistryError("BAD_USER_INPUT", `Version ${toVersion} is the first: give a version to compare it with.`);
       const [a, b] = await Promise.all([store.supergraphVersion(prisma, fromVersion), store.supergraphVersion(prisma, toVersion)]);
       if (!a) throw new RegistryError("NOT_FOUND", `No supergraph version ${fromVersion}.`);
       if (!b) throw new RegistryError("NOT_FOUND", `No supergraph version ${toVersion}.`);
@@ -291,7 +343,14 @@ export function createRegistry({ prisma, config, logger, metrics, now = () => ne
         const x = before.get(name);
         const y = after.get(name);
         if (x && y && x.version === y.version) return [];
-        return [{ name, fromVersion: x?.version ?? null, toVersion: y?.version ?? null, routingUrlChanged: !!x && !!y && x.routingUrl !== y.routingUrl }];
+        return [
+          {
+            name,
+            fromVersion: x?.version ?? null,
+            toVersion: y?.version ?? null,
+            routingUrlChanged: !!x && !!y && x.routingUrl !== y.routingUrl,
+          },
+        ];
       });
       return { from: fromVersion, to: toVersion, subgraphs, changes };
     },
@@ -304,10 +363,14 @@ export function createRegistry({ prisma, config, logger, metrics, now = () => ne
     async recordUsage(reports: IncomingUsageReport[]) {
       const clock = now();
       const registered = new Set(config.registeredClients);
-      const identified = reports.filter((r) => r.identifiedBy === "persisted" || r.identifiedBy === "token" || registered.has(r.clientName));
+      const identified = reports.filter(
+        (r) => r.identifiedBy === "persisted" || r.identifiedBy === "token" || registered.has(r.clientName),
+      );
       // A router's clock a little ahead must not create rows "in the future" that outlive the window.
       const clamped = identified.map(({ identifiedBy: _, ...r }) => (r.timestamp > clock ? { ...r, timestamp: clock } : r));
-      const rows = await serializeUsage(() => recordUsage(prisma, clamped, { maxClients: config.maxClients, maxOperationsPerClient: config.maxOperationsPerClient }));
+      const rows = await serializeUsage(() =>
+        recordUsage(prisma, clamped, { maxClients: config.maxClients, maxOperationsPerClient: config.maxOperationsPerClient }),
+      );
       metrics.usageReports.inc(reports.length);
       if (identified.length < reports.length) metrics.usageReportsIgnored.inc(reports.length - identified.length);
       if (clock.getTime() - lastPrune > PRUNE_EVERY_MS) {

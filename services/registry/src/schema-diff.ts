@@ -132,17 +132,25 @@ function kindOf(type: GraphQLNamedType): string {
 /** An output field's new type is safe when every value it may now return was valid before. */
 function safeOutputChange(oldType: GraphQLType, newType: GraphQLType): boolean {
   if (isListType(oldType)) {
-    return (isListType(newType) && safeOutputChange(oldType.ofType, newType.ofType)) || (isNonNullType(newType) && safeOutputChange(oldType, newType.ofType));
+    return (
+      (isListType(newType) && safeOutputChange(oldType.ofType, newType.ofType)) ||
+      (isNonNullType(newType) && safeOutputChange(oldType, newType.ofType))
+    );
   }
   if (isNonNullType(oldType)) return isNonNullType(newType) && safeOutputChange(oldType.ofType, newType.ofType);
-  return (isNamedType(newType) && oldType.toString() === newType.name) || (isNonNullType(newType) && safeOutputChange(oldType, newType.ofType));
+  return (
+    (isNamedType(newType) && oldType.toString() === newType.name) || (isNonNullType(newType) && safeOutputChange(oldType, newType.ofType))
+  );
 }
 
 /** An argument's (or input field's) new type is safe when every value accepted before still is. */
 function safeInputChange(oldType: GraphQLType, newType: GraphQLType): boolean {
   if (isListType(oldType)) return isListType(newType) && safeInputChange(oldType.ofType, newType.ofType);
   if (isNonNullType(oldType)) {
-    return (isNonNullType(newType) && safeInputChange(oldType.ofType, newType.ofType)) || (!isNonNullType(newType) && safeInputChange(oldType.ofType, newType));
+    return (
+      (isNonNullType(newType) && safeInputChange(oldType.ofType, newType.ofType)) ||
+      (!isNonNullType(newType) && safeInputChange(oldType.ofType, newType))
+    );
   }
   return isNamedType(newType) && oldType.toString() === newType.name;
 }
@@ -150,7 +158,11 @@ function safeInputChange(oldType: GraphQLType, newType: GraphQLType): boolean {
 const nullabilityOnly = (a: GraphQLType, b: GraphQLType) => a.toString().replace(/!/g, "") === b.toString().replace(/!/g, "");
 
 function typeChangeMessage(what: string, oldType: GraphQLType, newType: GraphQLType, input: boolean): string {
-  const detail = nullabilityOnly(oldType, newType) ? (input ? " (nullability tightened: a value clients may omit or send as null is now required)" : " (nullability loosened: clients may now receive null)") : "";
+  const detail = nullabilityOnly(oldType, newType)
+    ? input
+      ? " (nullability tightened: a value clients may omit or send as null is now required)"
+      : " (nullability loosened: clients may now receive null)"
+    : "";
   return `${what} changed type from ${oldType} to ${newType}${detail}.`;
 }
 
@@ -192,16 +204,24 @@ export function diffSchemas(oldSchema: GraphQLSchema, newSchema: GraphQLSchema):
         }
       }
       for (const iface of newInterfaces) {
-        if (!oldInterfaces.has(iface)) add("INTERFACE_ADDED", "dangerous", name, `${name} now implements ${iface}: fields returning ${iface} may now return a ${name}.`);
+        if (!oldInterfaces.has(iface))
+          add("INTERFACE_ADDED", "dangerous", name, `${name} now implements ${iface}: fields returning ${iface} may now return a ${name}.`);
       }
     } else if (isUnionType(oldType) && isUnionType(newType)) {
       const newMembers = new Set(newType.getTypes().map((t) => t.name));
       const oldMembers = new Set(oldType.getTypes().map((t) => t.name));
       for (const member of oldMembers) {
-        if (!newMembers.has(member)) add("UNION_MEMBER_REMOVED", "breaking", name, `${member} was removed from the union ${name}.`, refs.returnedBy.get(name) ?? []);
+        if (!newMembers.has(member))
+          add("UNION_MEMBER_REMOVED", "breaking", name, `${member} was removed from the union ${name}.`, refs.returnedBy.get(name) ?? []);
       }
       for (const member of newMembers) {
-        if (!oldMembers.has(member)) add("UNION_MEMBER_ADDED", "dangerous", name, `${member} was added to the union ${name}: clients may receive a type they do not handle.`);
+        if (!oldMembers.has(member))
+          add(
+            "UNION_MEMBER_ADDED",
+            "dangerous",
+            name,
+            `${member} was added to the union ${name}: clients may receive a type they do not handle.`,
+          );
       }
     } else if (isEnumType(oldType) && isEnumType(newType)) {
       const newValues = new Set(newType.getValues().map((v) => v.name));
@@ -209,14 +229,34 @@ export function diffSchemas(oldSchema: GraphQLSchema, newSchema: GraphQLSchema):
       const asInput = refs.inputReachable.has(name);
       for (const value of oldValues) {
         if (newValues.has(value)) continue;
-        if (asInput) add("ENUM_VALUE_REMOVED", "breaking", `${name}.${value}`, `The enum value ${name}.${value} was removed; operations sending it will fail.`, [`${name}.${value}`]);
+        if (asInput)
+          add(
+            "ENUM_VALUE_REMOVED",
+            "breaking",
+            `${name}.${value}`,
+            `The enum value ${name}.${value} was removed; operations sending it will fail.`,
+            [`${name}.${value}`],
+          );
         // An output-only value that disappears breaks no operation: clients just stop seeing it.
-        else add("ENUM_VALUE_REMOVED", "safe", `${name}.${value}`, `The enum value ${name}.${value} was removed (output only: clients no longer receive it).`);
+        else
+          add(
+            "ENUM_VALUE_REMOVED",
+            "safe",
+            `${name}.${value}`,
+            `The enum value ${name}.${value} was removed (output only: clients no longer receive it).`,
+          );
       }
       const asOutput = (newRefs.returnedBy.get(name) ?? []).length > 0;
       for (const value of newValues) {
         if (oldValues.has(value)) continue;
-        if (asOutput) add("ENUM_VALUE_ADDED", "dangerous", `${name}.${value}`, `The enum value ${name}.${value} was added: clients may receive a value they do not handle.`, refs.returnedBy.get(name) ?? []);
+        if (asOutput)
+          add(
+            "ENUM_VALUE_ADDED",
+            "dangerous",
+            `${name}.${value}`,
+            `The enum value ${name}.${value} was added: clients may receive a value they do not handle.`,
+            refs.returnedBy.get(name) ?? [],
+          );
         else add("ENUM_VALUE_ADDED", "safe", `${name}.${value}`, `The enum value ${name}.${value} was added.`);
       }
     } else if (isInputObjectType(oldType) && isInputObjectType(newType)) {
@@ -226,24 +266,53 @@ export function diffSchemas(oldSchema: GraphQLSchema, newSchema: GraphQLSchema):
         const coordinate = `${name}.${fieldName}`;
         const newField = newFields[fieldName];
         if (!newField) {
-          add("INPUT_FIELD_REMOVED", "breaking", coordinate, `The input field ${coordinate} was removed; operations sending it will fail.`, [coordinate]);
+          add(
+            "INPUT_FIELD_REMOVED",
+            "breaking",
+            coordinate,
+            `The input field ${coordinate} was removed; operations sending it will fail.`,
+            [coordinate],
+          );
           continue;
         }
         if (!safeInputChange(oldField.type, newField.type)) {
-          add("INPUT_FIELD_TYPE_CHANGED", "breaking", coordinate, typeChangeMessage(`The input field ${coordinate}`, oldField.type, newField.type, true), [coordinate]);
+          add(
+            "INPUT_FIELD_TYPE_CHANGED",
+            "breaking",
+            coordinate,
+            typeChangeMessage(`The input field ${coordinate}`, oldField.type, newField.type, true),
+            [coordinate],
+          );
         } else if (oldField.type.toString() !== newField.type.toString()) {
-          add("INPUT_FIELD_TYPE_CHANGED", "safe", coordinate, typeChangeMessage(`The input field ${coordinate}`, oldField.type, newField.type, true));
+          add(
+            "INPUT_FIELD_TYPE_CHANGED",
+            "safe",
+            coordinate,
+            typeChangeMessage(`The input field ${coordinate}`, oldField.type, newField.type, true),
+          );
         }
         const [before, after] = [defaultOf(oldField), defaultOf(newField)];
         if (before !== after) {
-          add("INPUT_FIELD_DEFAULT_CHANGED", "dangerous", coordinate, `The default of ${coordinate} changed from ${before ?? "none"} to ${after ?? "none"}.`, typeUsage(name));
+          add(
+            "INPUT_FIELD_DEFAULT_CHANGED",
+            "dangerous",
+            coordinate,
+            `The default of ${coordinate} changed from ${before ?? "none"} to ${after ?? "none"}.`,
+            typeUsage(name),
+          );
         }
       }
       for (const [fieldName, newField] of Object.entries(newFields)) {
         if (oldFields[fieldName]) continue;
         const coordinate = `${name}.${fieldName}`;
         if (isRequiredInputField(newField)) {
-          add("REQUIRED_INPUT_FIELD_ADDED", "breaking", coordinate, `The required input field ${coordinate} was added; operations sending ${name} without it will fail.`, typeUsage(name));
+          add(
+            "REQUIRED_INPUT_FIELD_ADDED",
+            "breaking",
+            coordinate,
+            `The required input field ${coordinate} was added; operations sending ${name} without it will fail.`,
+            typeUsage(name),
+          );
         } else {
           add("INPUT_FIELD_ADDED", "safe", coordinate, `The optional input field ${coordinate} was added.`);
         }
@@ -281,7 +350,9 @@ function diffFields(
       continue;
     }
     if (!safeOutputChange(oldField.type, newField.type)) {
-      add("FIELD_TYPE_CHANGED", "breaking", coordinate, typeChangeMessage(`The field ${coordinate}`, oldField.type, newField.type, false), [coordinate]);
+      add("FIELD_TYPE_CHANGED", "breaking", coordinate, typeChangeMessage(`The field ${coordinate}`, oldField.type, newField.type, false), [
+        coordinate,
+      ]);
     } else if (oldField.type.toString() !== newField.type.toString()) {
       add("FIELD_TYPE_CHANGED", "safe", coordinate, typeChangeMessage(`The field ${coordinate}`, oldField.type, newField.type, false));
     }
@@ -296,20 +367,34 @@ function diffFields(
         continue;
       }
       if (!safeInputChange(oldArg.type, newArg.type)) {
-        add("ARG_TYPE_CHANGED", "breaking", argCoord, typeChangeMessage(`The argument ${argCoord}`, oldArg.type, newArg.type, true), [argCoord]);
+        add("ARG_TYPE_CHANGED", "breaking", argCoord, typeChangeMessage(`The argument ${argCoord}`, oldArg.type, newArg.type, true), [
+          argCoord,
+        ]);
       } else if (oldArg.type.toString() !== newArg.type.toString()) {
         add("ARG_TYPE_CHANGED", "safe", argCoord, typeChangeMessage(`The argument ${argCoord}`, oldArg.type, newArg.type, true));
       }
       const [before, after] = [defaultOf(oldArg), defaultOf(newArg)];
       if (before !== after) {
-        add("ARG_DEFAULT_CHANGED", "dangerous", argCoord, `The default of ${argCoord} changed from ${before ?? "none"} to ${after ?? "none"}.`, [coordinate]);
+        add(
+          "ARG_DEFAULT_CHANGED",
+          "dangerous",
+          argCoord,
+          `The default of ${argCoord} changed from ${before ?? "none"} to ${after ?? "none"}.`,
+          [coordinate],
+        );
       }
     }
     for (const newArg of newField.args) {
       if (oldField.args.some((a) => a.name === newArg.name)) continue;
       const argCoord = argCoordinate(typeName, fieldName, newArg.name);
       if (isRequiredArgument(newArg)) {
-        add("REQUIRED_ARG_ADDED", "breaking", argCoord, `The required argument ${argCoord} was added; operations selecting ${coordinate} without it will fail.`, [coordinate]);
+        add(
+          "REQUIRED_ARG_ADDED",
+          "breaking",
+          argCoord,
+          `The required argument ${argCoord} was added; operations selecting ${coordinate} without it will fail.`,
+          [coordinate],
+        );
       } else {
         add("ARG_ADDED", "safe", argCoord, `The optional argument ${argCoord} was added.`);
       }

@@ -1,4 +1,12 @@
-import { getNamedType, isAbstractType, isInterfaceType, isObjectType, isUnionType, type GraphQLNamedType, type GraphQLSchema } from "graphql";
+import {
+  getNamedType,
+  isAbstractType,
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+} from "graphql";
 import { apiSchemaOf } from "./api-schema.ts";
 import { supergraphFacts, type SecurityFacts, type SupergraphFacts } from "./supergraph-facts.ts";
 
@@ -35,17 +43,30 @@ function weaker(before: string[][], after: string[][]): boolean {
 function directiveChanges(coordinate: string, before: SecurityFacts, after: SecurityFacts): Array<Omit<SecurityChange, "subgraphs">> {
   const changes: Array<Omit<SecurityChange, "subgraphs">> = [];
   if (before.authenticated && !after.authenticated) {
-    changes.push({ code: "AUTHENTICATED_REMOVED", coordinate, message: `${coordinate} no longer requires an authenticated caller (@authenticated removed).` });
+    changes.push({
+      code: "AUTHENTICATED_REMOVED",
+      coordinate,
+      message: `${coordinate} no longer requires an authenticated caller (@authenticated removed).`,
+    });
   }
   const dnf = (name: string, code: "REQUIRES_SCOPES" | "POLICY", was: string[][] | null, now: string[][] | null) => {
     if (!was) return;
     if (!now) changes.push({ code: `${code}_REMOVED`, coordinate, message: `${coordinate} lost @${name}(${show(was)}).` });
-    else if (weaker(was, now)) changes.push({ code: `${code}_WEAKENED`, coordinate, message: `${coordinate}: @${name} weakened from ${show(was)} to ${show(now)}.` });
+    else if (weaker(was, now))
+      changes.push({
+        code: `${code}_WEAKENED`,
+        coordinate,
+        message: `${coordinate}: @${name} weakened from ${show(was)} to ${show(now)}.`,
+      });
   };
   dnf("requiresScopes", "REQUIRES_SCOPES", before.requiresScopes, after.requiresScopes);
   dnf("policy", "POLICY", before.policy, after.policy);
   if (before.inaccessible && !after.inaccessible) {
-    changes.push({ code: "INACCESSIBLE_REMOVED", coordinate, message: `${coordinate} is no longer @inaccessible: clients can now see it.` });
+    changes.push({
+      code: "INACCESSIBLE_REMOVED",
+      coordinate,
+      message: `${coordinate} is no longer @inaccessible: clients can now see it.`,
+    });
   }
   return changes;
 }
@@ -88,7 +109,8 @@ export function securityChanges(beforeSdl: string, afterSdl: string): SecurityCh
   const afterSchema = apiSchemaOf(afterSdl);
   for (const name of reachableTypes(afterSchema)) {
     const type = afterSchema.getType(name)!;
-    if (reachableBefore.has(name) || !before.typeGraphs.has(name) || !(isObjectType(type) || isInterfaceType(type) || isUnionType(type))) continue;
+    if (reachableBefore.has(name) || !before.typeGraphs.has(name) || !(isObjectType(type) || isInterfaceType(type) || isUnionType(type)))
+      continue;
     // Its @inaccessible removal is already reported; this covers types that were defined but unreachable.
     if (changes.some((c) => c.code === "INACCESSIBLE_REMOVED" && c.coordinate === name)) continue;
     changes.push({

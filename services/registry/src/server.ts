@@ -23,7 +23,12 @@ export async function readRepoSubgraphs(supergraphConfigPath: string) {
 }
 
 /** Builds the registry without side effects; tests and main.ts both start here. */
-export async function createRegistryServer({ config, db: givenDb, logger = createLogger("registry", config.logLevel), now }: RegistryServerDeps) {
+export async function createRegistryServer({
+  config,
+  db: givenDb,
+  logger = createLogger("registry", config.logLevel),
+  now,
+}: RegistryServerDeps) {
   const db = givenDb ?? (await openDatabase({ url: config.databaseUrl, defaultDataDir }));
   const prisma = createRegistryPrisma(db.adapter);
   const metrics = createRegistryMetrics();
@@ -60,9 +65,15 @@ export async function createRegistryServer({ config, db: givenDb, logger = creat
       }
       const head = await latestSupergraphHead(prisma);
       if (head) metrics.supergraphVersion.set(head.version);
-      if (config.tokens.length === 0) logger.warn("no registry tokens configured (REGISTRY_TOKEN_<TEAM>, REGISTRY_ROUTER_TOKEN or tokenSha256): every API call will be refused");
+      if (config.tokens.length === 0)
+        logger.warn(
+          "no registry tokens configured (REGISTRY_TOKEN_<TEAM>, REGISTRY_ROUTER_TOKEN or tokenSha256): every API call will be refused",
+        );
       running = await listen(handler, config.port, config.host);
-      logger.info({ url: running.url, database: db.kind, location: db.location, supergraphVersion: head?.version ?? null }, "registry ready");
+      logger.info(
+        { url: running.url, database: db.kind, location: db.location, supergraphVersion: head?.version ?? null },
+        "registry ready",
+      );
       return running;
     },
     async stop() {

@@ -79,7 +79,9 @@ function booleanArg(directive: DirectiveNode, name: string): boolean {
 
 function nestedStrings(value: ValueNode | undefined): string[][] {
   if (value?.kind !== Kind.LIST) return [];
-  return value.values.map((inner) => (inner.kind === Kind.LIST ? inner.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : [])) : []));
+  return value.values.map((inner) =>
+    inner.kind === Kind.LIST ? inner.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : [])) : [],
+  );
 }
 
 /** The directive names the supergraph's @link declarations give the security specs (an `as:` renames). */
@@ -146,7 +148,13 @@ function readFacts(document: DocumentNode): SupergraphFacts {
   };
 
   for (const definition of document.definitions as readonly DefinitionNode[]) {
-    if (!("name" in definition) || !definition.name || definition.name.value.startsWith("join__") || definition.name.value.startsWith("link__")) continue;
+    if (
+      !("name" in definition) ||
+      !definition.name ||
+      definition.name.value.startsWith("join__") ||
+      definition.name.value.startsWith("link__")
+    )
+      continue;
     const typeName = definition.name.value;
     if (!("directives" in definition)) continue;
     const directives = definition.directives ?? [];

@@ -44,7 +44,9 @@ describe("registry config and tokens", () => {
     expect(message).toMatch(/tokenSha256\.0: must be a lower-case hex sha256/);
     expect(message).toMatch(/usageRetentionHours: must be at least usageWindowHours/);
     expect(message).toMatch(/extra/);
-    expect(() => registryConfigFrom({ REGISTRY_TOKEN_IDENTITY: "short" }, file)).toThrow(/REGISTRY_TOKEN_IDENTITY: tokens must be at least 16 characters/);
+    expect(() => registryConfigFrom({ REGISTRY_TOKEN_IDENTITY: "short" }, file)).toThrow(
+      /REGISTRY_TOKEN_IDENTITY: tokens must be at least 16 characters/,
+    );
     expect(() => registryConfigFrom({ REGISTRY_TOKEN_IDENTITY: "short" }, file)).not.toThrow(/short/);
   });
 

@@ -79,8 +79,14 @@ describe("registry", () => {
     expect(wrongTeam.body.error).toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/catalog.*accounts.*identity/) });
     const router = await api("POST", "/v1/subgraphs/accounts/publish", TEST_TOKENS.router, { sdl: accountsWithout("createdAt") });
     expect(router.status).toBe(403);
-    const unowned = await api("POST", "/v1/subgraphs/giftcards/publish", TEST_TOKENS.identity, { sdl: "type Query { giftcard: ID }", routingUrl: "http://127.0.0.1:4099/graphql" });
-    expect(unowned).toMatchObject({ status: 403, body: { error: { code: "FORBIDDEN", message: expect.stringMatching(/no team owns it/) } } });
+    const unowned = await api("POST", "/v1/subgraphs/giftcards/publish", TEST_TOKENS.identity, {
+      sdl: "type Query { giftcard: ID }",
+      routingUrl: "http://127.0.0.1:4099/graphql",
+    });
+    expect(unowned).toMatchObject({
+      status: 403,
+      body: { error: { code: "FORBIDDEN", message: expect.stringMatching(/no team owns it/) } },
+    });
     expect(await versionsCount()).toBe(before);
     const accounts = (await api("GET", "/v1/subgraphs/accounts", TEST_TOKENS.identity)).body.subgraph;
     expect(accounts.sdl).toBe(accountsSdl);
@@ -109,7 +115,13 @@ describe("registry", () => {
   it("blocks removing a field an operation used, naming the operation and the client", async () => {
     const before = await versionsCount();
     await reportUsage([
-      { operationName: "AccountSettings", clientName: "web", clientVersion: "3.2.0", coordinates: ["Query.me", "User.name", "User.email"], count: 40 },
+      {
+        operationName: "AccountSettings",
+        clientName: "web",
+        clientVersion: "3.2.0",
+        coordinates: ["Query.me", "User.name", "User.email"],
+        count: 40,
+      },
       { operationName: "ProfileCard", clientName: "ios", coordinates: ["Query.user", "Query.user(id:)", "User.email"], count: 7 },
       { operationName: "UserList", clientName: "admin", coordinates: ["Query.users", "User.username"], count: 5 },
     ]);
@@ -118,7 +130,13 @@ describe("registry", () => {
     expect(body.check.ok).toBe(false);
     const removal = body.check.changes.find((c: { coordinate: string }) => c.coordinate === "User.email");
     expect(removal).toMatchObject({ code: "FIELD_REMOVED", criticality: "breaking", blocking: true });
-    expect(body.check.affectedOperations.map((o: { operationName: string; clientName: string; count: number }) => [o.operationName, o.clientName, o.count])).toEqual([
+    expect(
+      body.check.affectedOperations.map((o: { operationName: string; clientName: string; count: number }) => [
+        o.operationName,
+        o.clientName,
+        o.count,
+      ]),
+    ).toEqual([
       ["AccountSettings", "web", 40],
       ["ProfileCard", "ios", 7],
     ]);
@@ -132,10 +150,23 @@ describe("registry", () => {
 
   it("lets a removal through when the field was used only before the window; --strict blocks it", async () => {
     const tenDaysAgo = new Date(Date.now() - 10 * 24 * 3_600_000).toISOString();
-    await reportUsage([{ operationName: "OldRoles", clientName: "legacy", identifiedBy: "token", coordinates: ["User.roles"], count: 3, timestamp: tenDaysAgo }]);
+    await reportUsage([
+      {
+        operationName: "OldRoles",
+        clientName: "legacy",
+        identifiedBy: "token",
+        coordinates: ["User.roles"],
+        count: 3,
+        timestamp: tenDaysAgo,
+      },
+    ]);
     const sdl = accountsWithout("roles");
     const lenient = await api("POST", "/v1/subgraphs/accounts/check", TEST_TOKENS.identity, { sdl });
-    expect(lenient.body.check).toMatchObject({ ok: true, usage: { windowHours: 168, recorded: true }, summary: { breaking: 1, blocking: 0 } });
+    expect(lenient.body.check).toMatchObject({
+      ok: true,
+      usage: { windowHours: 168, recorded: true },
+      summary: { breaking: 1, blocking: 0 },
+    });
     const wider = await api("POST", "/v1/subgraphs/accounts/check", TEST_TOKENS.identity, { sdl, usageWindowHours: 24 * 14 });
     expect(wider.body.check.affectedOperations).toMatchObject([{ operationName: "OldRoles", clientName: "legacy" }]);
     const strict = await api("POST", "/v1/subgraphs/accounts/check", TEST_TOKENS.identity, { sdl, strict: true });
@@ -151,7 +182,12 @@ describe("registry", () => {
     expect(publish.body.check.changes).toMatchObject([{ code: "FIELD_REMOVED", coordinate: "User.createdAt", blocking: false }]);
 
     const { body: list } = await api("GET", "/v1/subgraphs", TEST_TOKENS.checkout);
-    expect(list.subgraphs.find((s: { name: string }) => s.name === "accounts")).toMatchObject({ currentVersion: 2, versions: 2, publishedBy: "identity", author: "ci job 42" });
+    expect(list.subgraphs.find((s: { name: string }) => s.name === "accounts")).toMatchObject({
+      currentVersion: 2,
+      versions: 2,
+      publishedBy: "identity",
+      author: "ci job 42",
+    });
 
     const { body: diff } = await api("GET", `/v1/diff?from=${before}&to=${before + 1}`, TEST_TOKENS.identity);
     expect(diff.diff.subgraphs).toEqual([{ name: "accounts", fromVersion: 1, toVersion: 2, routingUrlChanged: false }]);
@@ -170,7 +206,9 @@ describe("registry", () => {
     const etag = first.headers.get("etag")!;
     expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
     expect(first.body.supergraph.sdl).toMatch(/join__Graph/);
-    const notModified = await fetch(`${registry.url}/v1/supergraph`, { headers: { authorization: `Bearer ${TEST_TOKENS.router}`, "if-none-match": etag } });
+    const notModified = await fetch(`${registry.url}/v1/supergraph`, {
+      headers: { authorization: `Bearer ${TEST_TOKENS.router}`, "if-none-match": etag },
+    });
     expect(notModified.status).toBe(304);
 
     const started = Date.now();
@@ -189,8 +227,12 @@ describe("registry", () => {
   it("keeps concurrent publishes of two teams apart: both land, the latest has both", async () => {
     const before = await latestVersion();
     const [a, b] = await Promise.all([
-      api("POST", "/v1/subgraphs/products/publish", TEST_TOKENS.catalog, { sdl: productsSdl.replace("weightGrams: Int!", "weightGrams: Int!\n  color: String\n  material: String") }),
-      api("POST", "/v1/subgraphs/accounts/publish", TEST_TOKENS.identity, { sdl: accountsWithout("createdAt").replace("\n  name: String!", "\n  name: String!\n  nickname: String") }),
+      api("POST", "/v1/subgraphs/products/publish", TEST_TOKENS.catalog, {
+        sdl: productsSdl.replace("weightGrams: Int!", "weightGrams: Int!\n  color: String\n  material: String"),
+      }),
+      api("POST", "/v1/subgraphs/accounts/publish", TEST_TOKENS.identity, {
+        sdl: accountsWithout("createdAt").replace("\n  name: String!", "\n  name: String!\n  nickname: String"),
+      }),
     ]);
     expect([a.status, b.status], JSON.stringify([a.body, b.body]).slice(0, 2000)).toEqual([201, 201]);
     expect([a.body.supergraphVersion, b.body.supergraphVersion].sort()).toEqual([before + 1, before + 2]);
@@ -201,10 +243,17 @@ describe("registry", () => {
 
   it("adds a new subgraph its team owns once it names a routing URL", async () => {
     const before = await latestVersion();
-    const sdl = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.10", import: ["@key"])\ntype Query { wishlist(userId: ID!): [ID!]! }\n';
+    const sdl =
+      'extend schema @link(url: "https://specs.apollo.dev/federation/v2.10", import: ["@key"])\ntype Query { wishlist(userId: ID!): [ID!]! }\n';
     const withoutUrl = await api("POST", "/v1/subgraphs/wishlist/publish", TEST_TOKENS.identity, { sdl });
-    expect(withoutUrl).toMatchObject({ status: 400, body: { error: { code: "BAD_USER_INPUT", message: expect.stringMatching(/routing URL/) } } });
-    const published = await api("POST", "/v1/subgraphs/wishlist/publish", TEST_TOKENS.identity, { sdl, routingUrl: "http://127.0.0.1:4099/graphql" });
+    expect(withoutUrl).toMatchObject({
+      status: 400,
+      body: { error: { code: "BAD_USER_INPUT", message: expect.stringMatching(/routing URL/) } },
+    });
+    const published = await api("POST", "/v1/subgraphs/wishlist/publish", TEST_TOKENS.identity, {
+      sdl,
+      routingUrl: "http://127.0.0.1:4099/graphql",
+    });
     expect(published).toMatchObject({ status: 201, body: { supergraphVersion: before + 1, subgraphVersion: 1 } });
     expect(published.body.check.changes).toMatchObject([{ code: "FIELD_ADDED", coordinate: "Query.wishlist" }]);
     const supergraph = (await api("GET", "/v1/supergraph", TEST_TOKENS.router)).body.supergraph.sdl as string;
@@ -222,8 +271,14 @@ describe("registry", () => {
   });
 
   it("answers unknown versions with NOT_FOUND and bad parameters with BAD_USER_INPUT", async () => {
-    expect(await api("GET", "/v1/supergraph/versions/999", TEST_TOKENS.router)).toMatchObject({ status: 404, body: { error: { code: "NOT_FOUND" } } });
-    expect(await api("GET", "/v1/diff?from=abc", TEST_TOKENS.router)).toMatchObject({ status: 400, body: { error: { code: "BAD_USER_INPUT" } } });
+    expect(await api("GET", "/v1/supergraph/versions/999", TEST_TOKENS.router)).toMatchObject({
+      status: 404,
+      body: { error: { code: "NOT_FOUND" } },
+    });
+    expect(await api("GET", "/v1/diff?from=abc", TEST_TOKENS.router)).toMatchObject({
+      status: 400,
+      body: { error: { code: "BAD_USER_INPUT" } },
+    });
     expect(await api("GET", "/v1/subgraphs/Not%20A%20Name", TEST_TOKENS.router)).toMatchObject({ status: 400 });
     const notJson = await fetch(`${registry.url}/v1/subgraphs/accounts/check`, {
       method: "POST",

@@ -35,56 +35,118 @@ describe("schema diff", () => {
 
   it("reports a removed field as breaking for operations using that field", () => {
     const change = only(base, base.replace("legacyCode: String ", ""));
-    expect(change).toMatchObject({ code: "FIELD_REMOVED", criticality: "breaking", coordinate: "Product.legacyCode", usage: ["Product.legacyCode"] });
+    expect(change).toMatchObject({
+      code: "FIELD_REMOVED",
+      criticality: "breaking",
+      coordinate: "Product.legacyCode",
+      usage: ["Product.legacyCode"],
+    });
   });
 
   it("reports an added field as safe", () => {
-    expect(only(base, base.replace("legacyCode: String", "legacyCode: String color: String"))).toMatchObject({ code: "FIELD_ADDED", criticality: "safe" });
+    expect(only(base, base.replace("legacyCode: String", "legacyCode: String color: String"))).toMatchObject({
+      code: "FIELD_ADDED",
+      criticality: "safe",
+    });
   });
 
   it("treats output nullability loosening as breaking and tightening as safe", () => {
-    expect(only(base, base.replace("price: Int!", "price: Int"))).toMatchObject({ code: "FIELD_TYPE_CHANGED", criticality: "breaking", coordinate: "Product.price" });
-    expect(only(base, base.replace("legacyCode: String", "legacyCode: String!"))).toMatchObject({ code: "FIELD_TYPE_CHANGED", criticality: "safe" });
+    expect(only(base, base.replace("price: Int!", "price: Int"))).toMatchObject({
+      code: "FIELD_TYPE_CHANGED",
+      criticality: "breaking",
+      coordinate: "Product.price",
+    });
+    expect(only(base, base.replace("legacyCode: String", "legacyCode: String!"))).toMatchObject({
+      code: "FIELD_TYPE_CHANGED",
+      criticality: "safe",
+    });
   });
 
   it("treats argument nullability tightening as breaking and loosening as safe", () => {
     const tightened = only(base, base.replace("search(text: String)", "search(text: String!)"));
-    expect(tightened).toMatchObject({ code: "ARG_TYPE_CHANGED", criticality: "breaking", coordinate: "Query.search(text:)", usage: ["Query.search(text:)"] });
+    expect(tightened).toMatchObject({
+      code: "ARG_TYPE_CHANGED",
+      criticality: "breaking",
+      coordinate: "Query.search(text:)",
+      usage: ["Query.search(text:)"],
+    });
     expect(tightened.message).toMatch(/nullability tightened/);
-    expect(only(base, base.replace("product(sku: String!)", "product(sku: String)"))).toMatchObject({ code: "ARG_TYPE_CHANGED", criticality: "safe" });
+    expect(only(base, base.replace("product(sku: String!)", "product(sku: String)"))).toMatchObject({
+      code: "ARG_TYPE_CHANGED",
+      criticality: "safe",
+    });
   });
 
   it("reports a retyped field and a removed argument", () => {
-    expect(only(base, base.replace("price: Int!", "price: String!"))).toMatchObject({ code: "FIELD_TYPE_CHANGED", criticality: "breaking" });
-    expect(only(base, base.replace("search(text: String)", "search"))).toMatchObject({ code: "ARG_REMOVED", criticality: "breaking", usage: ["Query.search(text:)"] });
+    expect(only(base, base.replace("price: Int!", "price: String!"))).toMatchObject({
+      code: "FIELD_TYPE_CHANGED",
+      criticality: "breaking",
+    });
+    expect(only(base, base.replace("search(text: String)", "search"))).toMatchObject({
+      code: "ARG_REMOVED",
+      criticality: "breaking",
+      usage: ["Query.search(text:)"],
+    });
   });
 
   it("reports a new required argument against every use of the field, an optional one as safe", () => {
-    expect(only(base, base.replace("search(text: String)", "search(text: String, locale: String!)"))).toMatchObject({ code: "REQUIRED_ARG_ADDED", criticality: "breaking", usage: ["Query.search"] });
-    expect(only(base, base.replace("search(text: String)", "search(text: String, locale: String)"))).toMatchObject({ code: "ARG_ADDED", criticality: "safe" });
+    expect(only(base, base.replace("search(text: String)", "search(text: String, locale: String!)"))).toMatchObject({
+      code: "REQUIRED_ARG_ADDED",
+      criticality: "breaking",
+      usage: ["Query.search"],
+    });
+    expect(only(base, base.replace("search(text: String)", "search(text: String, locale: String)"))).toMatchObject({
+      code: "ARG_ADDED",
+      criticality: "safe",
+    });
   });
 
   it("reports a default value change as dangerous", () => {
-    expect(only(base, base.replace("first: Int = 20", "first: Int = 50"))).toMatchObject({ code: "ARG_DEFAULT_CHANGED", criticality: "dangerous", message: expect.stringMatching(/20 to 50/) });
+    expect(only(base, base.replace("first: Int = 20", "first: Int = 50"))).toMatchObject({
+      code: "ARG_DEFAULT_CHANGED",
+      criticality: "dangerous",
+      message: expect.stringMatching(/20 to 50/),
+    });
   });
 
   it("treats a removed enum value used as input as breaking, an output-only one as safe", () => {
-    expect(only(base, base.replace("enum Stars { ONE TWO THREE }", "enum Stars { ONE TWO }"))).toMatchObject({ code: "ENUM_VALUE_REMOVED", criticality: "breaking", coordinate: "Stars.THREE", usage: ["Stars.THREE"] });
+    expect(only(base, base.replace("enum Stars { ONE TWO THREE }", "enum Stars { ONE TWO }"))).toMatchObject({
+      code: "ENUM_VALUE_REMOVED",
+      criticality: "breaking",
+      coordinate: "Stars.THREE",
+      usage: ["Stars.THREE"],
+    });
     // Sort is only reachable through an input object, which still makes it an input.
-    expect(only(base, base.replace("enum Sort { NAME PRICE NEWEST }", "enum Sort { NAME PRICE }"))).toMatchObject({ criticality: "breaking", coordinate: "Sort.NEWEST" });
-    expect(only(base, base.replace("enum Status { ACTIVE RETIRED }", "enum Status { ACTIVE }"))).toMatchObject({ code: "ENUM_VALUE_REMOVED", criticality: "safe" });
+    expect(only(base, base.replace("enum Sort { NAME PRICE NEWEST }", "enum Sort { NAME PRICE }"))).toMatchObject({
+      criticality: "breaking",
+      coordinate: "Sort.NEWEST",
+    });
+    expect(only(base, base.replace("enum Status { ACTIVE RETIRED }", "enum Status { ACTIVE }"))).toMatchObject({
+      code: "ENUM_VALUE_REMOVED",
+      criticality: "safe",
+    });
   });
 
   it("treats an enum value added to an output enum as dangerous", () => {
-    expect(only(base, base.replace("enum Status { ACTIVE RETIRED }", "enum Status { ACTIVE RETIRED DRAFT }"))).toMatchObject({ code: "ENUM_VALUE_ADDED", criticality: "dangerous" });
+    expect(only(base, base.replace("enum Status { ACTIVE RETIRED }", "enum Status { ACTIVE RETIRED DRAFT }"))).toMatchObject({
+      code: "ENUM_VALUE_ADDED",
+      criticality: "dangerous",
+    });
   });
 
   it("handles input objects: removed and required fields break, optional ones are safe", () => {
-    expect(only(base, base.replace("categorySlug: String ", ""))).toMatchObject({ code: "INPUT_FIELD_REMOVED", criticality: "breaking", usage: ["ProductFilter.categorySlug"] });
+    expect(only(base, base.replace("categorySlug: String ", ""))).toMatchObject({
+      code: "INPUT_FIELD_REMOVED",
+      criticality: "breaking",
+      usage: ["ProductFilter.categorySlug"],
+    });
     const required = only(base, base.replace("sort: Sort }", "sort: Sort locale: String! }"));
     expect(required).toMatchObject({ code: "REQUIRED_INPUT_FIELD_ADDED", criticality: "breaking" });
     expect(required.usage).toEqual(expect.arrayContaining(["ProductFilter.", "Query.products(filter:)"]));
-    expect(only(base, base.replace("sort: Sort }", "sort: Sort locale: String }"))).toMatchObject({ code: "INPUT_FIELD_ADDED", criticality: "safe" });
+    expect(only(base, base.replace("sort: Sort }", "sort: Sort locale: String }"))).toMatchObject({
+      code: "INPUT_FIELD_ADDED",
+      criticality: "safe",
+    });
   });
 
   it("reports a removed union member against the fields returning the union", () => {

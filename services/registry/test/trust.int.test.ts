@@ -48,7 +48,8 @@ beforeAll(async () => {
   teams.community = [...teams.community!, "ratings"];
   teams.identity = [...teams.identity!, "profiles"];
   registry = await startTestRegistry({ overrides: { teams, maxOperationsPerClient: 5 } });
-  for (const name of ["accounts", "reviews", "products", "orders"]) sdls[name] = await readFile(path.join(repoRoot, "subgraphs", name, "schema.graphql"), "utf8");
+  for (const name of ["accounts", "reviews", "products", "orders"])
+    sdls[name] = await readFile(path.join(repoRoot, "subgraphs", name, "schema.graphql"), "utf8");
 });
 
 afterAll(async () => {
@@ -76,30 +77,59 @@ describe("fields moving to another team's subgraph", () => {
       { coordinate: "User.email", kind: "override", owners: [{ subgraph: "accounts", team: "identity" }] },
     ]);
     // Forcing is for breaking changes, never for approvals.
-    const forced = await api("POST", "/v1/subgraphs/reviews/publish", TEST_TOKENS.community, { sdl, force: true, reason: "we own users now, trust us" });
+    const forced = await api("POST", "/v1/subgraphs/reviews/publish", TEST_TOKENS.community, {
+      sdl,
+      force: true,
+      reason: "we own users now, trust us",
+    });
     expect(forced.body.error.code).toBe("OWNERSHIP_TRANSFER_NOT_APPROVED");
     expect(await latestVersion()).toBe(before);
-    expect((await api("GET", "/v1/supergraph", TEST_TOKENS.router)).body.supergraph.sdl).toMatch(/me: User @join__field\(graph: ACCOUNTS\)/);
+    expect((await api("GET", "/v1/supergraph", TEST_TOKENS.router)).body.supergraph.sdl).toMatch(
+      /me: User @join__field\(graph: ACCOUNTS\)/,
+    );
   });
 
   it("counts a progressive override and a new resolver of a shared field as moves too, but not key fields", async () => {
-    const progressive = await api("POST", "/v1/subgraphs/reviews/check", TEST_TOKENS.community, { sdl: reviewsTakingMeAndEmail("percent(5)") });
+    const progressive = await api("POST", "/v1/subgraphs/reviews/check", TEST_TOKENS.community, {
+      sdl: reviewsTakingMeAndEmail("percent(5)"),
+    });
     expect(progressive.body.check.ownershipTransfers).toContainEqual(
-      expect.objectContaining({ coordinate: "User.email", kind: "progressive_override", label: "percent(5)", owners: [{ subgraph: "accounts", team: "identity" }] }),
+      expect.objectContaining({
+        coordinate: "User.email",
+        kind: "progressive_override",
+        label: "percent(5)",
+        owners: [{ subgraph: "accounts", team: "identity" }],
+      }),
     );
     const ratings = [
       'extend schema @link(url: "https://specs.apollo.dev/federation/v2.10", import: ["@key", "@shareable"])',
       "type Query { topRated: [User!]! }",
       'type User @key(fields: "id") { id: ID! username: String! @shareable }',
     ].join("\n");
-    const check = await api("POST", "/v1/subgraphs/ratings/check", TEST_TOKENS.community, { sdl: ratings, routingUrl: "http://127.0.0.1:4098/graphql" });
+    const check = await api("POST", "/v1/subgraphs/ratings/check", TEST_TOKENS.community, {
+      sdl: ratings,
+      routingUrl: "http://127.0.0.1:4098/graphql",
+    });
     expect(check.body.check.composition.ok).toBe(true);
     expect(check.body.check.ownershipTransfers).toEqual([
-      expect.objectContaining({ coordinate: "User.username", kind: "shared", to: "ratings", owners: [{ subgraph: "accounts", team: "identity" }], approved: false }),
+      expect.objectContaining({
+        coordinate: "User.username",
+        kind: "shared",
+        to: "ratings",
+        owners: [{ subgraph: "accounts", team: "identity" }],
+        approved: false,
+      }),
     ]);
     // The same schema from the team that owns accounts moves nothing between teams.
-    const own = await api("POST", "/v1/subgraphs/profiles/check", TEST_TOKENS.identity, { sdl: ratings, routingUrl: "http://127.0.0.1:4097/graphql" });
-    expect(own.body.check).toMatchObject({ ok: true, ownershipTransfers: [{ coordinate: "User.username", approved: true }], approvals: { missingOwners: [] } });
+    const own = await api("POST", "/v1/subgraphs/profiles/check", TEST_TOKENS.identity, {
+      sdl: ratings,
+      routingUrl: "http://127.0.0.1:4097/graphql",
+    });
+    expect(own.body.check).toMatchObject({
+      ok: true,
+      ownershipTransfers: [{ coordinate: "User.username", approved: true }],
+      approvals: { missingOwners: [] },
+    });
   });
 
   it("publishes once the owning team approved that exact schema, and records who approved", async () => {
@@ -111,7 +141,10 @@ describe("fields moving to another team's subgraph", () => {
     expect(byRouter.status).toBe(403);
 
     // An approval holds for the schema it was given for, not for a variant.
-    const approved = await api("POST", "/v1/subgraphs/reviews/approvals", TEST_TOKENS.identity, { sdl, comment: "moving me to reviews, ticket 81" });
+    const approved = await api("POST", "/v1/subgraphs/reviews/approvals", TEST_TOKENS.identity, {
+      sdl,
+      comment: "moving me to reviews, ticket 81",
+    });
     expect(approved.status).toBe(201);
     expect(approved.body.approval).toMatchObject({ subgraph: "reviews", team: "identity", roles: ["owner"] });
     expect(approved.body.check).toMatchObject({ ok: true, approvals: { given: ["identity"], missingOwners: [] } });
@@ -121,7 +154,12 @@ describe("fields moving to another team's subgraph", () => {
     const publish = await api("POST", "/v1/subgraphs/reviews/publish", TEST_TOKENS.community, { sdl, author: "reviews ci" });
     expect(publish.status, JSON.stringify(publish.body).slice(0, 500)).toBe(201);
     const history = await api("GET", "/v1/subgraphs/reviews", TEST_TOKENS.router);
-    expect(history.body.subgraph.versions[0]).toMatchObject({ version: 2, publishedBy: "community", approvedBy: ["identity"], forceReason: null });
+    expect(history.body.subgraph.versions[0]).toMatchObject({
+      version: 2,
+      publishedBy: "community",
+      approvedBy: ["identity"],
+      forceReason: null,
+    });
     const versions = await api("GET", "/v1/supergraph/versions?limit=1", TEST_TOKENS.router);
     expect(versions.body.versions[0]).toMatchObject({ subgraphName: "reviews", approvedBy: ["identity"] });
   });
@@ -129,22 +167,46 @@ describe("fields moving to another team's subgraph", () => {
 
 describe("security-relevant changes", () => {
   it("names a removed @authenticated and a weakened @requiresScopes, and needs a security team to publish", async () => {
-    let sdl = edit(sdls.orders!, /order\(id: ID!\): Order @authenticated @requiresScopes\(scopes: \[\["orders:read"\], \["admin"\]\]\)/, 'order(id: ID!): Order @requiresScopes(scopes: [["orders:read"], ["admin"], ["support"]])');
+    let sdl = edit(
+      sdls.orders!,
+      /order\(id: ID!\): Order @authenticated @requiresScopes\(scopes: \[\["orders:read"\], \["admin"\]\]\)/,
+      'order(id: ID!): Order @requiresScopes(scopes: [["orders:read"], ["admin"], ["support"]])',
+    );
     sdl = edit(sdl, /(placeOrder[\s\S]*?)@authenticated\n\s*/, "$1");
     const check = await api("POST", "/v1/subgraphs/orders/check", TEST_TOKENS.checkout, { sdl });
     const changes = check.body.check.securityChanges.map((c: { code: string; coordinate: string }) => `${c.code} ${c.coordinate}`);
-    expect(changes).toEqual(["AUTHENTICATED_REMOVED Mutation.placeOrder", "AUTHENTICATED_REMOVED Query.order", "REQUIRES_SCOPES_WEAKENED Query.order"]);
-    expect(check.body.check.securityChanges[2].message).toMatch(/\[orders:read\] OR \[admin\] to \[orders:read\] OR \[admin\] OR \[support\]/);
-    expect(check.body.check).toMatchObject({ ok: false, approvals: { missingOwners: [], security: { required: true, approved: false, teams: ["security"] } } });
+    expect(changes).toEqual([
+      "AUTHENTICATED_REMOVED Mutation.placeOrder",
+      "AUTHENTICATED_REMOVED Query.order",
+      "REQUIRES_SCOPES_WEAKENED Query.order",
+    ]);
+    expect(check.body.check.securityChanges[2].message).toMatch(
+      /\[orders:read\] OR \[admin\] to \[orders:read\] OR \[admin\] OR \[support\]/,
+    );
+    expect(check.body.check).toMatchObject({
+      ok: false,
+      approvals: { missingOwners: [], security: { required: true, approved: false, teams: ["security"] } },
+    });
 
     const before = await latestVersion();
     const refused = await api("POST", "/v1/subgraphs/orders/publish", TEST_TOKENS.checkout, { sdl });
     expect(refused.status).toBe(403);
-    expect(refused.body).toMatchObject({ error: { code: "SECURITY_CHANGE_NOT_APPROVED" }, securityApprovalMissing: true, missingOwners: [] });
-    expect(refused.body.changes.map((c: { coordinate: string }) => c.coordinate)).toEqual(["Mutation.placeOrder", "Query.order", "Query.order"]);
+    expect(refused.body).toMatchObject({
+      error: { code: "SECURITY_CHANGE_NOT_APPROVED" },
+      securityApprovalMissing: true,
+      missingOwners: [],
+    });
+    expect(refused.body.changes.map((c: { coordinate: string }) => c.coordinate)).toEqual([
+      "Mutation.placeOrder",
+      "Query.order",
+      "Query.order",
+    ]);
     expect(await latestVersion()).toBe(before);
 
-    const approval = await api("POST", "/v1/subgraphs/orders/approvals", TEST_TOKENS.security, { sdl, comment: "support reads orders, reviewed" });
+    const approval = await api("POST", "/v1/subgraphs/orders/approvals", TEST_TOKENS.security, {
+      sdl,
+      comment: "support reads orders, reviewed",
+    });
     expect(approval.body.approval.roles).toEqual(["security"]);
     const published = await api("POST", "/v1/subgraphs/orders/publish", TEST_TOKENS.checkout, { sdl });
     expect(published.status, JSON.stringify(published.body).slice(0, 500)).toBe(201);
@@ -158,7 +220,14 @@ describe("security-relevant changes", () => {
     expect(first.status, JSON.stringify(first.body).slice(0, 500)).toBe(201);
     const visible = withHidden.replace(" @inaccessible\n", "\n");
     const check = await api("POST", "/v1/subgraphs/products/check", TEST_TOKENS.catalog, { sdl: visible });
-    expect(check.body.check.securityChanges).toMatchObject([{ code: "INACCESSIBLE_REMOVED", coordinate: "Product.costCents", owners: [{ subgraph: "products", team: "catalog" }], approved: false }]);
+    expect(check.body.check.securityChanges).toMatchObject([
+      {
+        code: "INACCESSIBLE_REMOVED",
+        coordinate: "Product.costCents",
+        owners: [{ subgraph: "products", team: "catalog" }],
+        approved: false,
+      },
+    ]);
     const refused = await api("POST", "/v1/subgraphs/products/publish", TEST_TOKENS.catalog, { sdl: visible });
     expect(refused.body.error.code).toBe("SECURITY_CHANGE_NOT_APPROVED");
   });
@@ -169,22 +238,46 @@ describe("usage that decides a check", () => {
   const accountsWithoutRoles = () => edit(sdls.accounts!, /\n\s*"[^"\n]*"\n\s*roles: [^\n]+/, "");
 
   it("ignores 300 anonymous operations with made-up names: the field stays unused", async () => {
-    const spam = Array.from({ length: 300 }, (_, i) => ({ operationName: `Spam${i}`, coordinates: ["Query.users", "User.roles"], count: 1 }));
-    const fake = Array.from({ length: 5 }, (_, i) => ({ operationName: `Fake${i}`, clientName: "made-up-client", identifiedBy: "client-id", coordinates: ["User.roles"], count: 1 }));
+    const spam = Array.from({ length: 300 }, (_, i) => ({
+      operationName: `Spam${i}`,
+      coordinates: ["Query.users", "User.roles"],
+      count: 1,
+    }));
+    const fake = Array.from({ length: 5 }, (_, i) => ({
+      operationName: `Fake${i}`,
+      clientName: "made-up-client",
+      identifiedBy: "client-id",
+      coordinates: ["User.roles"],
+      count: 1,
+    }));
     const response = await report([...spam, ...fake]);
     expect(response).toMatchObject({ status: 202, body: { accepted: 0, ignored: 305 } });
     const check = await api("POST", "/v1/subgraphs/accounts/check", TEST_TOKENS.identity, { sdl: accountsWithoutRoles() });
-    expect(check.body.check.changes.find((c: { coordinate: string }) => c.coordinate === "User.roles")).toMatchObject({ code: "FIELD_REMOVED", blocking: false, affectedOperations: [] });
+    expect(check.body.check.changes.find((c: { coordinate: string }) => c.coordinate === "User.roles")).toMatchObject({
+      code: "FIELD_REMOVED",
+      blocking: false,
+      affectedOperations: [],
+    });
   });
 
   it("counts identified clients, and folds one client's operations past its bound into one bucket", async () => {
     const reports = [
       { operationName: "AdminUsers", clientName: "admin", coordinates: ["User.roles"], count: 2 },
-      ...Array.from({ length: 12 }, (_, i) => ({ operationName: `PartnerOp${i}`, clientName: "partner", identifiedBy: "token", coordinates: ["User.roles"], count: 1 })),
+      ...Array.from({ length: 12 }, (_, i) => ({
+        operationName: `PartnerOp${i}`,
+        clientName: "partner",
+        identifiedBy: "token",
+        coordinates: ["User.roles"],
+        count: 1,
+      })),
     ];
     expect((await report(reports)).body).toMatchObject({ accepted: 13, ignored: 0 });
     const check = await api("POST", "/v1/subgraphs/accounts/check", TEST_TOKENS.identity, { sdl: accountsWithoutRoles() });
-    const ops = check.body.check.changes.find((c: { coordinate: string }) => c.coordinate === "User.roles").affectedOperations as Array<{ operationName: string; clientName: string; count: number }>;
+    const ops = check.body.check.changes.find((c: { coordinate: string }) => c.coordinate === "User.roles").affectedOperations as Array<{
+      operationName: string;
+      clientName: string;
+      count: number;
+    }>;
     expect(ops.filter((o) => o.clientName === "admin").map((o) => o.operationName)).toEqual(["AdminUsers"]);
     const partner = ops.filter((o) => o.clientName === "partner");
     expect(partner).toHaveLength(6);
@@ -194,23 +287,44 @@ describe("usage that decides a check", () => {
 
 describe("a forced breaking publish", () => {
   it("needs a reason, and the history shows who forced it, when and why", async () => {
-    await api("POST", "/v1/usage", TEST_TOKENS.router, { reports: [{ operationName: "AccountSettings", clientName: "web", coordinates: ["User.createdAt"], count: 9 }] });
+    await api("POST", "/v1/usage", TEST_TOKENS.router, {
+      reports: [{ operationName: "AccountSettings", clientName: "web", coordinates: ["User.createdAt"], count: 9 }],
+    });
     const sdl = edit(sdls.accounts!, /\n\s*"[^"\n]*"\n\s*createdAt: [^\n]+/, "");
     const blocked = await api("POST", "/v1/subgraphs/accounts/publish", TEST_TOKENS.identity, { sdl });
     expect(blocked).toMatchObject({ status: 422, body: { error: { code: "BREAKING_CHANGE" } } });
     const noReason = await api("POST", "/v1/subgraphs/accounts/publish", TEST_TOKENS.identity, { sdl, force: true });
     expect(noReason).toMatchObject({ status: 400, body: { error: { code: "BAD_USER_INPUT", message: expect.stringMatching(/reason/) } } });
-    const otherTeam = await api("POST", "/v1/subgraphs/accounts/publish", TEST_TOKENS.catalog, { sdl, force: true, reason: "not my subgraph but still" });
+    const otherTeam = await api("POST", "/v1/subgraphs/accounts/publish", TEST_TOKENS.catalog, {
+      sdl,
+      force: true,
+      reason: "not my subgraph but still",
+    });
     expect(otherTeam.status).toBe(403);
 
     const startedAt = Date.now();
-    const forced = await api("POST", "/v1/subgraphs/accounts/publish", TEST_TOKENS.identity, { sdl, force: true, reason: "createdAt leaks signup dates; web 4.1 stops using it", author: "dana" });
+    const forced = await api("POST", "/v1/subgraphs/accounts/publish", TEST_TOKENS.identity, {
+      sdl,
+      force: true,
+      reason: "createdAt leaks signup dates; web 4.1 stops using it",
+      author: "dana",
+    });
     expect(forced.status, JSON.stringify(forced.body).slice(0, 500)).toBe(201);
     expect(forced.body.forced).toEqual({ reason: "createdAt leaks signup dates; web 4.1 stops using it", changes: ["User.createdAt"] });
     const latest = (await api("GET", "/v1/subgraphs/accounts", TEST_TOKENS.router)).body.subgraph.versions[0];
-    expect(latest).toMatchObject({ publishedBy: "identity", author: "dana", forceReason: "createdAt leaks signup dates; web 4.1 stops using it", forcedChanges: ["User.createdAt"] });
+    expect(latest).toMatchObject({
+      publishedBy: "identity",
+      author: "dana",
+      forceReason: "createdAt leaks signup dates; web 4.1 stops using it",
+      forcedChanges: ["User.createdAt"],
+    });
     expect(Date.parse(latest.publishedAt)).toBeGreaterThanOrEqual(startedAt - 1000);
     const versions = (await api("GET", "/v1/supergraph/versions?limit=1", TEST_TOKENS.router)).body.versions[0];
-    expect(versions).toMatchObject({ subgraphName: "accounts", publishedBy: "identity", forceReason: expect.stringMatching(/leaks signup dates/), forcedChanges: ["User.createdAt"] });
+    expect(versions).toMatchObject({
+      subgraphName: "accounts",
+      publishedBy: "identity",
+      forceReason: expect.stringMatching(/leaks signup dates/),
+      forcedChanges: ["User.createdAt"],
+    });
   });
 });

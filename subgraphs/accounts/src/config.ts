@@ -12,7 +12,12 @@ const accountsEnvSchema = z
       .string({ error: "required: the secret that signs login tokens (the router must have the same one)" })
       .min(32, { error: "must be at least 32 characters (256 bits for HS256)" }),
     /** Minutes a login token stays valid. */
-    AUTH_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+    AUTH_TOKEN_TTL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(60),
   })
   .transform((env) => ({ jwtSecret: env.AUTH_JWT_SECRET, tokenTtlMinutes: env.AUTH_TOKEN_TTL_MINUTES }));
 

@@ -22,5 +22,13 @@ export interface AccountsContext {
 }
 
 export function createContext(prisma: AccountsPrisma, request: RequestInfo, tokens: TokenIssuer): AccountsContext {
-  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), caller: request.caller, callerId: request.caller?.id ?? null, tokens, signedInUserIds: new Set() };
+  return {
+    requestId: request.requestId,
+    prisma,
+    loaders: createLoaders(prisma),
+    caller: request.caller,
+    callerId: request.caller?.id ?? null,
+    tokens,
+    signedInUserIds: new Set(),
+  };
 }

@@ -8,7 +8,8 @@ import { hashPassword } from "./passwords.ts";
  * and costs one scrypt rather than one per user. Only demo data shares a salt; real passwords get
  * a random one (hashPassword's default).
  */
-const demoPasswordHash = () => hashPassword(DEMO_PASSWORD, createHash("sha256").update("store-seed:demo-password").digest().subarray(0, 16));
+const demoPasswordHash = () =>
+  hashPassword(DEMO_PASSWORD, createHash("sha256").update("store-seed:demo-password").digest().subarray(0, 16));
 
 /** Loads the store's users, each with the demo password, when the database has none. */
 export async function seedAccounts(prisma: AccountsPrisma): Promise<boolean> {

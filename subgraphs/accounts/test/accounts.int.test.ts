@@ -35,7 +35,11 @@ describe("accounts subgraph", () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const { body }: { body: any } = await postGraphQL(url, `query ($after: String) { users(first: 75, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const { body }: { body: any } = await postGraphQL(
+        url,
+        `query ($after: String) { users(first: 75, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
       expect(body.errors).toBeUndefined();
       const users: any = body.data.users;
       expect(users.totalCount).toBe(200);
@@ -54,16 +58,25 @@ describe("accounts subgraph", () => {
 
   it("resolves entity references in order, null for unknown ids", async () => {
     const { body } = await postGraphQL(url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id username } } }`, {
-      r: [{ __typename: "User", id: "usr_0002" }, { __typename: "User", id: "usr_9999" }, { __typename: "User", id: "usr_0001" }],
+      r: [
+        { __typename: "User", id: "usr_0002" },
+        { __typename: "User", id: "usr_9999" },
+        { __typename: "User", id: "usr_0001" },
+      ],
     });
     expect(body.data._entities.map((u: { id: string } | null) => u?.id ?? null)).toEqual(["usr_0002", null, "usr_0001"]);
   });
 
   it("batches entity references into one SQL statement whatever their number", async () => {
     const statementsFor = async (count: number) => {
-      const representations = Array.from({ length: count }, (_, i) => ({ __typename: "User", id: `usr_${String(i + 1).padStart(4, "0")}` }));
+      const representations = Array.from({ length: count }, (_, i) => ({
+        __typename: "User",
+        id: `usr_${String(i + 1).padStart(4, "0")}`,
+      }));
       const before = (await server.metrics.dbQueries.get()).values[0]!.value;
-      const { body } = await postGraphQL(url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id name } } }`, { r: representations });
+      const { body } = await postGraphQL(url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id name } } }`, {
+        r: representations,
+      });
       expect(body.data._entities).toHaveLength(count);
       await queryEventsSettled();
       return (await server.metrics.dbQueries.get()).values[0]!.value - before;

@@ -35,7 +35,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const denials = (errors: Array<{ path?: unknown[]; extensions?: { code?: string } }> | undefined) => (errors ?? []).map((e) => [e.path, e.extensions?.code]);
+const denials = (errors: Array<{ path?: unknown[]; extensions?: { code?: string } }> | undefined) =>
+  (errors ?? []).map((e) => [e.path, e.extensions?.code]);
 const own = { id: victim.id, email: victim.email, roles: [...victim.roles] };
 const hidden = { id: victim.id, email: null, roles: null };
 
@@ -50,10 +51,16 @@ describe("a user's email and roles, asked of accounts directly", () => {
     }
     const other = await postGraphQL(url, USER, { id: victim.id }, asStranger);
     expect(other.body.data.user).toEqual(hidden);
-    expect(denials(other.body.errors)).toEqual([[["user", "email"], "FORBIDDEN"], [["user", "roles"], "FORBIDDEN"]]);
+    expect(denials(other.body.errors)).toEqual([
+      [["user", "email"], "FORBIDDEN"],
+      [["user", "roles"], "FORBIDDEN"],
+    ]);
     const nobody = await postGraphQL(url, USER, { id: victim.id });
     expect(nobody.body.data.user).toEqual(hidden);
-    expect(denials(nobody.body.errors)).toEqual([[["user", "email"], "UNAUTHENTICATED"], [["user", "roles"], "UNAUTHENTICATED"]]);
+    expect(denials(nobody.body.errors)).toEqual([
+      [["user", "email"], "UNAUTHENTICATED"],
+      [["user", "roles"], "UNAUTHENTICATED"],
+    ]);
   });
 
   it("entity references and pages of users: each user's own fields only for that user (or staff)", async () => {
@@ -61,8 +68,14 @@ describe("a user's email and roles, asked of accounts directly", () => {
     const r = [victim, stranger].map((u) => ({ __typename: "User", id: u.id }));
     const asOther = await postGraphQL(url, refs, { r }, asStranger);
     expect(asOther.body.data._entities).toEqual([hidden, { id: stranger.id, email: stranger.email, roles: [...stranger.roles] }]);
-    expect(denials(asOther.body.errors)).toEqual([[["_entities", 0, "email"], "FORBIDDEN"], [["_entities", 0, "roles"], "FORBIDDEN"]]);
-    expect((await postGraphQL(url, refs, { r }, asStaff)).body.data._entities.map((u: { email: string }) => u.email)).toEqual([victim.email, stranger.email]);
+    expect(denials(asOther.body.errors)).toEqual([
+      [["_entities", 0, "email"], "FORBIDDEN"],
+      [["_entities", 0, "roles"], "FORBIDDEN"],
+    ]);
+    expect((await postGraphQL(url, refs, { r }, asStaff)).body.data._entities.map((u: { email: string }) => u.email)).toEqual([
+      victim.email,
+      stranger.email,
+    ]);
 
     const page = await postGraphQL(url, `{ users(first: 50) { edges { node { id email } } } }`, {}, asStranger);
     const emails = page.body.data.users.edges.map((e: { node: { id: string; email: string | null } }) => e.node);

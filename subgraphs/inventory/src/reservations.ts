@@ -42,7 +42,8 @@ export function parseReservationRequest(reservationKey: string, items: readonly 
     problems.push({ argument: "reservationKey", message: `must be at most ${MAX_RESERVATION_KEY_LENGTH} characters` });
   }
   if (items.length === 0) problems.push({ argument: "items", message: "must contain at least one item" });
-  else if (items.length > MAX_RESERVATION_ITEMS) problems.push({ argument: "items", message: `must contain at most ${MAX_RESERVATION_ITEMS} items` });
+  else if (items.length > MAX_RESERVATION_ITEMS)
+    problems.push({ argument: "items", message: `must contain at most ${MAX_RESERVATION_ITEMS} items` });
 
   const merged = new Map<string, number>();
   items.forEach((item, index) => {
@@ -80,7 +81,9 @@ export function allocateStock(items: readonly ReservationItem[], levels: readonl
   for (const item of items) {
     const rows = byProduct.get(item.productId);
     if (!rows) {
-      throw codedError(ErrorCode.PRODUCT_NOT_FOUND, `Product ${item.productId} is not stocked in any warehouse.`, { productId: item.productId });
+      throw codedError(ErrorCode.PRODUCT_NOT_FOUND, `Product ${item.productId} is not stocked in any warehouse.`, {
+        productId: item.productId,
+      });
     }
     const available = rows.reduce((sum, row) => sum + Math.max(0, row.quantity), 0);
     if (available < item.quantity) {

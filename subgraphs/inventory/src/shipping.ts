@@ -18,8 +18,10 @@ export interface ShippingInput {
  * fee per started kilogram. The currency is the price's. Pure: no I/O, same input, same output.
  */
 export function estimateShipping({ price, weightGrams }: ShippingInput): Money {
-  if (!Number.isInteger(price.cents) || price.cents < 0) throw new RangeError(`price.cents must be a non-negative integer, got ${price.cents}`);
-  if (!Number.isInteger(weightGrams) || weightGrams < 0) throw new RangeError(`weightGrams must be a non-negative integer, got ${weightGrams}`);
+  if (!Number.isInteger(price.cents) || price.cents < 0)
+    throw new RangeError(`price.cents must be a non-negative integer, got ${price.cents}`);
+  if (!Number.isInteger(weightGrams) || weightGrams < 0)
+    throw new RangeError(`weightGrams must be a non-negative integer, got ${weightGrams}`);
   if (price.cents >= FREE_SHIPPING_THRESHOLD_CENTS) return money(0, price.currency);
   const startedKilograms = Math.ceil(weightGrams / 1000);
   return money(BASE_SHIPPING_CENTS + PER_STARTED_KG_CENTS * startedKilograms, price.currency);

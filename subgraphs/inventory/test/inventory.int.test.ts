@@ -15,7 +15,10 @@ let url: string;
 const store = generateStore(seedSizesFromEnv());
 
 beforeAll(async () => {
-  server = await createServer({ config: testSubgraphConfig("inventory"), db: await createTestDatabase(inventoryMigrationsDir) }, loadInventorySettings({}));
+  server = await createServer(
+    { config: testSubgraphConfig("inventory"), db: await createTestDatabase(inventoryMigrationsDir) },
+    loadInventorySettings({}),
+  );
   await seedInventory(server.prisma);
   running = await server.start();
   url = `${running.url}/graphql`;
@@ -89,7 +92,13 @@ describe("Product stock and shipping via _entities", () => {
     }
     expect(entities[1]).toMatchObject({ id: soldOut.id, inStock: false, totalStock: 0 });
     expect(entities[2]).toMatchObject({ id: "prd_9999", inStock: false, totalStock: 0, stock: [] });
-    expect(entities[0].stock[0].warehouse).toEqual({ id: "wh_ams", code: "AMS", name: "Amsterdam Fulfilment", city: "Amsterdam", country: "NL" });
+    expect(entities[0].stock[0].warehouse).toEqual({
+      id: "wh_ams",
+      code: "AMS",
+      name: "Amsterdam Fulfilment",
+      city: "Amsterdam",
+      country: "NL",
+    });
   });
 
   it("computes shippingEstimate from the representation's price and weight, free above the threshold", async () => {
@@ -98,7 +107,11 @@ describe("Product stock and shipping via _entities", () => {
       { __typename: "Product", id: productId(2), price: { cents: 10_000, currency: "USD" }, weightGrams: 20_000 },
       { __typename: "Product", id: productId(3), price: { cents: 500, currency: "EUR" }, weightGrams: 0 },
     ];
-    const { body } = await postGraphQL(url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { shippingEstimate { cents currency formatted } } } }`, { r });
+    const { body } = await postGraphQL(
+      url,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { shippingEstimate { cents currency formatted } } } }`,
+      { r },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data._entities.map((e: { shippingEstimate: unknown }) => e.shippingEstimate)).toEqual([
       { cents: 949, currency: "USD", formatted: "$9.49" },
@@ -134,7 +147,11 @@ describe("Warehouses", () => {
   it("resolves Warehouse references in order, null for unknown ids, in one statement", async () => {
     const before = (await server.metrics.dbQueries.get()).values[0]!.value;
     const { body } = await postGraphQL(url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Warehouse { id code } } }`, {
-      r: [{ __typename: "Warehouse", id: "wh_sin" }, { __typename: "Warehouse", id: "wh_nope" }, { __typename: "Warehouse", id: "wh_ams" }],
+      r: [
+        { __typename: "Warehouse", id: "wh_sin" },
+        { __typename: "Warehouse", id: "wh_nope" },
+        { __typename: "Warehouse", id: "wh_ams" },
+      ],
     });
     await queryEventsSettled();
     expect(body.data._entities).toEqual([{ id: "wh_sin", code: "SIN" }, null, { id: "wh_ams", code: "AMS" }]);
@@ -162,7 +179,10 @@ describe("reserveStock", () => {
   it("merges lines of the same product", async () => {
     const id = productId(102);
     await setStock(id, { wh_ams: 5, wh_nyc: 5, wh_sin: 5 });
-    const { body } = await reserve("merge-1", [{ productId: id, quantity: 2 }, { productId: id, quantity: 1 }]);
+    const { body } = await reserve("merge-1", [
+      { productId: id, quantity: 2 },
+      { productId: id, quantity: 1 },
+    ]);
     expect(body.errors).toBeUndefined();
     expect(body.data.reserveStock.lines).toEqual([{ productId: id, warehouseId: "wh_ams", quantity: 3 }]);
     expect(sum(await levelsOf(id))).toBe(12);
@@ -173,7 +193,10 @@ describe("reserveStock", () => {
     await setStock(first, { wh_ams: 4, wh_nyc: 4, wh_sin: 4 });
     await setStock(second, { wh_ams: 1, wh_nyc: 2, wh_sin: 0 });
     const before = await levelsOf(first, second);
-    const { body } = await reserve("short-1", [{ productId: first, quantity: 10 }, { productId: second, quantity: 4 }]);
+    const { body } = await reserve("short-1", [
+      { productId: first, quantity: 10 },
+      { productId: second, quantity: 4 },
+    ]);
     expect(body.data).toBeNull();
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: "INSUFFICIENT_STOCK", productId: second, requested: 4, available: 3 });
     expect(await levelsOf(first, second)).toEqual(before);
@@ -184,7 +207,10 @@ describe("reserveStock", () => {
   it("answers PRODUCT_NOT_FOUND for a product no warehouse stocks, changing nothing", async () => {
     const known = productId(105);
     const before = await levelsOf(known);
-    const { body } = await reserve("unknown-1", [{ productId: known, quantity: 1 }, { productId: "prd_nope", quantity: 1 }]);
+    const { body } = await reserve("unknown-1", [
+      { productId: known, quantity: 1 },
+      { productId: "prd_nope", quantity: 1 },
+    ]);
     expect(body.data).toBeNull();
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: "PRODUCT_NOT_FOUND", productId: "prd_nope" });
     expect(await levelsOf(known)).toEqual(before);
@@ -233,7 +259,8 @@ describe("reserveStock", () => {
     const failed = results.filter((r) => r.body.errors);
     expect(succeeded).toHaveLength(5);
     expect(failed).toHaveLength(5);
-    for (const r of failed) expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: "INSUFFICIENT_STOCK", productId: id, requested: 1, available: 0 });
+    for (const r of failed)
+      expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: "INSUFFICIENT_STOCK", productId: id, requested: 1, available: 0 });
     expect(await levelsOf(id)).toEqual({ [`${id}/wh_ams`]: 0, [`${id}/wh_nyc`]: 0, [`${id}/wh_sin`]: 0 });
     const held = await server.prisma.reservationLine.aggregate({ where: { productId: id }, _sum: { quantity: true } });
     expect(held._sum.quantity).toBe(5);
@@ -245,7 +272,11 @@ describe("reserveStock", () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => reserve("same-key", [{ productId: id, quantity: 3 }])));
     for (const r of results) {
       expect(r.body.errors).toBeUndefined();
-      expect(r.body.data.reserveStock).toEqual({ reservationKey: "same-key", status: "ACTIVE", lines: [{ productId: id, warehouseId: "wh_ams", quantity: 3 }] });
+      expect(r.body.data.reserveStock).toEqual({
+        reservationKey: "same-key",
+        status: "ACTIVE",
+        lines: [{ productId: id, warehouseId: "wh_ams", quantity: 3 }],
+      });
     }
     expect(sum(await levelsOf(id))).toBe(7);
     expect(await server.prisma.reservation.count({ where: { key: "same-key" } })).toBe(1);
@@ -257,7 +288,9 @@ describe("reserveStock", () => {
     // Skips the lookup, as a call that lost the race would have: the insert hits the unique key.
     const late = await createReservation(server.prisma, { key: "raced-1", items: [{ productId: id, quantity: 2 }] });
     expect(late.key).toBe("raced-1");
-    expect(late.lines.map(({ productId, warehouseId, quantity }) => ({ productId, warehouseId, quantity }))).toEqual(first.body.data.reserveStock.lines);
+    expect(late.lines.map(({ productId, warehouseId, quantity }) => ({ productId, warehouseId, quantity }))).toEqual(
+      first.body.data.reserveStock.lines,
+    );
     expect(sum(await levelsOf(id))).toBe(10);
     await expect(createReservation(server.prisma, { key: "raced-1", items: [{ productId: id, quantity: 3 }] })).rejects.toMatchObject({
       extensions: { code: "IDEMPOTENCY_KEY_REUSED" },

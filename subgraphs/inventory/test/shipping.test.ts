@@ -5,7 +5,11 @@ const usd = (cents: number) => ({ cents, currency: "USD" });
 
 describe("estimateShipping", () => {
   it("is free at and above the price threshold, whatever the weight", () => {
-    expect(estimateShipping({ price: usd(FREE_SHIPPING_THRESHOLD_CENTS), weightGrams: 20_000 })).toEqual({ cents: 0, currency: "USD", formatted: "$0.00" });
+    expect(estimateShipping({ price: usd(FREE_SHIPPING_THRESHOLD_CENTS), weightGrams: 20_000 })).toEqual({
+      cents: 0,
+      currency: "USD",
+      formatted: "$0.00",
+    });
     expect(estimateShipping({ price: usd(59_400), weightGrams: 1 }).cents).toBe(0);
   });
 
@@ -19,7 +23,11 @@ describe("estimateShipping", () => {
   });
 
   it("uses the price's currency and formats the amount", () => {
-    expect(estimateShipping({ price: { cents: 2_000, currency: "EUR" }, weightGrams: 1_500 })).toEqual({ cents: 799, currency: "EUR", formatted: "€7.99" });
+    expect(estimateShipping({ price: { cents: 2_000, currency: "EUR" }, weightGrams: 1_500 })).toEqual({
+      cents: 799,
+      currency: "EUR",
+      formatted: "€7.99",
+    });
   });
 
   it("rejects impossible inputs", () => {

@@ -16,8 +16,18 @@ const typeDefs = gql(readFileSync(fromHere("../schema.graphql"), "utf8"));
 /** The orders service for the given settings (which say where products and inventory listen). */
 export function createOrdersDefinition(settings: OrdersSettings): SubgraphDefinition<OrdersPrisma, OrdersContext> {
   const upstreams: OrdersUpstreams = {
-    products: createSubgraphClient({ name: "products", url: settings.productsUrl, timeoutMs: settings.upstreamTimeoutMs, signer: settings.signers?.products }),
-    inventory: createSubgraphClient({ name: "inventory", url: settings.inventoryUrl, timeoutMs: settings.upstreamTimeoutMs, signer: settings.signers?.inventory }),
+    products: createSubgraphClient({
+      name: "products",
+      url: settings.productsUrl,
+      timeoutMs: settings.upstreamTimeoutMs,
+      signer: settings.signers?.products,
+    }),
+    inventory: createSubgraphClient({
+      name: "inventory",
+      url: settings.inventoryUrl,
+      timeoutMs: settings.upstreamTimeoutMs,
+      signer: settings.signers?.inventory,
+    }),
   };
   return {
     name: "orders",

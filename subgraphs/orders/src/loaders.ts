@@ -32,7 +32,9 @@ export function createLoaders(prisma: OrdersPrisma, caller: Caller | null) {
     /** How many orders a user has, or null when the viewer may not read that user's orders. */
     orderCountByUserId: new DataLoader(async (userIds: readonly string[]) => {
       const readable = userIds.filter(mayRead);
-      const counts = new Map(readable.length ? (await orderCountsByUserIds(prisma, readable)).map((count, i) => [readable[i]!, count]) : []);
+      const counts = new Map(
+        readable.length ? (await orderCountsByUserIds(prisma, readable)).map((count, i) => [readable[i]!, count]) : [],
+      );
       return userIds.map((id) => counts.get(id) ?? null);
     }),
     /** The loader for one page shape (`take`, `after`); load(userId) gives that user's page rows, or null when the viewer may not read them. */

@@ -39,7 +39,10 @@ export function normalizePlaceOrder(userId: string, input: PlaceOrderInput, idem
     }
     const quantity = line.quantity;
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
-      throw badUserInput(`quantity must be a whole number from 1 to ${MAX_QUANTITY}.`, { field: `input.lines[${index}].quantity`, max: MAX_QUANTITY });
+      throw badUserInput(`quantity must be a whole number from 1 to ${MAX_QUANTITY}.`, {
+        field: `input.lines[${index}].quantity`,
+        max: MAX_QUANTITY,
+      });
     }
     const total = (merged.get(line.productId) ?? 0) + quantity;
     if (total > MAX_QUANTITY) {
@@ -51,9 +54,7 @@ export function normalizePlaceOrder(userId: string, input: PlaceOrderInput, idem
     }
     merged.set(line.productId, total);
   });
-  const lines = [...merged]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([productId, quantity]) => ({ productId, quantity }));
+  const lines = [...merged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([productId, quantity]) => ({ productId, quantity }));
   const requestHash = createHash("sha256")
     .update(JSON.stringify({ userId, lines: lines.map((line) => [line.productId, line.quantity]) }))
     .digest("hex");

@@ -117,12 +117,22 @@ export async function placeOrder(deps: PlaceOrderDeps, userId: string, input: Pl
  */
 async function confirmReservation(deps: PlaceOrderDeps, reservationKey: string): Promise<void> {
   try {
-    const { confirmStockReservation } = await deps.inventory.request<{ confirmStockReservation: { status: string } | null }>(CONFIRM_STOCK, { key: reservationKey }, deps.claims);
+    const { confirmStockReservation } = await deps.inventory.request<{ confirmStockReservation: { status: string } | null }>(
+      CONFIRM_STOCK,
+      { key: reservationKey },
+      deps.claims,
+    );
     if (confirmStockReservation?.status !== "CONFIRMED") {
-      deps.logger?.error({ reservationKey, status: confirmStockReservation?.status ?? null }, "an order's stock reservation could not be confirmed: it expired or is unknown");
+      deps.logger?.error(
+        { reservationKey, status: confirmStockReservation?.status ?? null },
+        "an order's stock reservation could not be confirmed: it expired or is unknown",
+      );
     }
   } catch (error) {
-    deps.logger?.warn({ reservationKey, err: (error as Error).message }, "confirming an order's stock reservation failed; a retry of the order confirms it again");
+    deps.logger?.warn(
+      { reservationKey, err: (error as Error).message },
+      "confirming an order's stock reservation failed; a retry of the order confirms it again",
+    );
   }
 }
 

@@ -31,7 +31,8 @@ export function shippingCentsFor(subtotalCents: number): number {
 export function priceOrder(lines: readonly PricedLine[]): OrderTotals {
   for (const line of lines) {
     if (!Number.isSafeInteger(line.quantity) || line.quantity < 0) throw new RangeError(`Invalid quantity ${line.quantity}`);
-    if (!Number.isSafeInteger(line.unitPriceCents) || line.unitPriceCents < 0) throw new RangeError(`Invalid unit price ${line.unitPriceCents}`);
+    if (!Number.isSafeInteger(line.unitPriceCents) || line.unitPriceCents < 0)
+      throw new RangeError(`Invalid unit price ${line.unitPriceCents}`);
   }
   const subtotalCents = lines.reduce((sum, line) => sum + lineTotalCents(line), 0);
   const shippingCents = shippingCentsFor(subtotalCents);

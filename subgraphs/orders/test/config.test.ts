@@ -18,18 +18,32 @@ describe("orders settings", () => {
     const { signers } = loadOrdersSettings({ SUBGRAPH_SECRET_INVENTORY_FROM_ORDERS: secret });
     expect(signers?.inventory?.("{}")["x-supergraph-caller"]).toBe("orders");
     expect(signers?.products).toBeUndefined();
-    expect(() => loadOrdersSettings({ NODE_ENV: "production", SUBGRAPH_SECRET_INVENTORY_FROM_ORDERS: secret })).toThrow(/SUBGRAPH_SECRET_PRODUCTS_FROM_ORDERS: required in production/);
+    expect(() => loadOrdersSettings({ NODE_ENV: "production", SUBGRAPH_SECRET_INVENTORY_FROM_ORDERS: secret })).toThrow(
+      /SUBGRAPH_SECRET_PRODUCTS_FROM_ORDERS: required in production/,
+    );
   });
 
   it("reads the URLs and the timeout from the environment", () => {
     expect(
-      loadOrdersSettings({ ORDERS_PRODUCTS_URL: "http://products:8080/graphql", ORDERS_INVENTORY_URL: "https://inventory.internal/graphql", ORDERS_UPSTREAM_TIMEOUT_MS: "1500" }),
-    ).toMatchObject({ productsUrl: "http://products:8080/graphql", inventoryUrl: "https://inventory.internal/graphql", upstreamTimeoutMs: 1500 });
+      loadOrdersSettings({
+        ORDERS_PRODUCTS_URL: "http://products:8080/graphql",
+        ORDERS_INVENTORY_URL: "https://inventory.internal/graphql",
+        ORDERS_UPSTREAM_TIMEOUT_MS: "1500",
+      }),
+    ).toMatchObject({
+      productsUrl: "http://products:8080/graphql",
+      inventoryUrl: "https://inventory.internal/graphql",
+      upstreamTimeoutMs: 1500,
+    });
   });
 
   it("lists every problem at once", () => {
     try {
-      loadOrdersSettings({ ORDERS_PRODUCTS_URL: "not a url", ORDERS_INVENTORY_URL: "ftp://inventory/graphql", ORDERS_UPSTREAM_TIMEOUT_MS: "soon" });
+      loadOrdersSettings({
+        ORDERS_PRODUCTS_URL: "not a url",
+        ORDERS_INVENTORY_URL: "ftp://inventory/graphql",
+        ORDERS_UPSTREAM_TIMEOUT_MS: "soon",
+      });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);

@@ -31,7 +31,10 @@ const orderRef = (id: string) => ({ __typename: "Order", id });
 const userRef = (id: string) => ({ __typename: "User", id });
 
 beforeAll(async () => {
-  server = await createServer({ config: testSubgraphConfig("orders"), db: await createTestDatabase(ordersMigrationsDir) }, loadOrdersSettings({}));
+  server = await createServer(
+    { config: testSubgraphConfig("orders"), db: await createTestDatabase(ordersMigrationsDir) },
+    loadOrdersSettings({}),
+  );
   await seedOrders(server.prisma);
   url = `${(await server.start()).url}/graphql`;
 });
@@ -81,7 +84,10 @@ describe("orders answers for its own data, with or without the router's directiv
     expect(asOther.body.errors).toMatchObject([{ path: ["_entities", 0, "orders"], extensions: { code: "FORBIDDEN" } }]);
 
     const asNobody = await postGraphQL(url, query, { r }, anonymous);
-    expect(asNobody.body.data._entities).toEqual([{ id: victim.id, orders: null }, { id: stranger.id, orders: null }]);
+    expect(asNobody.body.data._entities).toEqual([
+      { id: victim.id, orders: null },
+      { id: stranger.id, orders: null },
+    ]);
     expect(codes(asNobody.body.errors)).toEqual(["UNAUTHENTICATED", "UNAUTHENTICATED"]);
 
     for (const reader of [asVictim, asStaff]) {
@@ -95,13 +101,30 @@ describe("orders answers for its own data, with or without the router's directiv
 
   it("trackShipment is the carrier's view for anyone with the number, with no way from it to the order or the buyer", async () => {
     const { trackingNumber } = await server.prisma.shipment.findUniqueOrThrow({ where: { orderId: victimOrders[0]!.id } });
-    const view = await postGraphQL(url, `query ($n: String!) { trackShipment(trackingNumber: $n) { trackingNumber carrier status events { status } } }`, { n: trackingNumber }, anonymous);
+    const view = await postGraphQL(
+      url,
+      `query ($n: String!) { trackShipment(trackingNumber: $n) { trackingNumber carrier status events { status } } }`,
+      { n: trackingNumber },
+      anonymous,
+    );
     expect(view.body.errors).toBeUndefined();
-    expect(view.body.data.trackShipment).toMatchObject({ trackingNumber, carrier: victimOrders[0]!.shipment.carrier, status: victimOrders[0]!.shipment.status });
+    expect(view.body.data.trackShipment).toMatchObject({
+      trackingNumber,
+      carrier: victimOrders[0]!.shipment.carrier,
+      status: victimOrders[0]!.shipment.status,
+    });
 
-    const asking = await postGraphQL(url, `query ($n: String!) { trackShipment(trackingNumber: $n) { order { id } } }`, { n: trackingNumber }, asStranger);
+    const asking = await postGraphQL(
+      url,
+      `query ($n: String!) { trackShipment(trackingNumber: $n) { order { id } } }`,
+      { n: trackingNumber },
+      asStranger,
+    );
     expect(codes(asking.body.errors)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
-    const shape = await postGraphQL(url, `{ __type(name: "ShipmentTracking") { fields { name type { ofType { name ofType { ofType { name } } } } } } }`);
+    const shape = await postGraphQL(
+      url,
+      `{ __type(name: "ShipmentTracking") { fields { name type { ofType { name ofType { ofType { name } } } } } } }`,
+    );
     expect(shape.body.data.__type.fields.map((f: { name: string }) => f.name)).toEqual(["trackingNumber", "carrier", "status", "events"]);
   });
 });

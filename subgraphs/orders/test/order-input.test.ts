@@ -16,21 +16,63 @@ describe("placeOrder input", () => {
   it("merges duplicate products and sorts lines by product id", () => {
     const request = normalizePlaceOrder(
       "usr_0001",
-      { lines: [{ productId: "prd_0002", quantity: 1 }, { productId: "prd_0001", quantity: 2 }, { productId: "prd_0002", quantity: 3 }] },
+      {
+        lines: [
+          { productId: "prd_0002", quantity: 1 },
+          { productId: "prd_0001", quantity: 2 },
+          { productId: "prd_0002", quantity: 3 },
+        ],
+      },
       KEY,
     );
-    expect(request.lines).toEqual([{ productId: "prd_0001", quantity: 2 }, { productId: "prd_0002", quantity: 4 }]);
+    expect(request.lines).toEqual([
+      { productId: "prd_0001", quantity: 2 },
+      { productId: "prd_0002", quantity: 4 },
+    ]);
   });
 
   it("hashes equal requests equally, whatever the line order or splitting", () => {
-    const a = normalizePlaceOrder("usr_0001", { lines: [{ productId: "prd_0001", quantity: 2 }, { productId: "prd_0002", quantity: 1 }] }, KEY);
-    const b = normalizePlaceOrder(
+    const a = normalizePlaceOrder(
       "usr_0001",
-      { lines: [{ productId: "prd_0002", quantity: 1 }, { productId: "prd_0001", quantity: 1 }, { productId: "prd_0001", quantity: 1 }] },
+      {
+        lines: [
+          { productId: "prd_0001", quantity: 2 },
+          { productId: "prd_0002", quantity: 1 },
+        ],
+      },
       KEY,
     );
-    const c = normalizePlaceOrder("usr_0001", { lines: [{ productId: "prd_0001", quantity: 3 }, { productId: "prd_0002", quantity: 1 }] }, KEY);
-    const d = normalizePlaceOrder("usr_0002", { lines: [{ productId: "prd_0001", quantity: 2 }, { productId: "prd_0002", quantity: 1 }] }, KEY);
+    const b = normalizePlaceOrder(
+      "usr_0001",
+      {
+        lines: [
+          { productId: "prd_0002", quantity: 1 },
+          { productId: "prd_0001", quantity: 1 },
+          { productId: "prd_0001", quantity: 1 },
+        ],
+      },
+      KEY,
+    );
+    const c = normalizePlaceOrder(
+      "usr_0001",
+      {
+        lines: [
+          { productId: "prd_0001", quantity: 3 },
+          { productId: "prd_0002", quantity: 1 },
+        ],
+      },
+      KEY,
+    );
+    const d = normalizePlaceOrder(
+      "usr_0002",
+      {
+        lines: [
+          { productId: "prd_0001", quantity: 2 },
+          { productId: "prd_0002", quantity: 1 },
+        ],
+      },
+      KEY,
+    );
     expect(a.requestHash).toMatch(/^[0-9a-f]{64}$/);
     expect(b.requestHash).toBe(a.requestHash);
     expect(c.requestHash).not.toBe(a.requestHash);
@@ -43,9 +85,29 @@ describe("placeOrder input", () => {
     ["a 101-character key", { lines: [{ productId: "prd_0001", quantity: 1 }] }, "k".repeat(101), "idempotencyKey"],
     ["no lines", { lines: [] }, KEY, "input.lines"],
     ["51 lines", { lines: Array.from({ length: 51 }, (_, i) => ({ productId: `prd_${i}`, quantity: 1 })) }, KEY, "input.lines"],
-    ["quantity 0", { lines: [{ productId: "prd_0001", quantity: 1 }, { productId: "prd_0002", quantity: 0 }] }, KEY, "input.lines[1].quantity"],
+    [
+      "quantity 0",
+      {
+        lines: [
+          { productId: "prd_0001", quantity: 1 },
+          { productId: "prd_0002", quantity: 0 },
+        ],
+      },
+      KEY,
+      "input.lines[1].quantity",
+    ],
     ["quantity 101", { lines: [{ productId: "prd_0001", quantity: 101 }] }, KEY, "input.lines[0].quantity"],
-    ["merged quantity over 100", { lines: [{ productId: "prd_0001", quantity: 60 }, { productId: "prd_0001", quantity: 41 }] }, KEY, "input.lines[1].quantity"],
+    [
+      "merged quantity over 100",
+      {
+        lines: [
+          { productId: "prd_0001", quantity: 60 },
+          { productId: "prd_0001", quantity: 41 },
+        ],
+      },
+      KEY,
+      "input.lines[1].quantity",
+    ],
     ["an empty product id", { lines: [{ productId: "", quantity: 1 }] }, KEY, "input.lines[0].productId"],
   ])("rejects %s with BAD_USER_INPUT naming the field", (_, input, key, field) => {
     expect(fieldOf(() => normalizePlaceOrder("usr_0001", input, key))).toEqual({ code: "BAD_USER_INPUT", field });

@@ -34,7 +34,10 @@ async function dbStatements(work: () => Promise<unknown>): Promise<number> {
 
 beforeAll(async () => {
   // Query tests never call products or inventory; the default URLs are never contacted.
-  server = await createServer({ config: testSubgraphConfig("orders"), db: await createTestDatabase(ordersMigrationsDir) }, loadOrdersSettings({}));
+  server = await createServer(
+    { config: testSubgraphConfig("orders"), db: await createTestDatabase(ordersMigrationsDir) },
+    loadOrdersSettings({}),
+  );
   expect(await seedOrders(server.prisma)).toBe(true);
   expect(await seedOrders(server.prisma)).toBe(false);
   running = await server.start();
@@ -71,9 +74,15 @@ describe("orders subgraph: queries", () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const { body }: { body: { data?: any; errors?: unknown } } = await postGraphQL(url, USER_ORDERS, { r: [userRef(userId)], first: 3, after }, callerHeaders(userId));
+      const { body }: { body: { data?: any; errors?: unknown } } = await postGraphQL(
+        url,
+        USER_ORDERS,
+        { r: [userRef(userId)], first: 3, after },
+        callerHeaders(userId),
+      );
       expect(body.errors).toBeUndefined();
-      const orders: { totalCount: number; edges: Array<{ cursor: string; node: { id: string } }>; pageInfo: any } = body.data._entities[0].orders;
+      const orders: { totalCount: number; edges: Array<{ cursor: string; node: { id: string } }>; pageInfo: any } =
+        body.data._entities[0].orders;
       expect(orders.totalCount).toBe(expected.length);
       expect(orders.pageInfo.hasPreviousPage).toBe(after !== null);
       expect(orders.edges.length).toBeLessThanOrEqual(3);
@@ -92,8 +101,15 @@ describe("orders subgraph: queries", () => {
     expect(body.errors).toBeUndefined();
     const [u3, unknown, u2] = body.data._entities;
     expect(u3.id).toBe("usr_0003");
-    expect(unknown.orders).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
-    for (const [user, id] of [[u3, "usr_0003"], [u2, "usr_0002"]] as const) {
+    expect(unknown.orders).toEqual({
+      totalCount: 0,
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    });
+    for (const [user, id] of [
+      [u3, "usr_0003"],
+      [u2, "usr_0002"],
+    ] as const) {
       const own = store.orders.filter((o) => o.userId === id);
       expect(user.orders.totalCount).toBe(own.length);
       expect(user.orders.edges).toHaveLength(Math.min(2, own.length));
@@ -125,7 +141,9 @@ describe("orders subgraph: queries", () => {
     expect(body.errors).toBeUndefined();
     const order = body.data.order;
     expect(order).toMatchObject({ id: seed.id, status: seed.status, createdAt: seed.createdAt.toISOString(), user: { id: seed.userId } });
-    expect(order.lines.map((l: any) => [l.product.id, l.quantity, l.unitPrice.cents])).toEqual(seed.lines.map((l) => [l.productId, l.quantity, l.unitPriceCents]));
+    expect(order.lines.map((l: any) => [l.product.id, l.quantity, l.unitPrice.cents])).toEqual(
+      seed.lines.map((l) => [l.productId, l.quantity, l.unitPriceCents]),
+    );
     for (const line of order.lines) expect(line.lineTotal.cents).toBe(line.unitPrice.cents * line.quantity);
     const subtotal = order.lines.reduce((sum: number, l: any) => sum + l.lineTotal.cents, 0);
     expect(order.subtotal).toMatchObject({ cents: subtotal, currency: "USD" });
@@ -133,7 +151,12 @@ describe("orders subgraph: queries", () => {
     expect(order.total.cents).toBe(order.subtotal.cents + order.shipping.cents);
     expect(order.total.formatted).toBe(`$${(order.total.cents / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}`);
     const { trackingNumber } = await storedShipment(seed.id);
-    expect(order.shipment).toEqual({ trackingNumber, carrier: seed.shipment.carrier, status: seed.shipment.status, order: { id: seed.id } });
+    expect(order.shipment).toEqual({
+      trackingNumber,
+      carrier: seed.shipment.carrier,
+      status: seed.shipment.status,
+      order: { id: seed.id },
+    });
   });
 
   it("has total = subtotal + shipping on every order of a page", async () => {
@@ -159,7 +182,9 @@ describe("orders subgraph: queries", () => {
     const stranger = store.users.find((u) => u.id !== seed.userId && !u.roles.includes("admin"))!;
     expect((await postGraphQL(url, query, { id: seed.id }, callerHeaders(seed.userId))).body.data.order).toEqual({ id: seed.id });
     expect((await postGraphQL(url, query, { id: seed.id }, callerHeaders(stranger.id))).body).toEqual({ data: { order: null } });
-    expect((await postGraphQL(url, query, { id: seed.id }, callerHeaders(stranger.id, { roles: ["admin"] }))).body.data.order).toEqual({ id: seed.id });
+    expect((await postGraphQL(url, query, { id: seed.id }, callerHeaders(stranger.id, { roles: ["admin"] }))).body.data.order).toEqual({
+      id: seed.id,
+    });
     const anonymous = await postGraphQL(url, query, { id: seed.id });
     expect(anonymous.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
@@ -168,9 +193,18 @@ describe("orders subgraph: queries", () => {
     const { body } = await postGraphQL(url, `{ order(id: "ord_99999") { id } }`, {}, callerHeaders("usr_0001"));
     expect(body.errors).toBeUndefined();
     expect(body.data.order).toBeNull();
-    const refs = await postGraphQL(url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id } } }`, {
-      r: [{ __typename: "Order", id: "ord_00002" }, { __typename: "Order", id: "ord_nope" }, { __typename: "Order", id: "ord_00001" }],
-    }, asStaff);
+    const refs = await postGraphQL(
+      url,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id } } }`,
+      {
+        r: [
+          { __typename: "Order", id: "ord_00002" },
+          { __typename: "Order", id: "ord_nope" },
+          { __typename: "Order", id: "ord_00001" },
+        ],
+      },
+      asStaff,
+    );
     expect(refs.body.data._entities.map((o: { id: string } | null) => o?.id ?? null)).toEqual(["ord_00002", null, "ord_00001"]);
   });
 

@@ -45,7 +45,8 @@ const PLACE_ORDER = `mutation ($input: PlaceOrderInput!, $key: String!) {
 
 type Line = { productId: string; quantity: number };
 /** Places an order as the signed-in `userId` (the claims header the router would send). */
-const place = (userId: string, lines: Line[], key: string, target = url) => postGraphQL(target, PLACE_ORDER, { input: { lines }, key }, callerHeaders(userId));
+const place = (userId: string, lines: Line[], key: string, target = url) =>
+  postGraphQL(target, PLACE_ORDER, { input: { lines }, key }, callerHeaders(userId));
 
 async function stockOf(productId: string): Promise<number> {
   const sum = await inventory.prisma.stockLevel.aggregate({ where: { productId }, _sum: { quantity: true } });
@@ -80,7 +81,11 @@ beforeAll(async () => {
   orders = await createOrdersServer({ config: testSubgraphConfig("orders"), db: ordersDb }, settings);
   url = `${(await orders.start()).url}/graphql`;
 
-  const deadInventory = loadOrdersSettings({ ORDERS_PRODUCTS_URL: productsUrl, ORDERS_INVENTORY_URL: await closedPortUrl(), ORDERS_UPSTREAM_TIMEOUT_MS: "2000" });
+  const deadInventory = loadOrdersSettings({
+    ORDERS_PRODUCTS_URL: productsUrl,
+    ORDERS_INVENTORY_URL: await closedPortUrl(),
+    ORDERS_UPSTREAM_TIMEOUT_MS: "2000",
+  });
   ordersWithoutInventory = await createOrdersServer({ config: testSubgraphConfig("orders"), db: ordersDb2 }, deadInventory);
   urlWithoutInventory = `${(await ordersWithoutInventory.start()).url}/graphql`;
 
@@ -101,14 +106,24 @@ afterAll(async () => {
 describe("placeOrder with the real products and inventory subgraphs", () => {
   it("places an order: prices from products, totals, a shipment, and stock taken from inventory", async () => {
     const [stockA, stockB] = await stocks([A, B]);
-    const { body } = await place("usr_0001", [{ productId: A, quantity: 2 }, { productId: B, quantity: 1 }], "checkout-success-1");
+    const { body } = await place(
+      "usr_0001",
+      [
+        { productId: A, quantity: 2 },
+        { productId: B, quantity: 1 },
+      ],
+      "checkout-success-1",
+    );
     expect(body.errors).toBeUndefined();
     const order = body.data.placeOrder;
     expect(order).toMatchObject({ status: "CONFIRMED", user: { id: "usr_0001" } });
     expect(order.id).toMatch(/^ord_/);
     expect(Date.now() - Date.parse(order.createdAt)).toBeLessThan(60_000);
 
-    const expectedLines = [[A, 2, priceOf(A)], [B, 1, priceOf(B)]].sort();
+    const expectedLines = [
+      [A, 2, priceOf(A)],
+      [B, 1, priceOf(B)],
+    ].sort();
     expect(order.lines.map((l: any) => [l.product.id, l.quantity, l.unitPrice.cents]).sort()).toEqual(expectedLines);
     const subtotal = 2 * priceOf(A) + priceOf(B);
     expect(order.subtotal).toEqual({ cents: subtotal, currency: "USD" });
@@ -122,17 +137,27 @@ describe("placeOrder with the real products and inventory subgraphs", () => {
     expect(await stocks([A, B])).toEqual([stockA - 2, stockB - 1]);
 
     // The new order is the user's newest, and its parcel can be tracked by anyone with the number.
-    const listed = await postGraphQL(url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { orders(first: 1) { edges { node { id } } } } } }`, {
-      r: [{ __typename: "User", id: "usr_0001" }],
-    }, callerHeaders("usr_0001"));
+    const listed = await postGraphQL(
+      url,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { orders(first: 1) { edges { node { id } } } } } }`,
+      {
+        r: [{ __typename: "User", id: "usr_0001" }],
+      },
+      callerHeaders("usr_0001"),
+    );
     expect(listed.body.data._entities[0].orders.edges[0].node.id).toBe(order.id);
     expect(order.shipment.trackingNumber).toMatch(/^TRK[0-9A-F]{20}$/);
-    const tracked = await postGraphQL(url, `query ($n: String!) { trackShipment(trackingNumber: $n) { trackingNumber status } }`, { n: order.shipment.trackingNumber });
+    const tracked = await postGraphQL(url, `query ($n: String!) { trackShipment(trackingNumber: $n) { trackingNumber status } }`, {
+      n: order.shipment.trackingNumber,
+    });
     expect(tracked.body.data.trackShipment).toEqual({ trackingNumber: order.shipment.trackingNumber, status: "LABEL_CREATED" });
   });
 
   it("returns the same order for a retry with the same key, taking stock once", async () => {
-    const lines = [{ productId: C, quantity: 3 }, { productId: D, quantity: 1 }];
+    const lines = [
+      { productId: C, quantity: 3 },
+      { productId: D, quantity: 1 },
+    ];
     const [stockC, stockD] = await stocks([C, D]);
     const ordersBefore = await orderRows();
     const reservationsBefore = await reservationRows();
@@ -141,7 +166,15 @@ describe("placeOrder with the real products and inventory subgraphs", () => {
     expect(first.body.errors).toBeUndefined();
     // The same request again, and once more with its lines reordered and split (same normalized input).
     const second = await place("usr_0002", lines, "checkout-retry-1");
-    const third = await place("usr_0002", [{ productId: D, quantity: 1 }, { productId: C, quantity: 1 }, { productId: C, quantity: 2 }], "checkout-retry-1");
+    const third = await place(
+      "usr_0002",
+      [
+        { productId: D, quantity: 1 },
+        { productId: C, quantity: 1 },
+        { productId: C, quantity: 2 },
+      ],
+      "checkout-retry-1",
+    );
     expect(second.body.errors).toBeUndefined();
     expect(third.body.errors).toBeUndefined();
     expect(second.body.data.placeOrder.id).toBe(first.body.data.placeOrder.id);
@@ -176,7 +209,13 @@ describe("placeOrder with the real products and inventory subgraphs", () => {
     expect(first.body.errors).toBeUndefined();
     const [stockA, stockB] = await stocks([A, B]);
     const ordersBefore = await orderRows();
-    for (const lines of [[{ productId: A, quantity: 2 }], [{ productId: A, quantity: 1 }, { productId: B, quantity: 1 }]]) {
+    for (const lines of [
+      [{ productId: A, quantity: 2 }],
+      [
+        { productId: A, quantity: 1 },
+        { productId: B, quantity: 1 },
+      ],
+    ]) {
       const { body } = await place("usr_0006", lines, "checkout-reuse-1");
       expect(body.data).toBeNull();
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED", field: "idempotencyKey" });
@@ -190,9 +229,21 @@ describe("placeOrder with the real products and inventory subgraphs", () => {
     const [stockA] = await stocks([A]);
     const ordersBefore = await orderRows();
     const reservationsBefore = await reservationRows();
-    const { body } = await place("usr_0007", [{ productId: A, quantity: 1 }, { productId: scarce, quantity: available + 1 }], "checkout-nostock-1");
+    const { body } = await place(
+      "usr_0007",
+      [
+        { productId: A, quantity: 1 },
+        { productId: scarce, quantity: available + 1 },
+      ],
+      "checkout-nostock-1",
+    );
     expect(body.data).toBeNull();
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: "INSUFFICIENT_STOCK", productId: scarce, requested: available + 1, available });
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: "INSUFFICIENT_STOCK",
+      productId: scarce,
+      requested: available + 1,
+      available,
+    });
     expect(await stocks([A, scarce])).toEqual([stockA, available]);
     expect(await orderRows()).toBe(ordersBefore);
     expect(await reservationRows()).toBe(reservationsBefore);
@@ -202,7 +253,14 @@ describe("placeOrder with the real products and inventory subgraphs", () => {
   it("fails with PRODUCT_NOT_FOUND for a product products does not know", async () => {
     const ordersBefore = await orderRows();
     const reservationsBefore = await reservationRows();
-    const { body } = await place("usr_0008", [{ productId: A, quantity: 1 }, { productId: "prd_9999", quantity: 1 }], "checkout-unknown-1");
+    const { body } = await place(
+      "usr_0008",
+      [
+        { productId: A, quantity: 1 },
+        { productId: "prd_9999", quantity: 1 },
+      ],
+      "checkout-unknown-1",
+    );
     expect(body.data).toBeNull();
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: "PRODUCT_NOT_FOUND", productId: "prd_9999" });
     // Found missing while pricing, before inventory is asked.
@@ -231,7 +289,10 @@ describe("placeOrder with the real products and inventory subgraphs", () => {
   it("answers UNAUTHENTICATED to a caller without a viewer, reserving and writing nothing", async () => {
     const [stockA] = await stocks([A]);
     const [ordersBefore, reservationsBefore] = [await orderRows(), await reservationRows()];
-    const { body } = await postGraphQL(url, PLACE_ORDER, { input: { lines: [{ productId: A, quantity: 1 }] }, key: "checkout-anonymous-1" });
+    const { body } = await postGraphQL(url, PLACE_ORDER, {
+      input: { lines: [{ productId: A, quantity: 1 }] },
+      key: "checkout-anonymous-1",
+    });
     expect(body.data).toBeNull();
     expect(body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(await stocks([A])).toEqual([stockA]);

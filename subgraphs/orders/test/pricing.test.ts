@@ -16,7 +16,12 @@ describe("pricing", () => {
   });
 
   it("totals an order as subtotal + shipping", () => {
-    expect(priceOrder([{ unitPriceCents: 1000, quantity: 2 }, { unitPriceCents: 499, quantity: 1 }])).toEqual({
+    expect(
+      priceOrder([
+        { unitPriceCents: 1000, quantity: 2 },
+        { unitPriceCents: 499, quantity: 1 },
+      ]),
+    ).toEqual({
       subtotalCents: 2499,
       shippingCents: 499,
       totalCents: 2998,
@@ -25,7 +30,10 @@ describe("pricing", () => {
   });
 
   it("stays in integer cents", () => {
-    const totals = priceOrder([{ unitPriceCents: 33, quantity: 3 }, { unitPriceCents: 1, quantity: 1 }]);
+    const totals = priceOrder([
+      { unitPriceCents: 33, quantity: 3 },
+      { unitPriceCents: 1, quantity: 1 },
+    ]);
     expect(totals).toEqual({ subtotalCents: 100, shippingCents: 499, totalCents: 599 });
     expect(Number.isInteger(totals.totalCents)).toBe(true);
   });

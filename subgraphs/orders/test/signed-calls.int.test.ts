@@ -10,7 +10,13 @@ import { generateStore, seedSizesFromEnv } from "@store/seed-data";
 import { createRequestSigner, encodeClaimsHeader, REFUSED_MESSAGE } from "@store/wire";
 import { createLogger, loadSubgraphConfig, type SubgraphConfig } from "@store/service-kit";
 import { createTestDatabase, postGraphQL, testClaimsKeys, testSubgraphConfig, callerHeaders } from "@store/service-kit/testing";
-import { createInventoryDefinition, createServer as createInventoryServer, inventoryMigrationsDir, loadInventorySettings, seedInventory } from "@store/inventory";
+import {
+  createInventoryDefinition,
+  createServer as createInventoryServer,
+  inventoryMigrationsDir,
+  loadInventorySettings,
+  seedInventory,
+} from "@store/inventory";
 import { createServer as createProductsServer, loadProductsSettings, productsMigrationsDir, seedProducts } from "@store/products";
 import { loadOrdersSettings } from "../src/config.ts";
 import { ordersMigrationsDir } from "../src/definition.ts";
@@ -29,7 +35,9 @@ const SECRETS = {
 const signed = (name: string): Partial<SubgraphConfig> => ({ signing: loadSubgraphConfig(name, 0, SECRETS).signing });
 
 const store = generateStore(seedSizesFromEnv());
-const product = store.products.find((p) => store.stockLevels.filter((l) => l.productId === p.id).reduce((n, l) => n + l.quantity, 0) >= 20)!;
+const product = store.products.find(
+  (p) => store.stockLevels.filter((l) => l.productId === p.id).reduce((n, l) => n + l.quantity, 0) >= 20,
+)!;
 const inventoryLog: string[] = [];
 
 let products: Awaited<ReturnType<typeof createProductsServer>>;
@@ -46,14 +54,22 @@ const asRouter = (secret: string, now?: () => number) => createRequestSigner("ro
 /** Posts a raw body with the given (signature) headers. */
 async function post(url: string, body: string, headers: Record<string, string>) {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> },
+  };
 }
 
 const WAREHOUSES = JSON.stringify({ query: "{ warehouses { id code } }" });
-const STOCK = JSON.stringify({ query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { totalStock } } }`, variables: { r: [{ __typename: "Product", id: product.id }] } });
-const totalStock = async () => (await post(inventoryUrl, STOCK, asRouter(SECRETS.SUBGRAPH_SECRET_INVENTORY)(STOCK))).body.data._entities[0].totalStock as number;
+const STOCK = JSON.stringify({
+  query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { totalStock } } }`,
+  variables: { r: [{ __typename: "Product", id: product.id }] },
+});
+const totalStock = async () =>
+  (await post(inventoryUrl, STOCK, asRouter(SECRETS.SUBGRAPH_SECRET_INVENTORY)(STOCK))).body.data._entities[0].totalStock as number;
 const PLACE_ORDER = `mutation ($input: PlaceOrderInput!, $key: String!) { placeOrder(input: $input, idempotencyKey: $key) { id status } }`;
-const placeOrderBody = (key: string) => JSON.stringify({ query: PLACE_ORDER, variables: { input: { lines: [{ productId: product.id, quantity: 1 }] }, key } });
+const placeOrderBody = (key: string) =>
+  JSON.stringify({ query: PLACE_ORDER, variables: { input: { lines: [{ productId: product.id, quantity: 1 }] }, key } });
 const asOrders = (secret = SECRETS.SUBGRAPH_SECRET_INVENTORY_FROM_ORDERS) => createRequestSigner("orders", secret);
 /** The router's headers for an order by usr_0003: the claims it signed, and a request signature that covers them. */
 const asRouterForBuyer = (body: string) => {
@@ -61,8 +77,11 @@ const asRouterForBuyer = (body: string) => {
   return { ...claims, ...asRouter(SECRETS.SUBGRAPH_SECRET_ORDERS)(body, claims["x-supergraph-claims"]) };
 };
 const reserveBody = (key: string, quantity = 2) =>
-  JSON.stringify({ query: `mutation { reserveStock(reservationKey: "${key}", items: [{ productId: "${product.id}", quantity: ${quantity} }]) { status } }` });
-const stockAt = async (url: string) => (await post(url, STOCK, asRouter(SECRETS.SUBGRAPH_SECRET_INVENTORY)(STOCK))).body.data._entities[0].totalStock as number;
+  JSON.stringify({
+    query: `mutation { reserveStock(reservationKey: "${key}", items: [{ productId: "${product.id}", quantity: ${quantity} }]) { status } }`,
+  });
+const stockAt = async (url: string) =>
+  (await post(url, STOCK, asRouter(SECRETS.SUBGRAPH_SECRET_INVENTORY)(STOCK))).body.data._entities[0].totalStock as number;
 
 beforeAll(async () => {
   const [productsDb, inventoryDb, ordersDb, ordersDb2, expiringDb] = await Promise.all([
@@ -72,21 +91,34 @@ beforeAll(async () => {
     createTestDatabase(ordersMigrationsDir),
     createTestDatabase(inventoryMigrationsDir),
   ]);
-  products = await createProductsServer({ config: testSubgraphConfig("products", signed("products")), db: productsDb }, loadProductsSettings({}));
-  inventory = await createInventoryServer({
-    config: testSubgraphConfig("inventory", signed("inventory")),
-    db: inventoryDb,
-    logger: createLogger("inventory", "debug", { write: (line: string) => void inventoryLog.push(line) }),
-  }, loadInventorySettings({}));
+  products = await createProductsServer(
+    { config: testSubgraphConfig("products", signed("products")), db: productsDb },
+    loadProductsSettings({}),
+  );
+  inventory = await createInventoryServer(
+    {
+      config: testSubgraphConfig("inventory", signed("inventory")),
+      db: inventoryDb,
+      logger: createLogger("inventory", "debug", { write: (line: string) => void inventoryLog.push(line) }),
+    },
+    loadInventorySettings({}),
+  );
   await Promise.all([seedProducts(products.prisma), seedInventory(inventory.prisma)]);
   const productsUrl = `${(await products.start()).url}/graphql`;
   inventoryUrl = `${(await inventory.start()).url}/graphql`;
 
   const urls = { ORDERS_PRODUCTS_URL: productsUrl, ORDERS_INVENTORY_URL: inventoryUrl };
-  orders = await createOrdersServer({ config: testSubgraphConfig("orders", signed("orders")), db: ordersDb }, loadOrdersSettings({ ...urls, ...SECRETS }));
+  orders = await createOrdersServer(
+    { config: testSubgraphConfig("orders", signed("orders")), db: ordersDb },
+    loadOrdersSettings({ ...urls, ...SECRETS }),
+  );
   ordersUrl = `${(await orders.start()).url}/graphql`;
   // Orders holding a credential inventory does not know.
-  const wrongKey = loadOrdersSettings({ ...urls, ...SECRETS, SUBGRAPH_SECRET_INVENTORY_FROM_ORDERS: "a-guessed-orders-to-inventory-secret-0000" });
+  const wrongKey = loadOrdersSettings({
+    ...urls,
+    ...SECRETS,
+    SUBGRAPH_SECRET_INVENTORY_FROM_ORDERS: "a-guessed-orders-to-inventory-secret-0000",
+  });
   ordersWrongKey = await createOrdersServer({ config: testSubgraphConfig("orders", signed("orders")), db: ordersDb2 }, wrongKey);
   ordersWrongKeyUrl = `${(await ordersWrongKey.start()).url}/graphql`;
   // Inventory whose unconfirmed reservations expire after a second (swept every 200 ms).
@@ -111,13 +143,18 @@ describe("a subgraph that requires signed requests", () => {
     expect(body.data).toBeUndefined();
     expect(body.errors).toEqual([{ message: REFUSED_MESSAGE, extensions: { code: "UNAUTHENTICATED" } }]);
     // Not over GET either, where the operation would sit in the unsigned URL.
-    const get = await fetch(`${inventoryUrl}?query=${encodeURIComponent("{ warehouses { id } }")}`, { headers: { "apollo-require-preflight": "1" } });
+    const get = await fetch(`${inventoryUrl}?query=${encodeURIComponent("{ warehouses { id } }")}`, {
+      headers: { "apollo-require-preflight": "1" },
+    });
     expect(get.status).toBe(401);
   });
 
   it("refuses an unsigned write: a direct reserveStock moves no stock", async () => {
     const before = await totalStock();
-    const { status } = await postGraphQL(inventoryUrl, `mutation { reserveStock(reservationKey: "direct-1", items: [{ productId: "${product.id}", quantity: 5 }]) { status } }`);
+    const { status } = await postGraphQL(
+      inventoryUrl,
+      `mutation { reserveStock(reservationKey: "direct-1", items: [{ productId: "${product.id}", quantity: 5 }]) { status } }`,
+    );
     expect(status).toBe(401);
     expect(await totalStock()).toBe(before);
   });
@@ -130,7 +167,9 @@ describe("a subgraph that requires signed requests", () => {
 
   it("refuses a signed request whose body was changed on the way", async () => {
     const headers = asRouter(SECRETS.SUBGRAPH_SECRET_INVENTORY)(WAREHOUSES);
-    const tampered = JSON.stringify({ query: `mutation { reserveStock(reservationKey: "tampered-1", items: [{ productId: "${product.id}", quantity: 5 }]) { status } }` });
+    const tampered = JSON.stringify({
+      query: `mutation { reserveStock(reservationKey: "tampered-1", items: [{ productId: "${product.id}", quantity: 5 }]) { status } }`,
+    });
     const { status, body } = await post(inventoryUrl, tampered, headers);
     expect(status).toBe(401);
     expect(body.errors?.[0]).toMatchObject({ message: REFUSED_MESSAGE, extensions: { code: "UNAUTHENTICATED" } });
@@ -166,7 +205,10 @@ describe("orders calling inventory and products with its own credentials", () =>
     expect(status).toBe(200);
     expect(answer.data.placeOrder.status).toBe("CONFIRMED");
     expect(await totalStock()).toBe(before - 1);
-    const callers = inventoryLog.map((line) => JSON.parse(line)).filter((entry) => entry.msg === "graphql request").map((entry) => entry.caller);
+    const callers = inventoryLog
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.msg === "graphql request")
+      .map((entry) => entry.caller);
     expect(callers).toContain("orders");
     expect(callers).toContain("router");
   });
@@ -242,7 +284,8 @@ describe("least privilege between services", () => {
     expect((await post(expiringInventoryUrl, confirm, asOrders()(confirm))).body.data.confirmStockReservation.status).toBe("CONFIRMED");
     expect(await stockAt(expiringInventoryUrl)).toBe(start - 5);
     // Wait (bounded) for the sweep: the forgotten reservation's 2 units come back, the confirmed 3 stay taken.
-    for (let i = 0; i < 50 && (await stockAt(expiringInventoryUrl)) !== start - 3; i++) await new Promise((resolve) => setTimeout(resolve, 200));
+    for (let i = 0; i < 50 && (await stockAt(expiringInventoryUrl)) !== start - 3; i++)
+      await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await stockAt(expiringInventoryUrl)).toBe(start - 3);
     const again = JSON.stringify({ query: `mutation { confirmStockReservation(reservationKey: "expiring-forgotten") { status } }` });
     expect((await post(expiringInventoryUrl, again, asOrders()(again))).body.data.confirmStockReservation.status).toBe("RELEASED");

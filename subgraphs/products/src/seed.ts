@@ -7,11 +7,14 @@ const CHUNK = 1000;
 export async function seedProducts(prisma: ProductsPrisma): Promise<boolean> {
   if ((await prisma.product.count()) > 0) return false;
   const { categories, products } = generateStore(seedSizesFromEnv());
-  await prisma.$transaction(async (tx) => {
-    await tx.category.createMany({ data: categories, skipDuplicates: true });
-    for (let i = 0; i < products.length; i += CHUNK) {
-      await tx.product.createMany({ data: products.slice(i, i + CHUNK) });
-    }
-  }, { timeout: 60_000, maxWait: 10_000 });
+  await prisma.$transaction(
+    async (tx) => {
+      await tx.category.createMany({ data: categories, skipDuplicates: true });
+      for (let i = 0; i < products.length; i += CHUNK) {
+        await tx.product.createMany({ data: products.slice(i, i + CHUNK) });
+      }
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
   return true;
 }

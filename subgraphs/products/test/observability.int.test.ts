@@ -22,11 +22,14 @@ beforeAll(async () => {
       lines.push(JSON.parse(line));
     },
   });
-  server = await createServer({
-    config: testSubgraphConfig("products", { logLevel: "debug" }),
-    db: await createTestDatabase(productsMigrationsDir),
-    logger,
-  }, loadProductsSettings({}));
+  server = await createServer(
+    {
+      config: testSubgraphConfig("products", { logLevel: "debug" }),
+      db: await createTestDatabase(productsMigrationsDir),
+      logger,
+    },
+    loadProductsSettings({}),
+  );
   running = await server.start();
   url = `${running.url}/graphql`;
 });
@@ -45,15 +48,27 @@ async function counter(name: string, labels: Record<string, string>): Promise<nu
 
 describe("request log", () => {
   it("writes one line per request with its id, operation, outcome, status and duration, and never the credentials", async () => {
-    const { status } = await postGraphQL(url, "query FirstProducts { products(first: 2) { totalCount } }", {}, {
-      authorization: SECRET,
-      cookie: COOKIE,
-      "x-request-id": "obs-req-1",
-    });
+    const { status } = await postGraphQL(
+      url,
+      "query FirstProducts { products(first: 2) { totalCount } }",
+      {},
+      {
+        authorization: SECRET,
+        cookie: COOKIE,
+        "x-request-id": "obs-req-1",
+      },
+    );
     expect(status).toBe(200);
     const [line, ...more] = requestLines("obs-req-1");
     expect(more).toHaveLength(0);
-    expect(line).toMatchObject({ level: 20, name: "products", operation: "FirstProducts", operationType: "query", outcome: "ok", status: 200 });
+    expect(line).toMatchObject({
+      level: 20,
+      name: "products",
+      operation: "FirstProducts",
+      operationType: "query",
+      outcome: "ok",
+      status: 200,
+    });
     expect(line!.durationMs).toBeGreaterThan(0);
     expect(line!.errorCodes).toBeUndefined();
     expect(raw.join("")).not.toContain("do-not-log-me");
@@ -67,9 +82,15 @@ describe("request log", () => {
   });
 
   it("records requests that never reach GraphQL (a body that is not JSON) with their code", async () => {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-request-id": "obs-req-3" }, body: "{" });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": "obs-req-3" },
+      body: "{",
+    });
     expect(response.status).toBe(400);
-    expect(requestLines("obs-req-3")).toEqual([expect.objectContaining({ operation: "unknown", outcome: "error", errorCodes: ["BAD_REQUEST"], status: 400 })]);
+    expect(requestLines("obs-req-3")).toEqual([
+      expect.objectContaining({ operation: "unknown", outcome: "error", errorCodes: ["BAD_REQUEST"], status: 400 }),
+    ]);
   });
 });
 

@@ -59,7 +59,10 @@ async function statementsFor(query: string, variables: Record<string, unknown> =
 }
 
 beforeAll(async () => {
-  server = await createServer({ config: testSubgraphConfig("products"), db: await createTestDatabase(productsMigrationsDir) }, loadProductsSettings({}));
+  server = await createServer(
+    { config: testSubgraphConfig("products"), db: await createTestDatabase(productsMigrationsDir) },
+    loadProductsSettings({}),
+  );
   await seedProducts(server.prisma);
   running = await server.start();
   url = `${running.url}/graphql`;
@@ -184,7 +187,11 @@ describe("single product", () => {
       name: seeded.name,
       weightGrams: seeded.weightGrams,
       createdAt: seeded.createdAt.toISOString(),
-      price: { cents: seeded.priceCents, currency: "USD", formatted: `$${(seeded.priceCents / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}` },
+      price: {
+        cents: seeded.priceCents,
+        currency: "USD",
+        formatted: `$${(seeded.priceCents / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}`,
+      },
       category: { slug: slugOf.get(seeded.categoryId), name: store.categories.find((c) => c.id === seeded.categoryId)!.name },
     };
     expect((await gql(PRODUCT, { id: seeded.id })).body).toEqual({ data: { product: expected } });
@@ -233,7 +240,8 @@ describe("entity resolution", () => {
   it("runs the same number of SQL statements for 5 and for 100 references", async () => {
     const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { name price { formatted } category { name } } } }`;
     const byIds = (n: number) => store.products.slice(0, n).map((p) => ({ __typename: "Product", id: p.id }));
-    const mixed = (n: number) => store.products.slice(0, n).map((p, i) => ({ __typename: "Product", ...(i % 2 ? { id: p.id } : { sku: p.sku }) }));
+    const mixed = (n: number) =>
+      store.products.slice(0, n).map((p, i) => ({ __typename: "Product", ...(i % 2 ? { id: p.id } : { sku: p.sku }) }));
 
     const five = await statementsFor(query, { r: byIds(5) });
     const hundred = await statementsFor(query, { r: byIds(100) });
@@ -253,7 +261,9 @@ describe("categories", () => {
   const countIn = (categoryId: string) => store.products.filter((p) => p.categoryId === categoryId).length;
 
   it("lists every category with its product count and first products", async () => {
-    const { body } = await gql(`{ categories { id slug name productCount products(first: 3) { totalCount edges { node { id category { id } } } pageInfo { hasNextPage } } } }`);
+    const { body } = await gql(
+      `{ categories { id slug name productCount products(first: 3) { totalCount edges { node { id category { id } } } pageInfo { hasNextPage } } } }`,
+    );
     expect(body.errors).toBeUndefined();
     const categories = body.data.categories;
     expect(categories.map((c: { name: string }) => c.name)).toEqual(store.categories.map((c) => c.name).sort());
@@ -278,7 +288,10 @@ describe("categories", () => {
     const ids: string[] = [];
     let after: string | null = null;
     do {
-      const { body } = await gql(`query ($after: String) { category(slug: "books") { products(first: 6, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`, { after });
+      const { body } = await gql(
+        `query ($after: String) { category(slug: "books") { products(first: 6, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`,
+        { after },
+      );
       expect(body.errors).toBeUndefined();
       const connection = body.data.category.products;
       ids.push(...connection.edges.map((e: { node: { id: string } }) => e.node.id));

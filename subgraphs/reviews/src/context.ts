@@ -19,5 +19,13 @@ export interface ReviewsContext {
 }
 
 export function createContext(prisma: ReviewsPrisma, request: RequestInfo, neighbours: Neighbours): ReviewsContext {
-  return { requestId: request.requestId, prisma, loaders: createLoaders(prisma), neighbours, caller: request.caller, callerId: request.caller?.id ?? null, claims: forwardableClaims(request.headers) };
+  return {
+    requestId: request.requestId,
+    prisma,
+    loaders: createLoaders(prisma),
+    neighbours,
+    caller: request.caller,
+    callerId: request.caller?.id ?? null,
+    claims: forwardableClaims(request.headers),
+  };
 }

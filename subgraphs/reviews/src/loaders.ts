@@ -1,8 +1,13 @@
 import DataLoader from "dataloader";
 import { pagedLoaderKey, type PageRequest } from "@store/data-loading";
 import {
-  authorReviewCounts, firstReviewsPerParent, productReviewStats, reviewKeyset, reviewsByIds,
-  type Review, type ReviewParentColumn,
+  authorReviewCounts,
+  firstReviewsPerParent,
+  productReviewStats,
+  reviewKeyset,
+  reviewsByIds,
+  type Review,
+  type ReviewParentColumn,
 } from "./data/reviews.ts";
 import type { ReviewsPrisma } from "./data/prisma.ts";
 

@@ -9,7 +9,17 @@ export interface Neighbours {
 
 export function createNeighbours(settings: ReviewsSettings): Neighbours {
   return {
-    products: createSubgraphClient({ name: "products", url: settings.productsUrl, timeoutMs: settings.upstreamTimeoutMs, signer: settings.signers?.products }),
-    accounts: createSubgraphClient({ name: "accounts", url: settings.accountsUrl, timeoutMs: settings.upstreamTimeoutMs, signer: settings.signers?.accounts }),
+    products: createSubgraphClient({
+      name: "products",
+      url: settings.productsUrl,
+      timeoutMs: settings.upstreamTimeoutMs,
+      signer: settings.signers?.products,
+    }),
+    accounts: createSubgraphClient({
+      name: "accounts",
+      url: settings.accountsUrl,
+      timeoutMs: settings.upstreamTimeoutMs,
+      signer: settings.signers?.accounts,
+    }),
   };
 }

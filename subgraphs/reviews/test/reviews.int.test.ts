@@ -20,8 +20,7 @@ const usernameOf = new Map(store.users.map((u) => [u.id, u.username]));
 /** The seed's reviews of one product (or author), newest first: the order the API promises. */
 const newestFirst = (a: SeedReview, b: SeedReview) =>
   b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-const seededReviewsOf = (key: "productId" | "authorId", id: string) =>
-  store.reviews.filter((r) => r[key] === id).sort(newestFirst);
+const seededReviewsOf = (key: "productId" | "authorId", id: string) => store.reviews.filter((r) => r[key] === id).sort(newestFirst);
 
 const reviewCounts = new Map<string, number>();
 for (const r of store.reviews) reviewCounts.set(r.productId, (reviewCounts.get(r.productId) ?? 0) + 1);
@@ -50,19 +49,25 @@ async function statementsFor(query: string, variables: Record<string, unknown> =
 const reviewRowCount = () => server.prisma.review.count();
 
 async function startAccounts() {
-  accountsServer = await createAccountsServer({
-    config: testSubgraphConfig("accounts"),
-    db: await createTestDatabase(accountsMigrationsDir),
-  }, { jwtSecret: "reviews-test-secret-0123456789abcdef", tokenTtlMinutes: 60 });
+  accountsServer = await createAccountsServer(
+    {
+      config: testSubgraphConfig("accounts"),
+      db: await createTestDatabase(accountsMigrationsDir),
+    },
+    { jwtSecret: "reviews-test-secret-0123456789abcdef", tokenTtlMinutes: 60 },
+  );
   await seedAccounts(accountsServer.prisma);
   return `${(await accountsServer.start()).url}/graphql`;
 }
 
 async function startProducts() {
-  productsServer = await createProductsServer({
-    config: testSubgraphConfig("products"),
-    db: await createTestDatabase(productsMigrationsDir),
-  }, loadProductsSettings({}));
+  productsServer = await createProductsServer(
+    {
+      config: testSubgraphConfig("products"),
+      db: await createTestDatabase(productsMigrationsDir),
+    },
+    loadProductsSettings({}),
+  );
   await seedProducts(productsServer.prisma);
   return `${(await productsServer.start()).url}/graphql`;
 }
@@ -103,7 +108,11 @@ describe("reading reviews", () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const { body }: { body: any } = await postGraphQL(url, PRODUCT_REVIEWS, { r: [{ __typename: "Product", id: busiestProduct }], first: 5, after });
+      const { body }: { body: any } = await postGraphQL(url, PRODUCT_REVIEWS, {
+        r: [{ __typename: "Product", id: busiestProduct }],
+        first: 5,
+        after,
+      });
       expect(body.errors).toBeUndefined();
       const { reviews, reviewCount }: { reviews: any; reviewCount: number } = body.data._entities[0];
       expect(reviews.totalCount).toBe(expected.length);
@@ -127,15 +136,32 @@ describe("reading reviews", () => {
         three: reviews(first: 3) { edges { node { id } } }
         again: reviews(first: 3) { edges { node { id } } }
       } } }`,
-      { r: [{ __typename: "Product", id: busiestProduct }, { __typename: "Product", id: "prd_0002" }] },
+      {
+        r: [
+          { __typename: "Product", id: busiestProduct },
+          { __typename: "Product", id: "prd_0002" },
+        ],
+      },
     );
     expect(body.errors).toBeUndefined();
     const [busy, other] = body.data._entities;
     const ids = (list: { edges: { node: { id: string } }[] }) => list.edges.map((e) => e.node.id);
-    expect(ids(busy.one)).toEqual(seededReviewsOf("productId", busiestProduct).slice(0, 1).map((r) => r.id));
-    expect(ids(busy.three)).toEqual(seededReviewsOf("productId", busiestProduct).slice(0, 3).map((r) => r.id));
+    expect(ids(busy.one)).toEqual(
+      seededReviewsOf("productId", busiestProduct)
+        .slice(0, 1)
+        .map((r) => r.id),
+    );
+    expect(ids(busy.three)).toEqual(
+      seededReviewsOf("productId", busiestProduct)
+        .slice(0, 3)
+        .map((r) => r.id),
+    );
     expect(ids(busy.again)).toEqual(ids(busy.three));
-    expect(ids(other.three)).toEqual(seededReviewsOf("productId", "prd_0002").slice(0, 3).map((r) => r.id));
+    expect(ids(other.three)).toEqual(
+      seededReviewsOf("productId", "prd_0002")
+        .slice(0, 3)
+        .map((r) => r.id),
+    );
     // One statement per distinct (first, after), not per product or per alias.
     expect(statements).toBe(2);
   });
@@ -157,9 +183,13 @@ describe("reading reviews", () => {
 
   it("computes averageRating and reviewCount as the seed data says, null average without reviews", async () => {
     const ids = [busiestProduct, "prd_0001", "prd_0010", "prd_0500", productWithoutReviews];
-    const { body } = await postGraphQL(url, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id averageRating reviewCount } } }`, {
-      r: ids.map((id) => ({ __typename: "Product", id })),
-    });
+    const { body } = await postGraphQL(
+      url,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id averageRating reviewCount } } }`,
+      {
+        r: ids.map((id) => ({ __typename: "Product", id })),
+      },
+    );
     expect(body.errors).toBeUndefined();
     ids.forEach((id, i) => {
       const ratings = store.reviews.filter((r) => r.productId === id).map((r) => r.rating);
@@ -180,9 +210,19 @@ describe("reading reviews", () => {
     expect(body.errors).toBeUndefined();
     const seeded = (id: string) => store.reviews.find((r) => r.id === id)!;
     expect(body.data._entities).toEqual([
-      { id: "rev_00002", rating: seeded("rev_00002").rating, product: { id: seeded("rev_00002").productId }, author: { id: seeded("rev_00002").authorId, username: seeded("rev_00002").authorUsername } },
+      {
+        id: "rev_00002",
+        rating: seeded("rev_00002").rating,
+        product: { id: seeded("rev_00002").productId },
+        author: { id: seeded("rev_00002").authorId, username: seeded("rev_00002").authorUsername },
+      },
       null,
-      { id: "rev_00001", rating: seeded("rev_00001").rating, product: { id: seeded("rev_00001").productId }, author: { id: seeded("rev_00001").authorId, username: seeded("rev_00001").authorUsername } },
+      {
+        id: "rev_00001",
+        rating: seeded("rev_00001").rating,
+        product: { id: seeded("rev_00001").productId },
+        author: { id: seeded("rev_00001").authorId, username: seeded("rev_00001").authorUsername },
+      },
     ]);
     expect(statements).toBe(1);
     expect(await sum(accountsServer.metrics.httpRequests)).toBe(accountsCallsBefore);
@@ -199,7 +239,9 @@ describe("reading reviews", () => {
       expect(body.data._entities).toHaveLength(count);
       const last = body.data._entities[count - 1];
       const expected = seededReviewsOf("productId", ids[count - 1]!).slice(0, 5);
-      expect(last.reviews.edges.map((e: { node: { author: { username: string } } }) => e.node.author.username)).toEqual(expected.map((r) => r.authorUsername));
+      expect(last.reviews.edges.map((e: { node: { author: { username: string } } }) => e.node.author.username)).toEqual(
+        expected.map((r) => r.authorUsername),
+      );
       return statements;
     };
     const small = await run(5);
@@ -260,7 +302,11 @@ describe("addReview", () => {
     const after = (await postGraphQL(url, stats, { r })).body.data._entities[0];
     expect(after.reviewCount).toBe(ratings.length + 1);
     expect(after.reviews.totalCount).toBe(ratings.length + 1);
-    expect(after.reviews.edges[0].node).toEqual({ id: added.id, title: "Broke on day two", author: { username: usernameOf.get("usr_0003") } });
+    expect(after.reviews.edges[0].node).toEqual({
+      id: added.id,
+      title: "Broke on day two",
+      author: { username: usernameOf.get("usr_0003") },
+    });
     expect(after.averageRating).toBeCloseTo((ratings.reduce((a, b) => a + b, 0) + 1) / (ratings.length + 1), 10);
     expect(after.averageRating).toBeLessThan(before.averageRating);
 
@@ -286,7 +332,12 @@ describe("addReview", () => {
   });
 
   it("accepts the limits: rating 5, a 120-character title and a 5000-character body", async () => {
-    const { body } = await postGraphQL(url, ADD_REVIEW, { input: { ...validInput, rating: 5, title: "t".repeat(120), body: "b".repeat(5000) } }, asAuthor);
+    const { body } = await postGraphQL(
+      url,
+      ADD_REVIEW,
+      { input: { ...validInput, rating: 5, title: "t".repeat(120), body: "b".repeat(5000) } },
+      asAuthor,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data.addReview.title).toHaveLength(120);
   });

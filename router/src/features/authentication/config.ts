@@ -91,7 +91,8 @@ export function resolveAuthentication(
   const rawSecret = env.AUTH_JWT_SECRET;
   let secret: Secret | undefined;
   if (rawSecret) {
-    if (rawSecret.length < MIN_SECRET_LENGTH) problems.push(`env AUTH_JWT_SECRET: must be at least ${MIN_SECRET_LENGTH} characters (256 bits for HS256)`);
+    if (rawSecret.length < MIN_SECRET_LENGTH)
+      problems.push(`env AUTH_JWT_SECRET: must be at least ${MIN_SECRET_LENGTH} characters (256 bits for HS256)`);
     else secret = new Secret(rawSecret);
   }
   let jwks: AuthenticationSettings["jwks"];
@@ -105,14 +106,19 @@ export function resolveAuthentication(
     } else problems.push("authentication.jwks: needs url or file");
   }
   const enabled = section.enabled ?? Boolean(rawSecret || section.jwks);
-  const algorithms = section.algorithms ?? [...(rawSecret ? (["HS256"] as const) : []), ...(section.jwks ? (["RS256", "ES256"] as const) : [])];
+  const algorithms = section.algorithms ?? [
+    ...(rawSecret ? (["HS256"] as const) : []),
+    ...(section.jwks ? (["RS256", "ES256"] as const) : []),
+  ];
   if (enabled) {
     if (!rawSecret && !section.jwks) {
       problems.push("authentication: enabled, but there is no key: set env AUTH_JWT_SECRET (HS256) or authentication.jwks (RS256/ES256)");
     } else {
-      if (algorithms.includes("HS256") && !rawSecret) problems.push("authentication.algorithms: HS256 needs the secret in env AUTH_JWT_SECRET");
+      if (algorithms.includes("HS256") && !rawSecret)
+        problems.push("authentication.algorithms: HS256 needs the secret in env AUTH_JWT_SECRET");
       const asymmetric = algorithms.filter((alg) => alg !== "HS256");
-      if (asymmetric.length && !section.jwks) problems.push(`authentication.algorithms: ${asymmetric.join(", ")} need authentication.jwks (url or file)`);
+      if (asymmetric.length && !section.jwks)
+        problems.push(`authentication.algorithms: ${asymmetric.join(", ")} need authentication.jwks (url or file)`);
     }
   }
   const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
@@ -134,7 +140,8 @@ function readJwksFile(file: string, problems: string[]): { keys: Array<Record<st
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as unknown;
     const keys = (parsed as { keys?: unknown } | null)?.keys;
-    if (Array.isArray(keys) && keys.every((key) => key && typeof key === "object")) return parsed as { keys: Array<Record<string, unknown>> };
+    if (Array.isArray(keys) && keys.every((key) => key && typeof key === "object"))
+      return parsed as { keys: Array<Record<string, unknown>> };
     problems.push(`authentication.jwks.file ${file}: not a JWKS (needs a "keys" array)`);
   } catch (error) {
     problems.push(`authentication.jwks.file ${file}: ${(error as Error).message}`);

@@ -34,7 +34,10 @@ export function createAuthenticationHooks({ settings, logger }: { settings: Auth
           if (!(error instanceof TokenRejected)) throw error;
           if (error.status === 503 && Date.now() - lastKeysWarning > 10_000) {
             lastKeysWarning = Date.now();
-            logger.warn({ requestId: context.requestId, jwks: settings.jwks?.kind === "url" ? settings.jwks.url : undefined }, "cannot fetch the JWKS to verify tokens");
+            logger.warn(
+              { requestId: context.requestId, jwks: settings.jwks?.kind === "url" ? settings.jwks.url : undefined },
+              "cannot fetch the JWKS to verify tokens",
+            );
           } else logger.debug({ requestId: context.requestId, reason: error.reason }, "token rejected");
           throw unauthenticated(error);
         }
@@ -80,7 +83,8 @@ function bearerToken(header: string): string {
 function unauthenticated(rejected: TokenRejected): GraphQLError {
   const unavailable = rejected.status === 503;
   const headers = new HeaderMap();
-  if (!unavailable) headers.set("www-authenticate", `Bearer error="invalid_token", error_description="${rejected.message.replace(/["\\]/g, "'")}"`);
+  if (!unavailable)
+    headers.set("www-authenticate", `Bearer error="invalid_token", error_description="${rejected.message.replace(/["\\]/g, "'")}"`);
   return codedError(unavailable ? ErrorCode.SERVICE_UNAVAILABLE : ErrorCode.UNAUTHENTICATED, rejected.message, {
     reason: rejected.reason,
     http: { status: rejected.status, headers },

@@ -46,7 +46,9 @@ export type TokenVerifier = (token: string) => Promise<VerifiedClaims>;
 export function createTokenVerifier(settings: AuthenticationSettings, keySet?: JWTVerifyGetKey): TokenVerifier {
   // Imported once: jose would import raw secret bytes again on every verification.
   const secretKey = settings.secret
-    ? crypto.subtle.importKey("raw", new TextEncoder().encode(settings.secret.reveal()), { name: "HMAC", hash: "SHA-256" }, false, ["verify"])
+    ? crypto.subtle.importKey("raw", new TextEncoder().encode(settings.secret.reveal()), { name: "HMAC", hash: "SHA-256" }, false, [
+        "verify",
+      ])
     : undefined;
   const options: JWTVerifyOptions = {
     issuer: settings.issuer,
@@ -72,13 +74,23 @@ export function createTokenVerifier(settings: AuthenticationSettings, keySet?: J
 }
 
 const stringList = (value: unknown): string[] =>
-  typeof value === "string" ? value.split(" ").filter(Boolean) : Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+  typeof value === "string"
+    ? value.split(" ").filter(Boolean)
+    : Array.isArray(value)
+      ? value.filter((item): item is string => typeof item === "string")
+      : [];
 
 /** The token's claims with `scopes` (from `scope`, space separated, or a `scopes` list), `roles` and `username` normalized. */
 export function toClaims(payload: JWTPayload): VerifiedClaims {
-  if (typeof payload.sub !== "string" || payload.sub.length === 0) throw new TokenRejected("invalid_claims", "The token's sub claim must be a non-empty string.");
+  if (typeof payload.sub !== "string" || payload.sub.length === 0)
+    throw new TokenRejected("invalid_claims", "The token's sub claim must be a non-empty string.");
   const scopes = [...new Set([...stringList(payload.scope), ...stringList(payload.scopes)])];
-  const username = typeof payload.username === "string" ? payload.username : typeof payload.preferred_username === "string" ? payload.preferred_username : undefined;
+  const username =
+    typeof payload.username === "string"
+      ? payload.username
+      : typeof payload.preferred_username === "string"
+        ? payload.preferred_username
+        : undefined;
   return { ...payload, sub: payload.sub, scopes, roles: stringList(payload.roles), ...(username !== undefined && { username }) };
 }
 
@@ -97,7 +109,10 @@ function rejection(error: unknown, token: string, accepted: readonly string[]): 
     case "ERR_JWS_SIGNATURE_VERIFICATION_FAILED":
       return new TokenRejected("bad_signature", "The token's signature is invalid.");
     case "ERR_JOSE_ALG_NOT_ALLOWED":
-      return new TokenRejected("algorithm_not_allowed", `The token's algorithm ${JSON.stringify(algorithmOf(token))} is not accepted (accepted: ${accepted.join(", ")}).`);
+      return new TokenRejected(
+        "algorithm_not_allowed",
+        `The token's algorithm ${JSON.stringify(algorithmOf(token))} is not accepted (accepted: ${accepted.join(", ")}).`,
+      );
     case "ERR_JWKS_NO_MATCHING_KEY":
     case "ERR_JWKS_MULTIPLE_MATCHING_KEYS":
       return new TokenRejected("unknown_key", "No known signing key matches the token's key id (kid).");

@@ -93,7 +93,8 @@ export function analyzeOperation(
   let operation: OperationDefinitionNode | undefined;
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    else if (definition.kind === Kind.OPERATION_DEFINITION && (operationName ? definition.name?.value === operationName : !operation)) operation = definition;
+    else if (definition.kind === Kind.OPERATION_DEFINITION && (operationName ? definition.name?.value === operationName : !operation))
+      operation = definition;
   }
   const rootType = operation && schema.getRootType(operation.operation);
   if (!operation || !rootType) return undefined;
@@ -156,19 +157,32 @@ export function analyzeOperation(
     if (node.alias && (node.alias.value === TYPENAME_KEY || node.alias.value === PLACEHOLDER_KEY)) {
       throw new UnauthorizableOperationError(`the response key ${node.alias.value} is reserved by the router`);
     }
-    if (name.startsWith("__") || isAbstractType(parent) && !("getFields" in parent)) return node;
+    if (name.startsWith("__") || (isAbstractType(parent) && !("getFields" in parent))) return node;
     const def = (parent as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()[name];
     if (!def) return node;
     const returns = getNamedType(def.type);
     const site: Site = { node, parentType: parent.name, def };
-    const step: Step = { key: node.alias?.value ?? name, type: def.type, appliesTo: scope.narrowed ? scope.possible : undefined, holder: scope.holder };
+    const step: Step = {
+      key: node.alias?.value ?? name,
+      type: def.type,
+      appliesTo: scope.narrowed ? scope.possible : undefined,
+      holder: scope.holder,
+    };
     const steps = [...scope.steps, step];
     const conditional = hasConditions(node) ? [...scope.conditional, node] : scope.conditional;
     // The copy below is the node the rewrite removes, so guards point at it, not at the original.
     const copy: FieldNode = { ...node };
     const requirements = requirementsOf(parent, name, returns.name, scope.inherited);
     if (requirements.length) {
-      guards.push({ id: guards.length, coordinate: `${parent.name}.${name}`, requirements, site: { ...site, node: copy }, ancestors: scope.ancestors, conditional, steps });
+      guards.push({
+        id: guards.length,
+        coordinate: `${parent.name}.${name}`,
+        requirements,
+        site: { ...site, node: copy },
+        ancestors: scope.ancestors,
+        conditional,
+        steps,
+      });
     }
     if (node.selectionSet && isCompositeType(returns)) {
       const possible = possibleOf(returns);
@@ -185,7 +199,15 @@ export function analyzeOperation(
     return copy;
   }
 
-  const rootScope: Scope = { ancestors: [], steps: [], conditional: [], holder: undefined, possible: new Set([rootType.name]), narrowed: false, inherited: [] };
+  const rootScope: Scope = {
+    ancestors: [],
+    steps: [],
+    conditional: [],
+    holder: undefined,
+    possible: new Set([rootType.name]),
+    narrowed: false,
+    inherited: [],
+  };
   const inlined: OperationDefinitionNode = { ...operation, selectionSet: walk(operation.selectionSet, rootType, rootScope) };
   return { operation: inlined, guards };
 }

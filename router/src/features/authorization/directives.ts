@@ -68,7 +68,8 @@ export function buildAuthorizationIndex(supergraphSdl: string | DocumentNode): A
   const fields = new Map<string, Requirement>();
   const types = new Map<string, Requirement>();
   const policyNames = new Set<string>();
-  const note = (requirement: Requirement | undefined) => requirement?.policies?.forEach((set) => set.forEach((name) => policyNames.add(name)));
+  const note = (requirement: Requirement | undefined) =>
+    requirement?.policies?.forEach((set) => set.forEach((name) => policyNames.add(name)));
   if (specs.size === 0) return { fields, types, policyNames };
   for (const definition of document.definitions) {
     if (!("name" in definition) || !definition.name || !("directives" in definition)) continue;

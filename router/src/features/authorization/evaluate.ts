@@ -41,7 +41,12 @@ const usesVariables = (value: ValueNode): boolean =>
 function policyField(site: Site, variables: Variables): PolicyField {
   const known = constantFields.get(site);
   if (known) return known;
-  const field = { parentType: site.parentType, name: site.def.name, args: getArgumentValues(site.def, site.node, variables), returnType: getNamedType(site.def.type).name };
+  const field = {
+    parentType: site.parentType,
+    name: site.def.name,
+    args: getArgumentValues(site.def, site.node, variables),
+    returnType: getNamedType(site.def.type).name,
+  };
   if (known === undefined) {
     const constant = !site.node.arguments?.some((argument) => usesVariables(argument.value));
     constantFields.set(site, constant ? Object.freeze({ ...field, args: Object.freeze(field.args) }) : null);
@@ -82,7 +87,11 @@ function policyRunner(guard: Guard, caller: Caller | null, variables: Variables,
     let result = results.get(name);
     if (result === undefined) {
       try {
-        input ??= { caller, field: policyField(guard.site, variables), ancestors: guard.ancestors.map((site) => policyField(site, variables)) };
+        input ??= {
+          caller,
+          field: policyField(guard.site, variables),
+          ancestors: guard.ancestors.map((site) => policyField(site, variables)),
+        };
         result = policies.get(name)?.(input) === true;
       } catch {
         result = false;

@@ -39,7 +39,10 @@ export function createAuthorizationHooks(options: {
       if (unknown.length) throw new UnknownPolicyError(unknown, policies.keys());
       prepared.set(adapted.sdl, index);
       while (prepared.size > 2) prepared.delete(prepared.keys().next().value!);
-      options.logger.info({ protectedFields: index.fields.size, protectedTypes: index.types.size, policies: [...index.policyNames] }, "authorization directives loaded");
+      options.logger.info(
+        { protectedFields: index.fields.size, protectedTypes: index.types.size, policies: [...index.policyNames] },
+        "authorization directives loaded",
+      );
       return adapted.sdl;
     },
     operation: [

@@ -18,7 +18,8 @@ export function mergeDenials(data: Json | null | undefined, rewritten: Rewritten
   let root: Json | null = data ?? (rewritten.emptyRoot ? {} : null);
   for (const denial of rewritten.denials) {
     if (!root) break;
-    const error = (path: Path) => errors.push({ message: deniedMessage(denial.coordinate, denial.code), path, extensions: { code: denial.code } });
+    const error = (path: Path) =>
+      errors.push({ message: deniedMessage(denial.coordinate, denial.code), path, extensions: { code: denial.code } });
     if (placeInObject(root, denial.steps, 0, [], error)) root = null;
   }
   if (root && rewritten.helpers) stripHelpers(root);
@@ -44,7 +45,14 @@ function placeInObject(object: Json, steps: readonly Step[], i: number, path: Pa
 }
 
 /** Returns true when `value` (of `type`) must become null. */
-function placeInValue(value: unknown, type: GraphQLOutputType, steps: readonly Step[], i: number, path: Path, error: (path: Path) => void): boolean {
+function placeInValue(
+  value: unknown,
+  type: GraphQLOutputType,
+  steps: readonly Step[],
+  i: number,
+  path: Path,
+  error: (path: Path) => void,
+): boolean {
   if (value === null || value === undefined) return false;
   const inner = isNonNullType(type) ? type.ofType : type;
   if (isListType(inner)) {

@@ -1,5 +1,10 @@
 import { createHash } from "node:crypto";
-import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation, type GraphQLRequestListener } from "@apollo/server";
+import {
+  HeaderMap,
+  type ApolloServerPlugin,
+  type GraphQLRequestContextDidResolveOperation,
+  type GraphQLRequestListener,
+} from "@apollo/server";
 import { type GraphQLError, type DocumentNode, type GraphQLSchema } from "graphql";
 import { ErrorCode, codedError } from "@store/wire";
 import type { Logger } from "@store/service-kit";
@@ -61,10 +66,14 @@ export function authorizationPlugin(options: AuthorizationPluginOptions): Apollo
     const code = anonymous ? ErrorCode.UNAUTHENTICATED : ErrorCode.FORBIDDEN;
     const fields = denials.map((d) => ({ coordinate: d.guard.coordinate, path: d.guard.steps.map((s) => s.key), code: d.code }));
     const names = [...new Set(fields.map((f) => f.coordinate))].join(", ");
-    return codedError(code, anonymous ? `Sign in to run this operation: it asks for ${names}.` : `This operation asks for fields you may not read: ${names}.`, {
-      fields,
-      http: { status: anonymous ? 401 : 403 },
-    });
+    return codedError(
+      code,
+      anonymous ? `Sign in to run this operation: it asks for ${names}.` : `This operation asks for fields you may not read: ${names}.`,
+      {
+        fields,
+        http: { status: anonymous ? 401 : 403 },
+      },
+    );
   }
 
   return {
@@ -91,7 +100,12 @@ export function authorizationPlugin(options: AuthorizationPluginOptions): Apollo
             throw codedError(ErrorCode.BAD_REQUEST, error.message, { http: { status: 400 } });
           }
           if (!entry.analysis) return;
-          const denials = evaluateGuards(entry.analysis, requestContext.contextValue.caller, requestContext.request.variables ?? {}, options.policies);
+          const denials = evaluateGuards(
+            entry.analysis,
+            requestContext.contextValue.caller,
+            requestContext.request.variables ?? {},
+            options.policies,
+          );
           if (denials.length === 0) return;
           if (options.reject) {
             const error = rejection(denials);
@@ -102,7 +116,10 @@ export function authorizationPlugin(options: AuthorizationPluginOptions): Apollo
           const key = denialKey(denials);
           let variant = entry.variants.get(key);
           if (!variant) {
-            variant = { ...rewriteOperation(entry.analysis, denials), queryHash: createHash("sha256").update(`${requestContext.queryHash}\0authorization:${key}`).digest("hex") };
+            variant = {
+              ...rewriteOperation(entry.analysis, denials),
+              queryHash: createHash("sha256").update(`${requestContext.queryHash}\0authorization:${key}`).digest("hex"),
+            };
             if (entry.variants.size < MAX_VARIANTS) entry.variants.set(key, variant);
           }
           // Typed read-only for plugins, but the pipeline hands these very fields to the executor after

@@ -65,8 +65,12 @@ export function createPolicyRegistry(
 ): ReadonlyMap<string, PolicyFunction> {
   const registry = new Map<string, PolicyFunction>(Object.entries({ ...BUILT_IN_POLICIES, ...extra }));
   for (const [name, { anyRole, allScopes }] of Object.entries(fromConfig)) {
-    registry.set(name, ({ caller }) =>
-      !!caller && (!anyRole || anyRole.some((role) => hasRole(caller, role))) && (!allScopes || allScopes.every((scope) => hasScope(caller, scope))),
+    registry.set(
+      name,
+      ({ caller }) =>
+        !!caller &&
+        (!anyRole || anyRole.some((role) => hasRole(caller, role))) &&
+        (!allScopes || allScopes.every((scope) => hasScope(caller, scope))),
     );
   }
   return registry;

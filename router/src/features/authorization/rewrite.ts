@@ -23,7 +23,11 @@ export interface Rewritten {
   denials: readonly { steps: readonly Step[]; code: DenialCode; coordinate: string }[];
 }
 
-const typename = (alias: string): FieldNode => ({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: "__typename" } });
+const typename = (alias: string): FieldNode => ({
+  kind: Kind.FIELD,
+  alias: { kind: Kind.NAME, value: alias },
+  name: { kind: Kind.NAME, value: "__typename" },
+});
 
 /**
  * The operation without the denied fields. A selection set left empty gets `__typename` under an
@@ -36,12 +40,16 @@ export function rewriteOperation(analysis: OperationAnalysis, denials: readonly 
   for (const { guard } of denials) for (const step of guard.steps) if (step.appliesTo && step.holder) needsTypename.add(step.holder);
 
   let helpers = needsTypename.size > 0;
-  const withSelection = (selectionSet: SelectionSetNode, extra: FieldNode): SelectionSetNode => ({ ...selectionSet, selections: [extra, ...selectionSet.selections] });
+  const withSelection = (selectionSet: SelectionSetNode, extra: FieldNode): SelectionSetNode => ({
+    ...selectionSet,
+    selections: [extra, ...selectionSet.selections],
+  });
   const operation = visit(analysis.operation, {
     Field: {
       enter(node) {
         if (removed.has(node)) return null;
-        if (needsTypename.has(node) && node.selectionSet) return { ...node, selectionSet: withSelection(node.selectionSet, typename(TYPENAME_KEY)) };
+        if (needsTypename.has(node) && node.selectionSet)
+          return { ...node, selectionSet: withSelection(node.selectionSet, typename(TYPENAME_KEY)) };
         return undefined;
       },
       leave(node) {

@@ -11,6 +11,10 @@ export const clientConcurrencyFeature = defineFeature({
   env: { ROUTER_CLIENT_CONCURRENCY: { path: "enabled", coerce: envCoercers.boolean } },
   // It counts the caller the token names.
   after: ["authentication"],
-  resolve: (section, { production }): { settings: ClientConcurrencyConfig; problems: string[] } => ({ settings: { ...section, enabled: section.enabled ?? production }, problems: [] }),
-  create: (settings, { settingsOf, metrics }) => createClientConcurrencyHooks({ config: settings, identity: settingsOf(rateLimitFeature), registry: metrics?.registry }),
+  resolve: (section, { production }): { settings: ClientConcurrencyConfig; problems: string[] } => ({
+    settings: { ...section, enabled: section.enabled ?? production },
+    problems: [],
+  }),
+  create: (settings, { settingsOf, metrics }) =>
+    createClientConcurrencyHooks({ config: settings, identity: settingsOf(rateLimitFeature), registry: metrics?.registry }),
 });

@@ -24,8 +24,16 @@ export interface ClientConcurrencyDeps {
 export function createClientConcurrencyHooks({ config, identity, registry }: ClientConcurrencyDeps): FeatureHooks | undefined {
   if (!config.enabled) return undefined;
   const registers = registry ? [registry] : [];
-  const inFlightGauge = new Gauge({ name: "client_operations_in_flight", help: "Operations running under clientConcurrency, all clients together", registers });
-  const queuedGauge = new Gauge({ name: "client_operations_queued", help: "Operations waiting for their client's share of clientConcurrency.maxInFlight", registers });
+  const inFlightGauge = new Gauge({
+    name: "client_operations_in_flight",
+    help: "Operations running under clientConcurrency, all clients together",
+    registers,
+  });
+  const queuedGauge = new Gauge({
+    name: "client_operations_queued",
+    help: "Operations waiting for their client's share of clientConcurrency.maxInFlight",
+    registers,
+  });
   const rejections = new Counter({
     name: "client_concurrency_rejections_total",
     help: "Requests refused with CONCURRENCY_LIMITED (their client had maxInFlight running and maxQueued waiting), by identity kind",

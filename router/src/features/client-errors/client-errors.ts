@@ -39,7 +39,8 @@ function documentHoldsNul(document: DocumentNode): boolean {
 function unresolved(document: DocumentNode, operationName: string | undefined | null) {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (operationName) return badRequest(ErrorCode.OPERATION_NOT_FOUND, `The document has no operation named "${operationName}".`);
-  if (operations.length > 1) return badRequest(ErrorCode.OPERATION_NAME_REQUIRED, "The document holds several operations: name the one to run in operationName.");
+  if (operations.length > 1)
+    return badRequest(ErrorCode.OPERATION_NAME_REQUIRED, "The document holds several operations: name the one to run in operationName.");
   return badRequest(ErrorCode.BAD_REQUEST, "The document holds no operation to run.");
 }
 
@@ -55,7 +56,11 @@ export function createClientErrorsHooks(): FeatureHooks {
       let nul = nulInDocument.get(document);
       if (nul === undefined) nulInDocument.set(document, (nul = documentHoldsNul(document)));
       if (nul || (request.variables && holdsNul(request.variables))) {
-        throw codedError(ErrorCode.BAD_USER_INPUT, "A string in the operation or its variables holds a NUL byte (U+0000), which no field accepts.", { http: { status: 400 } });
+        throw codedError(
+          ErrorCode.BAD_USER_INPUT,
+          "A string in the operation or its variables holds a NUL byte (U+0000), which no field accepts.",
+          { http: { status: 400 } },
+        );
       }
     },
   };

@@ -11,7 +11,10 @@ import type { FeatureHooks } from "../feature.ts";
  */
 const originPattern = z
   .string()
-  .regex(/^(\*|https?:\/\/[^/?#\s]+)$/, 'must be an origin like "https://shop.example.com" (no path), "https://*.example.com", "http://localhost:*" or "*"');
+  .regex(
+    /^(\*|https?:\/\/[^/?#\s]+)$/,
+    'must be an origin like "https://shop.example.com" (no path), "https://*.example.com", "http://localhost:*" or "*"',
+  );
 
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be an HTTP header name");
 
@@ -23,11 +26,24 @@ export const corsSchema = z
      * development allows http(s)://localhost, 127.0.0.1 and [::1] on any port; production none.
      */
     origins: z.array(originPattern).optional(),
-    methods: z.array(z.enum(["GET", "POST"])).min(1).default(["GET", "POST"]),
+    methods: z
+      .array(z.enum(["GET", "POST"]))
+      .min(1)
+      .default(["GET", "POST"]),
     /** Request headers a page may send (the CSRF preflight headers and content-type must be among them). */
     allowedHeaders: z
       .array(headerName)
-      .default(["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "apollographql-client-name", "apollographql-client-version", "x-request-id", "graphql-cost", "x-api-key"]),
+      .default([
+        "content-type",
+        "authorization",
+        "apollo-require-preflight",
+        "x-apollo-operation-name",
+        "apollographql-client-name",
+        "apollographql-client-version",
+        "x-request-id",
+        "graphql-cost",
+        "x-api-key",
+      ]),
     /** Response headers a page may read. */
     exposedHeaders: z.array(headerName).default(["x-request-id"]),
     /** Allow cookies and HTTP auth on cross-origin requests. */
@@ -36,7 +52,10 @@ export const corsSchema = z
     maxAgeSeconds: z.number().int().min(0).max(86_400).default(600),
   })
   .strict()
-  .refine((cors) => !(cors.credentials && cors.origins?.includes("*")), { message: 'origins "*" cannot be combined with credentials: true (browsers refuse it)', path: ["origins"] })
+  .refine((cors) => !(cors.credentials && cors.origins?.includes("*")), {
+    message: 'origins "*" cannot be combined with credentials: true (browsers refuse it)',
+    path: ["origins"],
+  })
   .prefault({});
 
 export type CorsConfig = z.output<typeof corsSchema>;
@@ -113,7 +132,11 @@ export function createCorsHooks(config: CorsConfig, production: boolean): Featur
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean);
       const refused = requested.filter((h) => !allowedHeaders.has(h));
-      if (refused.length) return reject(res, `Header${refused.length > 1 ? "s" : ""} ${refused.join(", ")} not allowed; allowed: ${[...allowedHeaders].join(", ")}.`);
+      if (refused.length)
+        return reject(
+          res,
+          `Header${refused.length > 1 ? "s" : ""} ${refused.join(", ")} not allowed; allowed: ${[...allowedHeaders].join(", ")}.`,
+        );
       allowOrigin(res, origin);
       res.writeHead(204, preflightHeaders).end();
       return true;

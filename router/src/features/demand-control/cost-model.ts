@@ -120,7 +120,7 @@ function costlyInputTypes(schema: GraphQLSchema, inputFieldWeights: ReadonlyMap<
   const costly = new Set([...inputFieldWeights.keys()].map((key) => key.slice(0, key.indexOf("."))));
   const inputs = Object.values(schema.getTypeMap()).filter(isInputObjectType);
   // Grow the set until no input type nests a costly one it does not yet count (nesting can be cyclic).
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const input of inputs) {
       if (costly.has(input.name)) continue;

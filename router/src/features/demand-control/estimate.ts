@@ -141,7 +141,10 @@ export function estimateCost(
   function inputCost(value: unknown, type: GraphQLInputType): number {
     const named = getNullableType(type);
     if (value === null || value === undefined) return 0;
-    if (isListType(named)) return Array.isArray(value) ? value.reduce((sum: number, item) => sum + inputCost(item, named.ofType), 0) : inputCost(value, named.ofType);
+    if (isListType(named))
+      return Array.isArray(value)
+        ? value.reduce((sum: number, item) => sum + inputCost(item, named.ofType), 0)
+        : inputCost(value, named.ofType);
     if (!isInputObjectType(named) || typeof value !== "object") return 0;
     let cost = 0;
     const fields = named.getFields();
@@ -153,7 +156,11 @@ export function estimateCost(
     return cost;
   }
 
-  function argumentsCost(nodes: readonly ArgumentNode[] | undefined, field: GraphQLField<unknown, unknown>, facts: FieldCost | undefined): number {
+  function argumentsCost(
+    nodes: readonly ArgumentNode[] | undefined,
+    field: GraphQLField<unknown, unknown>,
+    facts: FieldCost | undefined,
+  ): number {
     if (!nodes?.length) return 0;
     let cost = 0;
     for (const node of nodes) {
@@ -181,7 +188,11 @@ export function estimateCost(
     return size;
   }
 
-  function selectionCost(selectionSet: SelectionSetNode, parent: GraphQLCompositeType, sized: ReadonlyMap<string, number> | undefined): number {
+  function selectionCost(
+    selectionSet: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    sized: ReadonlyMap<string, number> | undefined,
+  ): number {
     let cost = 0;
     for (const selection of selectionSet.selections) {
       if (!included(selection.directives)) continue;

@@ -13,21 +13,29 @@ import { estimateCost } from "./estimate.ts";
 export const COST_REPORT_HEADER = "graphql-cost";
 
 export function costLimitExceeded(estimatedCost: number, maxCost: number): GraphQLError {
-  return codedError(ErrorCode.COST_LIMIT_EXCEEDED, `The operation's estimated cost (${estimatedCost}) is above the maximum of ${maxCost}.`, {
-    estimatedCost,
-    maxCost,
-    http: { status: 400 },
-  });
+  return codedError(
+    ErrorCode.COST_LIMIT_EXCEEDED,
+    `The operation's estimated cost (${estimatedCost}) is above the maximum of ${maxCost}.`,
+    {
+      estimatedCost,
+      maxCost,
+      http: { status: 400 },
+    },
+  );
 }
 
 /** The batch's estimated cost, the sum of its operations', above the maximum: every operation of it is refused. */
 export function batchCostLimitExceeded(estimatedCost: number, maxCost: number, operations: number): GraphQLError {
-  return codedError(ErrorCode.COST_LIMIT_EXCEEDED, `The batch's estimated cost (${estimatedCost}, the sum of its ${operations} operations) is above the maximum of ${maxCost}.`, {
-    estimatedCost,
-    maxCost,
-    batchedOperations: operations,
-    http: { status: 400 },
-  });
+  return codedError(
+    ErrorCode.COST_LIMIT_EXCEEDED,
+    `The batch's estimated cost (${estimatedCost}, the sum of its ${operations} operations) is above the maximum of ${maxCost}.`,
+    {
+      estimatedCost,
+      maxCost,
+      batchedOperations: operations,
+      http: { status: 400 },
+    },
+  );
 }
 
 /**
@@ -99,7 +107,12 @@ export function createDemandControlHooks({ config, logger, registry }: DemandCon
     return tally.total;
   }
 
-  function estimate(current: ServedModel, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
+  function estimate(
+    current: ServedModel,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+  ): number {
     const cached = current.fixed.get(operation);
     if (cached !== undefined) return cached;
     const { cost, usedVariables } = estimateCost(current.model, document, operation, variables, config.defaultListSize);
@@ -121,14 +134,25 @@ export function createDemandControlHooks({ config, logger, registry }: DemandCon
       const batchTotal = addToBatch(context, contextValue, over ? 0 : estimated);
       if (over) {
         if (config.mode === "enforce") throw costLimitExceeded(estimated, config.maxCost);
-        logger.info({ requestId: contextValue?.requestId, operation: operationName ?? "anonymous", estimatedCost: estimated, maxCost: config.maxCost }, "operation above the cost limit (measure mode: served)");
+        logger.info(
+          {
+            requestId: contextValue?.requestId,
+            operation: operationName ?? "anonymous",
+            estimatedCost: estimated,
+            maxCost: config.maxCost,
+          },
+          "operation above the cost limit (measure mode: served)",
+        );
         return;
       }
       if (!batchTotal) return;
       const total = await batchTotal;
       if (total <= config.maxCost) return;
       if (config.mode === "enforce") throw batchCostLimitExceeded(total, config.maxCost, contextValue.exchange!.operations);
-      logger.info({ requestId: contextValue.requestId, operation: operationName ?? "anonymous", estimatedCost: total, maxCost: config.maxCost }, "batch above the cost limit (measure mode: served)");
+      logger.info(
+        { requestId: contextValue.requestId, operation: operationName ?? "anonymous", estimatedCost: total, maxCost: config.maxCost },
+        "batch above the cost limit (measure mode: served)",
+      );
     },
     // A batched operation that failed before it was estimated (a parse error, an unknown APQ id) adds nothing to its batch.
     async didEncounterErrors(context) {
@@ -149,7 +173,10 @@ export function createDemandControlHooks({ config, logger, registry }: DemandCon
       return {
         schemaDidLoadOrUpdate({ apiSchema, coreSupergraphSdl }) {
           try {
-            served = { model: coreSupergraphSdl ? costModelFromSupergraph(coreSupergraphSdl) : costModelFromSchema(apiSchema), fixed: new WeakMap() };
+            served = {
+              model: coreSupergraphSdl ? costModelFromSupergraph(coreSupergraphSdl) : costModelFromSchema(apiSchema),
+              fixed: new WeakMap(),
+            };
           } catch (error) {
             // The gateway already accepted this supergraph; estimate with default weights rather than stop.
             logger.error({ err: error }, "cannot read cost directives from the supergraph; estimating with default weights");

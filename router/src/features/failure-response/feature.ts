@@ -8,14 +8,20 @@ export const failureResponseFeature = defineFeature({
   // Outermost: every other subgraphCall wrapper runs inside it.
   before: ["authentication", "subgraphSigning", "headers", "traffic"],
   create: (_settings, { logger }) => ({
-    subgraphCall: (next, { name: subgraph }) => async (call) => {
-      try {
-        return await next(call);
-      } catch (error) {
-        if (!(error instanceof SubgraphFailure)) throw error;
-        if (error.kind !== "circuit-open") logger.warn({ requestId: call.context?.requestId, subgraph, reason: error.kind, detail: error.detail }, "subgraph fetch failed");
-        return failureResponse(error, call.options);
-      }
-    },
+    subgraphCall:
+      (next, { name: subgraph }) =>
+      async (call) => {
+        try {
+          return await next(call);
+        } catch (error) {
+          if (!(error instanceof SubgraphFailure)) throw error;
+          if (error.kind !== "circuit-open")
+            logger.warn(
+              { requestId: call.context?.requestId, subgraph, reason: error.kind, detail: error.detail },
+              "subgraph fetch failed",
+            );
+          return failureResponse(error, call.options);
+        }
+      },
   }),
 });

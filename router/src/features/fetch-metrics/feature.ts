@@ -8,17 +8,19 @@ export const fetchMetricsFeature = defineFeature({
   before: ["authentication", "subgraphSigning", "headers"],
   create: (_settings, { metrics }) =>
     metrics && {
-      subgraphCall: (next, { name: subgraph }) => async (call) => {
-        const started = performance.now();
-        let outcome = "failed";
-        try {
-          const response = await next(call);
-          outcome = response.errors?.length ? "errors" : "ok";
-          return response;
-        } finally {
-          metrics.subgraphFetchDuration.observe({ subgraph, outcome }, (performance.now() - started) / 1000);
-          if (outcome !== "ok") metrics.subgraphFetchErrors.inc({ subgraph, kind: outcome });
-        }
-      },
+      subgraphCall:
+        (next, { name: subgraph }) =>
+        async (call) => {
+          const started = performance.now();
+          let outcome = "failed";
+          try {
+            const response = await next(call);
+            outcome = response.errors?.length ? "errors" : "ok";
+            return response;
+          } finally {
+            metrics.subgraphFetchDuration.observe({ subgraph, outcome }, (performance.now() - started) / 1000);
+            if (outcome !== "ok") metrics.subgraphFetchErrors.inc({ subgraph, kind: outcome });
+          }
+        },
     },
 });

@@ -10,8 +10,19 @@ import type { FeatureHooks } from "../feature.ts";
  * (x-supergraph-*, framing, hop-by-hop, CORS, the request id) can never be named.
  */
 const ROUTER_OWNED = new Set([
-  "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
-  "host", "content-length", "content-type", "content-encoding", "x-request-id",
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "content-length",
+  "content-type",
+  "content-encoding",
+  "x-request-id",
 ]);
 
 const headerName = z

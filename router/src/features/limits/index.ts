@@ -21,12 +21,16 @@ const DESCRIPTIONS: Record<LimitName, string> = {
 
 /** OPERATION_LIMIT_EXCEEDED, HTTP 400, naming the limit, the operation's figure and the maximum. */
 export function limitExceeded(limit: LimitName, actual: number, maximum: number): GraphQLError {
-  return codedError(ErrorCode.OPERATION_LIMIT_EXCEEDED, `The operation's ${DESCRIPTIONS[limit]} (${actual}) is above the maximum of ${maximum}.`, {
-    limit,
-    actual,
-    maximum,
-    http: { status: 400 },
-  });
+  return codedError(
+    ErrorCode.OPERATION_LIMIT_EXCEEDED,
+    `The operation's ${DESCRIPTIONS[limit]} (${actual}) is above the maximum of ${maximum}.`,
+    {
+      limit,
+      actual,
+      maximum,
+      http: { status: 400 },
+    },
+  );
 }
 
 /** The document's size in UTF-8 bytes when it is above `max`, else undefined; O(1) for most documents. */
@@ -74,10 +78,13 @@ export function createLimitsHooks({ config, registry }: LimitsDeps): FeatureHook
     if (verdict !== undefined) return verdict;
     const shape = measureOperation(document, operation);
     verdict =
-      shape.depth > config.maxDepth ? limitExceeded("depth", shape.depth, config.maxDepth)
-      : shape.aliases > config.maxAliases ? limitExceeded("aliases", shape.aliases, config.maxAliases)
-      : shape.rootFields > config.maxRootFields ? limitExceeded("rootFields", shape.rootFields, config.maxRootFields)
-      : null;
+      shape.depth > config.maxDepth
+        ? limitExceeded("depth", shape.depth, config.maxDepth)
+        : shape.aliases > config.maxAliases
+          ? limitExceeded("aliases", shape.aliases, config.maxAliases)
+          : shape.rootFields > config.maxRootFields
+            ? limitExceeded("rootFields", shape.rootFields, config.maxRootFields)
+            : null;
     verdicts.set(operation, verdict);
     return verdict;
   }

@@ -16,7 +16,11 @@ export const persistedOperationsConfigSchema = z
       .object({
         enabled: z.boolean().default(true),
         /** Bytes of documents kept (least recently used go first). */
-        cacheBytes: z.number().int().positive().default(8 * 2 ** 20),
+        cacheBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(8 * 2 ** 20),
         /** Seconds a registered document is kept; unset: until evicted. */
         ttlSeconds: z.number().int().positive().optional(),
       })
@@ -29,9 +33,15 @@ export const persistedOperationsConfigSchema = z
 export type PersistedOperationsConfig = z.output<typeof persistedOperationsConfigSchema>;
 
 /** Resolves the manifest path against the config's base folder; returns the problem when the mode needs one. */
-export function resolvePersistedOperations(section: PersistedOperationsConfig, cwd: string): { config: PersistedOperationsConfig; problem?: string } {
+export function resolvePersistedOperations(
+  section: PersistedOperationsConfig,
+  cwd: string,
+): { config: PersistedOperationsConfig; problem?: string } {
   if (section.mode !== "off" && !section.manifest) {
-    return { config: section, problem: `persistedOperations.manifest: mode "${section.mode}" needs a manifest file (make one with \`supergraph manifest <dir> -o manifest.json\`)` };
+    return {
+      config: section,
+      problem: `persistedOperations.manifest: mode "${section.mode}" needs a manifest file (make one with \`supergraph manifest <dir> -o manifest.json\`)`,
+    };
   }
   return { config: section.manifest ? { ...section, manifest: path.resolve(cwd, section.manifest) } : section };
 }

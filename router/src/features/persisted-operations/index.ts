@@ -1,4 +1,10 @@
-import { HeaderMap, type ApolloServerOptions, type ApolloServerPlugin, type GraphQLRequest, type GraphQLRequestListener } from "@apollo/server";
+import {
+  HeaderMap,
+  type ApolloServerOptions,
+  type ApolloServerPlugin,
+  type GraphQLRequest,
+  type GraphQLRequestListener,
+} from "@apollo/server";
 import type { GraphQLError } from "graphql";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import { Counter, type Registry } from "prom-client";
@@ -22,7 +28,10 @@ export interface PersistedOperationsDeps {
 export function persistedQueriesOption(config: PersistedOperationsConfig): ApolloServerOptions<RouterContext>["persistedQueries"] {
   if (!apqEnabled(config)) return false;
   return {
-    cache: new InMemoryLRUCache<string>({ maxSize: config.apq.cacheBytes, sizeCalculation: (document) => Buffer.byteLength(document) || 1 }),
+    cache: new InMemoryLRUCache<string>({
+      maxSize: config.apq.cacheBytes,
+      sizeCalculation: (document) => Buffer.byteLength(document) || 1,
+    }),
     ...(config.apq.ttlSeconds !== undefined && { ttl: config.apq.ttlSeconds }),
   };
 }
@@ -36,9 +45,13 @@ const notFound = () =>
   });
 
 const notAllowed = () =>
-  codedError(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED, "This router runs only trusted operations: send the id of an operation from its manifest.", {
-    http: { status: 400 },
-  });
+  codedError(
+    ErrorCode.PERSISTED_QUERY_NOT_ALLOWED,
+    "This router runs only trusted operations: send the id of an operation from its manifest.",
+    {
+      http: { status: 400 },
+    },
+  );
 
 /**
  * Apollo Server turns a plugin's error into a proper response only from didResolveOperation (an
@@ -66,13 +79,21 @@ const LOGGED_UNKNOWN_MAX = 10_000;
  * extensions.persistedQuery.sha256Hash runs that document. In log mode anything else runs too and
  * is counted and logged; in reject mode a document that is not in the manifest never parses.
  */
-export async function createPersistedOperationsHooks({ config, logger, registry }: PersistedOperationsDeps): Promise<PersistedOperationsHooks | undefined> {
+export async function createPersistedOperationsHooks({
+  config,
+  logger,
+  registry,
+}: PersistedOperationsDeps): Promise<PersistedOperationsHooks | undefined> {
   if (config.mode === "off") return undefined;
   let documents: TrustedDocuments;
   try {
     documents = await loadTrustedDocuments(config.manifest!);
   } catch (error) {
-    if (error instanceof ManifestError) throw new ConfigError(error.problems.map((p) => `persistedOperations.manifest: ${p}`), "router");
+    if (error instanceof ManifestError)
+      throw new ConfigError(
+        error.problems.map((p) => `persistedOperations.manifest: ${p}`),
+        "router",
+      );
     throw error;
   }
   logger.info({ mode: config.mode, operations: documents.size, manifest: config.manifest }, "trusted documents loaded");
@@ -88,7 +109,10 @@ export async function createPersistedOperationsHooks({ config, logger, registry 
     const hash = sha256(document);
     if (logged.has(hash) || logged.size >= LOGGED_UNKNOWN_MAX) return;
     logged.add(hash);
-    logger.warn({ sha256: hash, operationName: operationName ?? null }, "operation not in the trusted documents manifest (log mode: it ran)");
+    logger.warn(
+      { sha256: hash, operationName: operationName ?? null },
+      "operation not in the trusted documents manifest (log mode: it ran)",
+    );
   };
   // Log mode, an id only the APQ cache may know: judge the document once APQ has resolved it.
   const judgeResolvedSource: GraphQLRequestListener<RouterContext> = {

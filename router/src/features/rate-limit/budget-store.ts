@@ -38,7 +38,12 @@ async function spendOn(limiter: RateLimiterAbstract, key: string): Promise<Spend
 function memoryLimiters(budgets: ReadonlyMap<string, Budget>): Map<string, RateLimiterMemory> {
   // rate-limiter-flexible drops each key when its window ends (an unref'd timer per live key), so
   // memory holds only identities seen in the current window.
-  return new Map([...budgets].map(([rule, budget]) => [rule, new RateLimiterMemory({ points: budget.requests, duration: budget.windowSeconds, keyPrefix: rule })]));
+  return new Map(
+    [...budgets].map(([rule, budget]) => [
+      rule,
+      new RateLimiterMemory({ points: budget.requests, duration: budget.windowSeconds, keyPrefix: rule }),
+    ]),
+  );
 }
 
 /** Each router process counts alone. */

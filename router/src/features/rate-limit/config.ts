@@ -47,9 +47,7 @@ export const rateLimitConfigSchema = z
      * name (PlaceOrder) or by root field (Mutation.placeOrder). Operation names are the client's
      * choice; a root-field rule cannot be dodged by renaming the operation.
      */
-    operations: z
-      .record(z.string().regex(ruleKey, "must be an operation name or Type.field"), budgetSchema)
-      .default({}),
+    operations: z.record(z.string().regex(ruleKey, "must be an operation name or Type.field"), budgetSchema).default({}),
     /**
      * Known API keys, by name and the SHA-256 (hex) of the key: config holds no key itself. A key
      * that is not listed is ignored (the request counts against its IP), so a client cannot mint
@@ -60,7 +58,10 @@ export const rateLimitConfigSchema = z
         z
           .object({
             name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "letters, digits, . _ - (up to 64)"),
-            sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, "must be the key's SHA-256 as 64 hex digits").transform((hex) => hex.toLowerCase()),
+            sha256: z
+              .string()
+              .regex(/^[0-9a-fA-F]{64}$/, "must be the key's SHA-256 as 64 hex digits")
+              .transform((hex) => hex.toLowerCase()),
             budget: budgetSchema.optional(),
           })
           .strict(),
@@ -100,11 +101,20 @@ export const RATE_LIMIT_REDIS_URL_ENV = "RATE_LIMIT_REDIS_URL";
  * On by default in production; reads the backend's secret from the environment; returns the problem
  * when it is required but unset.
  */
-export function resolveRateLimitSecrets(fields: RateLimitSection, env: NodeJS.ProcessEnv, production: boolean): { config: RateLimitConfig; problem?: string } {
+export function resolveRateLimitSecrets(
+  fields: RateLimitSection,
+  env: NodeJS.ProcessEnv,
+  production: boolean,
+): { config: RateLimitConfig; problem?: string } {
   const section = { ...fields, enabled: fields.enabled ?? production };
   if (!section.enabled || section.backend !== "redis") return { config: section };
   const redisUrl = env[RATE_LIMIT_REDIS_URL_ENV];
-  if (!redisUrl) return { config: section, problem: `rateLimit.backend: "redis" needs the Redis URL in env ${RATE_LIMIT_REDIS_URL_ENV} (never in the config file)` };
-  if (!/^rediss?:\/\//.test(redisUrl)) return { config: section, problem: `env ${RATE_LIMIT_REDIS_URL_ENV}: must be a redis:// or rediss:// URL` };
+  if (!redisUrl)
+    return {
+      config: section,
+      problem: `rateLimit.backend: "redis" needs the Redis URL in env ${RATE_LIMIT_REDIS_URL_ENV} (never in the config file)`,
+    };
+  if (!/^rediss?:\/\//.test(redisUrl))
+    return { config: section, problem: `env ${RATE_LIMIT_REDIS_URL_ENV}: must be a redis:// or rediss:// URL` };
   return { config: { ...section, redisUrl } };
 }

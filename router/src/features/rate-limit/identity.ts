@@ -38,7 +38,9 @@ function proxyList(entries: readonly string[]): BlockList {
  * The client's address: the socket's peer, unless that peer is a trusted proxy; then the nearest
  * X-Forwarded-For entry that is not a trusted proxy (entries further left are the client's word).
  */
-export function clientAddressResolver(trustedProxies: readonly string[]): (socketIp: string, forwardedFor: string | string[] | undefined) => string {
+export function clientAddressResolver(
+  trustedProxies: readonly string[],
+): (socketIp: string, forwardedFor: string | string[] | undefined) => string {
   if (trustedProxies.length === 0) return (socketIp) => normalizeIp(socketIp);
   const trusted = proxyList(trustedProxies);
   const isTrusted = (ip: string) => {

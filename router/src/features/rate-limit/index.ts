@@ -29,7 +29,11 @@ function rateLimitMetrics(registry: Registry | undefined) {
       help: "Rate limit checks the shared store (Redis) could not answer; they were counted in the router's memory instead",
       registers,
     }),
-    storeUp: new Gauge({ name: "rate_limit_store_up", help: "1 while the shared rate limit store (Redis) answers, 0 while the router counts in memory", registers }),
+    storeUp: new Gauge({
+      name: "rate_limit_store_up",
+      help: "1 while the shared rate limit store (Redis) answers, 0 while the router counts in memory",
+      registers,
+    }),
   };
 }
 
@@ -59,7 +63,13 @@ export function createRateLimitHooks({ config, logger, registry }: RateLimitDeps
   });
 
   const listener = {
-    async didResolveOperation({ contextValue, operation, operationName, document, schema }: GraphQLRequestContextDidResolveOperation<RouterContext>) {
+    async didResolveOperation({
+      contextValue,
+      operation,
+      operationName,
+      document,
+      schema,
+    }: GraphQLRequestContextDidResolveOperation<RouterContext>) {
       if (!operation) return; // Apollo has already refused a request without a resolvable operation
       const identity = identify(contextValue);
       const picked = rules.pick(identity, { name: operationName, operation, document, schema });

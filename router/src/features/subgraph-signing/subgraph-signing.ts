@@ -47,13 +47,18 @@ const SECRET_VARIABLE = /^SUBGRAPH_SECRET_([A-Z0-9_]+)$/;
  * Reads the signing secrets from `env` (loadRouterConfig calls it). Production refuses to start
  * without any while signing is on; a secret too short to be one is refused everywhere.
  */
-export function loadSigningSecrets(section: z.output<typeof subgraphSigningSchema>, env: NodeJS.ProcessEnv, production: boolean): SubgraphSigningConfig {
+export function loadSigningSecrets(
+  section: z.output<typeof subgraphSigningSchema>,
+  env: NodeJS.ProcessEnv,
+  production: boolean,
+): SubgraphSigningConfig {
   const secrets: Record<string, string> = {};
   const problems: string[] = [];
   for (const [key, value] of Object.entries(env)) {
     // SUBGRAPH_SECRET_<CALLEE>_FROM_<CALLER> belongs to service-to-service calls, not the router.
     if (!value || !SECRET_VARIABLE.test(key) || key.includes("_FROM_")) continue;
-    if (value.length < MIN_SECRET_LENGTH) problems.push(`${key}: must be at least ${MIN_SECRET_LENGTH} characters (HMAC is only as strong as its key) (from env ${key})`);
+    if (value.length < MIN_SECRET_LENGTH)
+      problems.push(`${key}: must be at least ${MIN_SECRET_LENGTH} characters (HMAC is only as strong as its key) (from env ${key})`);
     else secrets[key] = value;
   }
   let claimsKey: KeyObject | undefined;
@@ -62,10 +67,14 @@ export function loadSigningSecrets(section: z.output<typeof subgraphSigningSchem
     try {
       claimsKey = parseClaimsKey(claimsKeyText, "private");
     } catch {
-      problems.push(`${CLAIMS_PRIVATE_KEY_VARIABLE}: must be an Ed25519 private key (PKCS#8), as PEM or base64 DER (from env ${CLAIMS_PRIVATE_KEY_VARIABLE})`);
+      problems.push(
+        `${CLAIMS_PRIVATE_KEY_VARIABLE}: must be an Ed25519 private key (PKCS#8), as PEM or base64 DER (from env ${CLAIMS_PRIVATE_KEY_VARIABLE})`,
+      );
     }
   } else if (section.enabled && production) {
-    problems.push(`subgraphSigning: production signs the user's claims it sends subgraphs, so it needs env ${CLAIMS_PRIVATE_KEY_VARIABLE} (an Ed25519 private key; subgraphs get the public key)`);
+    problems.push(
+      `subgraphSigning: production signs the user's claims it sends subgraphs, so it needs env ${CLAIMS_PRIVATE_KEY_VARIABLE} (an Ed25519 private key; subgraphs get the public key)`,
+    );
   }
   if (section.enabled && production && Object.keys(secrets).length === 0 && problems.length === 0) {
     problems.push(
@@ -77,7 +86,15 @@ export function loadSigningSecrets(section: z.output<typeof subgraphSigningSchem
   return { ...section, secrets, ...(claimsKey && { claimsKey }) };
 }
 
-export function createSubgraphSigningHooks({ config, logger, production }: { config: SubgraphSigningConfig; logger: Logger; production: boolean }): FeatureHooks {
+export function createSubgraphSigningHooks({
+  config,
+  logger,
+  production,
+}: {
+  config: SubgraphSigningConfig;
+  logger: Logger;
+  production: boolean;
+}): FeatureHooks {
   // No hooks: nothing runs per request.
   if (!config.enabled) return {};
   // One signer per subgraph, built on its first request (a registry update may bring new subgraphs).
@@ -89,7 +106,11 @@ export function createSubgraphSigningHooks({ config, logger, production }: { con
       const secret = config.secrets[variable];
       signer = secret ? createRequestSigner(ROUTER_CALLER, secret) : null;
       signers.set(subgraph, signer);
-      if (!signer) logger[production ? "error" : "warn"]({ subgraph }, `no ${variable} set: requests to ${subgraph} ${production ? "are refused" : "go unsigned"}`);
+      if (!signer)
+        logger[production ? "error" : "warn"](
+          { subgraph },
+          `no ${variable} set: requests to ${subgraph} ${production ? "are refused" : "go unsigned"}`,
+        );
     }
     return signer;
   };

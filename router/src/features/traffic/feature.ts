@@ -37,7 +37,9 @@ export const trafficFeature = defineFeature({
           breaker: { ...settings.circuitBreaker, ...override?.circuitBreaker },
         });
         breakers.set(name, () => policy.breaker.state);
-        policy.breaker.onStateChange((state) => logger[state === "closed" ? "info" : "warn"]({ subgraph: name, circuit: state }, `${name} circuit ${state}`));
+        policy.breaker.onStateChange((state) =>
+          logger[state === "closed" ? "info" : "warn"]({ subgraph: name, circuit: state }, `${name} circuit ${state}`),
+        );
         return (call) =>
           policy.run(isQuery(call), (signal) => {
             call.signal = signal;

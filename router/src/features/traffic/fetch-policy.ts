@@ -47,10 +47,12 @@ export function createFetchPolicy(options: FetchPolicyOptions): FetchPolicy {
       const deadline = idleDeadlines.pop() ?? new AbortController();
       const timer = setTimeout(() => deadline.abort(new DOMException("The subgraph fetch timed out", "TimeoutError")), options.timeoutMs);
       const guarded = () =>
-        breaker.execute(() => attempt(deadline.signal)).catch((error: unknown) => {
-          if (error instanceof CircuitOpenError) throw new SubgraphFailure(subgraph, "circuit-open", error.message);
-          throw error;
-        });
+        breaker
+          .execute(() => attempt(deadline.signal))
+          .catch((error: unknown) => {
+            if (error instanceof CircuitOpenError) throw new SubgraphFailure(subgraph, "circuit-open", error.message);
+            throw error;
+          });
       try {
         // Written out rather than spread from options.retry: V8 gives every spread copy that gains
         // more properties a hidden class of its own, and thousands of them a second slowed every

@@ -13,7 +13,11 @@ export interface RetryOptions {
 }
 
 /** Backoff before retry number `retry` (1 for the first retry): uniform in [0, min(max, initial * 2^(retry-1))). */
-export function backoffDelay(retry: number, options: Pick<RetryOptions, "initialDelayMs" | "maxDelayMs">, random: () => number = Math.random): number {
+export function backoffDelay(
+  retry: number,
+  options: Pick<RetryOptions, "initialDelayMs" | "maxDelayMs">,
+  random: () => number = Math.random,
+): number {
   const cap = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (retry - 1));
   return Math.floor(random() * cap);
 }

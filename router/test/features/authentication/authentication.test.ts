@@ -8,7 +8,11 @@ import { SignJWT, exportJWK, generateKeyPair, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subgraphRequest } from "../../support/subgraph-call.ts";
 import { loadRouterConfig } from "../../../src/config.ts";
-import { resolveAuthentication, authenticationConfigSchema, type AuthenticationSettings } from "../../../src/features/authentication/config.ts";
+import {
+  resolveAuthentication,
+  authenticationConfigSchema,
+  type AuthenticationSettings,
+} from "../../../src/features/authentication/config.ts";
 import { createAuthenticationHooks } from "../../../src/features/authentication/index.ts";
 import { createKeySet } from "../../../src/features/authentication/key-set.ts";
 import type { RouterContext } from "../../../src/context.ts";
@@ -22,13 +26,33 @@ const key = new TextEncoder().encode(SECRET);
 const now = () => Math.floor(Date.now() / 1000);
 
 function settings(overrides: Partial<AuthenticationSettings> = {}): AuthenticationSettings {
-  const { settings: resolved, problems } = resolveAuthentication(authenticationConfigSchema.parse({}), { env: { AUTH_JWT_SECRET: SECRET }, cwd: "." });
+  const { settings: resolved, problems } = resolveAuthentication(authenticationConfigSchema.parse({}), {
+    env: { AUTH_JWT_SECRET: SECRET },
+    cwd: ".",
+  });
   expect(problems).toEqual([]);
   return { ...resolved, ...overrides };
 }
 
-function token(claims: Record<string, unknown> = {}, { alg = "HS256", signWith = key as Parameters<SignJWT["sign"]>[0], kid }: { alg?: string; signWith?: Parameters<SignJWT["sign"]>[0]; kid?: string } = {}) {
-  const payload = { sub: "usr_0006", iss: "store-accounts", aud: "store-graph", iat: now(), exp: now() + 3600, scope: "orders:read orders:write", roles: ["customer"], username: "dennis.lovelace", ...claims };
+function token(
+  claims: Record<string, unknown> = {},
+  {
+    alg = "HS256",
+    signWith = key as Parameters<SignJWT["sign"]>[0],
+    kid,
+  }: { alg?: string; signWith?: Parameters<SignJWT["sign"]>[0]; kid?: string } = {},
+) {
+  const payload = {
+    sub: "usr_0006",
+    iss: "store-accounts",
+    aud: "store-graph",
+    iat: now(),
+    exp: now() + 3600,
+    scope: "orders:read orders:write",
+    roles: ["customer"],
+    username: "dennis.lovelace",
+    ...claims,
+  };
   return new SignJWT(payload).setProtectedHeader({ alg, ...(kid && { kid }) }).sign(signWith);
 }
 
@@ -50,7 +74,13 @@ describe("HS256 tokens", () => {
 
   it("accepts a valid token and normalizes its claims", async () => {
     const claims = await verify(await token());
-    expect(claims).toMatchObject({ sub: "usr_0006", scopes: ["orders:read", "orders:write"], roles: ["customer"], username: "dennis.lovelace", iss: "store-accounts" });
+    expect(claims).toMatchObject({
+      sub: "usr_0006",
+      scopes: ["orders:read", "orders:write"],
+      roles: ["customer"],
+      username: "dennis.lovelace",
+      iss: "store-accounts",
+    });
   });
 
   it("reads scopes from a `scopes` list as well", async () => {
@@ -92,14 +122,28 @@ describe("HS256 tokens", () => {
     expect(rejected.message).toMatch(/"none" is not accepted/);
   });
 
-  it.each([["garbage", "not-a-token"], ["two parts", "abc.def"], ["a bad header", `!!!.${b64({ sub: "x" })}.sig`]])("refuses %s as malformed", async (_, value) => {
+  it.each([
+    ["garbage", "not-a-token"],
+    ["two parts", "abc.def"],
+    ["a bad header", `!!!.${b64({ sub: "x" })}.sig`],
+  ])("refuses %s as malformed", async (_, value) => {
     expect((await reasonOf(verify(value))).reason).toBe("malformed");
   });
 
   it("requires sub and exp", async () => {
-    const noExp = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("usr_0006").setIssuer("store-accounts").setAudience("store-graph").sign(key);
+    const noExp = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("usr_0006")
+      .setIssuer("store-accounts")
+      .setAudience("store-graph")
+      .sign(key);
     expect(await reasonOf(verify(noExp))).toMatchObject({ reason: "invalid_claims", message: "The token has no exp claim." });
-    const noSub = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setIssuer("store-accounts").setAudience("store-graph").setExpirationTime("1h").sign(key);
+    const noSub = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("store-accounts")
+      .setAudience("store-graph")
+      .setExpirationTime("1h")
+      .sign(key);
     expect((await reasonOf(verify(noSub))).reason).toBe("invalid_claims");
   });
 });
@@ -112,7 +156,11 @@ describe("RS256 and ES256 against a key set", () => {
   let fetches = 0;
 
   beforeAll(async () => {
-    for (const [kid, alg] of [["rsa-1", "RS256"], ["ec-1", "ES256"], ["rsa-2", "RS256"]] as const) {
+    for (const [kid, alg] of [
+      ["rsa-1", "RS256"],
+      ["ec-1", "ES256"],
+      ["rsa-2", "RS256"],
+    ] as const) {
       const pair = await generateKeyPair(alg, { extractable: true });
       pairs.set(kid, { privateKey: pair.privateKey, jwk: { ...(await exportJWK(pair.publicKey)), kid, alg, use: "sig" } });
     }
@@ -127,10 +175,15 @@ describe("RS256 and ES256 against a key set", () => {
   }, 30_000); // RSA key generation is slow on a busy machine
   afterAll(() => new Promise((resolve) => (jwksServer ? jwksServer.close(resolve) : resolve(undefined))));
 
-  const signed = (kid: string, claims: Record<string, unknown> = {}) => token(claims, { alg: pairs.get(kid)!.jwk.alg!, signWith: pairs.get(kid)!.privateKey, kid });
+  const signed = (kid: string, claims: Record<string, unknown> = {}) =>
+    token(claims, { alg: pairs.get(kid)!.jwk.alg!, signWith: pairs.get(kid)!.privateKey, kid });
 
   it("verifies RS256 and ES256 tokens with keys from a JWKS file's contents", async () => {
-    const jwks = { kind: "file" as const, file: "keys.json", keys: { keys: [pairs.get("rsa-1")!.jwk, pairs.get("ec-1")!.jwk] as Array<Record<string, unknown>> } };
+    const jwks = {
+      kind: "file" as const,
+      file: "keys.json",
+      keys: { keys: [pairs.get("rsa-1")!.jwk, pairs.get("ec-1")!.jwk] as Array<Record<string, unknown>> },
+    };
     const verify = createTokenVerifier(settings({ algorithms: ["RS256", "ES256"], jwks }), createKeySet(jwks));
     await expect(verify(await signed("rsa-1"))).resolves.toMatchObject({ sub: "usr_0006" });
     await expect(verify(await signed("ec-1"))).resolves.toMatchObject({ sub: "usr_0006" });
@@ -168,12 +221,19 @@ describe("RS256 and ES256 against a key set", () => {
 });
 
 describe("authentication config", () => {
-  const load = (env: NodeJS.ProcessEnv, yaml?: string) => loadRouterConfig({ env: { LOG_LEVEL: "silent", ...env, ...(yaml && { ROUTER_CONFIG: writeTemp(yaml) }) } });
+  const load = (env: NodeJS.ProcessEnv, yaml?: string) =>
+    loadRouterConfig({ env: { LOG_LEVEL: "silent", ...env, ...(yaml && { ROUTER_CONFIG: writeTemp(yaml) }) } });
 
   it("is off without a key, and on with AUTH_JWT_SECRET (HS256 only)", () => {
     expect(load({}).authentication.enabled).toBe(false);
     const on = load({ AUTH_JWT_SECRET: SECRET }).authentication;
-    expect(on).toMatchObject({ enabled: true, algorithms: ["HS256"], issuer: ["store-accounts"], audience: ["store-graph"], clockToleranceSeconds: 30 });
+    expect(on).toMatchObject({
+      enabled: true,
+      algorithms: ["HS256"],
+      issuer: ["store-accounts"],
+      audience: ["store-graph"],
+      clockToleranceSeconds: 30,
+    });
   });
 
   it("never shows the secret in JSON or console output", () => {
@@ -186,9 +246,24 @@ describe("authentication config", () => {
   it.each([
     ["a short secret", { AUTH_JWT_SECRET: "short" }, undefined, /AUTH_JWT_SECRET: must be at least 32 characters/],
     ["enabled without a key", {}, "authentication:\n  enabled: true\n", /no key: set env AUTH_JWT_SECRET/],
-    ["HS256 without the secret", {}, "authentication:\n  algorithms: [HS256]\n  jwks: { url: 'https://idp.example.com/jwks.json' }\n", /HS256 needs the secret/],
-    ["RS256 without a key set", { AUTH_JWT_SECRET: SECRET }, "authentication:\n  algorithms: [HS256, RS256]\n", /RS256 need authentication.jwks/],
-    ["both a JWKS url and file", {}, "authentication:\n  jwks: { url: 'https://idp.example.com/jwks.json', file: keys.json }\n", /either url or file/],
+    [
+      "HS256 without the secret",
+      {},
+      "authentication:\n  algorithms: [HS256]\n  jwks: { url: 'https://idp.example.com/jwks.json' }\n",
+      /HS256 needs the secret/,
+    ],
+    [
+      "RS256 without a key set",
+      { AUTH_JWT_SECRET: SECRET },
+      "authentication:\n  algorithms: [HS256, RS256]\n",
+      /RS256 need authentication.jwks/,
+    ],
+    [
+      "both a JWKS url and file",
+      {},
+      "authentication:\n  jwks: { url: 'https://idp.example.com/jwks.json', file: keys.json }\n",
+      /either url or file/,
+    ],
     ["alg none", { AUTH_JWT_SECRET: SECRET }, "authentication:\n  algorithms: [none]\n", /authentication.algorithms.0/],
     ["a missing JWKS file", {}, "authentication:\n  jwks: { file: /nonexistent/keys.json }\n", /authentication.jwks.file/],
   ])("rejects %s at start with a clear problem", (_, env, yaml, problem) => {
@@ -212,7 +287,14 @@ function writeTemp(yaml: string): string {
 
 describe("the authentication stage", () => {
   const stage = createAuthenticationHooks({ settings: settings(), logger: createLogger("test", "silent") });
-  const contextFor = (): RouterContext => ({ requestId: "r1", caller: null, tokenClaims: null, clientHeaders: {}, clientIp: "127.0.0.1", responseHeaders: new Map() });
+  const contextFor = (): RouterContext => ({
+    requestId: "r1",
+    caller: null,
+    tokenClaims: null,
+    clientHeaders: {},
+    clientIp: "127.0.0.1",
+    responseHeaders: new Map(),
+  });
   const request = (authorization?: string) => ({ headers: authorization === undefined ? {} : { authorization } }) as IncomingMessage;
 
   it("leaves a request without a token (or with an empty Authorization) anonymous", async () => {
@@ -224,8 +306,14 @@ describe("the authentication stage", () => {
   });
 
   it("answers a bad token with a 401 GraphQL error before anything else", async () => {
-    const error = await Promise.resolve(stage.context!(request("Bearer not-a-token"), contextFor())).then(() => undefined, (e: unknown) => e);
-    expect(error).toMatchObject({ message: expect.stringMatching(/malformed/), extensions: { code: "UNAUTHENTICATED", reason: "malformed", http: { status: 401 } } });
+    const error = await Promise.resolve(stage.context!(request("Bearer not-a-token"), contextFor())).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      message: expect.stringMatching(/malformed/),
+      extensions: { code: "UNAUTHENTICATED", reason: "malformed", http: { status: 401 } },
+    });
   });
 
   it("sends the verified claims to subgraphs, and never a copy from elsewhere", async () => {

@@ -54,7 +54,11 @@ type Mutation {
 
 export const authzSchema = buildSchema(AUTHZ_SDL);
 
-export const customer = (id = "usr_0001"): Caller => ({ id, scopes: ["orders:read", "orders:write", "reviews:write", "profile:read"], roles: ["customer"] });
+export const customer = (id = "usr_0001"): Caller => ({
+  id,
+  scopes: ["orders:read", "orders:write", "reviews:write", "profile:read"],
+  roles: ["customer"],
+});
 export const admin = (id = "usr_0002"): Caller => ({
   id,
   scopes: ["orders:read", "orders:write", "reviews:write", "profile:read", "inventory:read", "inventory:write", "admin"],

@@ -2,7 +2,11 @@ import { parse, print, type DocumentNode } from "graphql";
 import { describe, expect, it } from "vitest";
 import type { Caller } from "@store/wire";
 import { UnauthorizableOperationError, analyzeOperation } from "../../../src/features/authorization/analyze.ts";
-import { UnknownPolicyError, acceptAuthorizationFeatures, buildAuthorizationIndex } from "../../../src/features/authorization/directives.ts";
+import {
+  UnknownPolicyError,
+  acceptAuthorizationFeatures,
+  buildAuthorizationIndex,
+} from "../../../src/features/authorization/directives.ts";
 import { denialKey, evaluateGuards } from "../../../src/features/authorization/evaluate.ts";
 import { mergeDenials } from "../../../src/features/authorization/merge.ts";
 import { createPolicyRegistry, type PolicyInput } from "../../../src/features/authorization/policies.ts";
@@ -58,7 +62,9 @@ describe("authorizing an operation", () => {
     expect(printed).toBe(`{ user(id: "usr_0009") { name } }`);
     const merged = mergeDenials({ user: { name: "Ada" } }, rewritten);
     expect(merged.data).toEqual({ user: { name: "Ada", email: null } });
-    expect(merged.errors).toEqual([{ message: expect.stringMatching(/User\.email/), path: ["user", "email"], extensions: { code: "UNAUTHENTICATED" } }]);
+    expect(merged.errors).toEqual([
+      { message: expect.stringMatching(/User\.email/), path: ["user", "email"], extensions: { code: "UNAUTHENTICATED" } },
+    ]);
   });
 
   it("lets the user read their own email (me, or user(id:) with their id) and an admin read anyone's", () => {
@@ -74,20 +80,34 @@ describe("authorizing an operation", () => {
       fragment Contact on User { name mail: email }`;
     const { denials, rewritten, printed } = authorize(query, customer("usr_0001"));
     // The same fragment is allowed under `me` and denied under another user: fragments are inlined.
-    expect(denials.map((d) => `${d.guard.steps.map((s) => s.key).join(".")}:${d.code}`)).toEqual(["other.mail:FORBIDDEN", "other.mail2:FORBIDDEN"]);
+    expect(denials.map((d) => `${d.guard.steps.map((s) => s.key).join(".")}:${d.code}`)).toEqual([
+      "other.mail:FORBIDDEN",
+      "other.mail2:FORBIDDEN",
+    ]);
     expect(printed).not.toMatch(/other[^}]*email/);
     expect(printed).toMatch(/mine: me \{ \.\.\. on User \{ name mail: email \} \}/);
     const merged = mergeDenials({ mine: { name: "Me", mail: "me@example.com" }, other: { name: "Bo" } }, rewritten);
     expect(merged.data).toEqual({ mine: { name: "Me", mail: "me@example.com" }, other: { name: "Bo", mail: null, mail2: null } });
-    expect(merged.errors.map((e) => e.path)).toEqual([["other", "mail"], ["other", "mail2"]]);
+    expect(merged.errors.map((e) => e.path)).toEqual([
+      ["other", "mail"],
+      ["other", "mail2"],
+    ]);
   });
 
   it("nulls a protected field in every entity of a list and propagates nulls through non-null positions", () => {
     const list = authorize(`{ products { name stock { quantity } } }`, customer());
     expect(list.printed).toBe(`{ products { name } }`);
     const merged = mergeDenials({ products: [{ name: "A" }, { name: "B" }] }, list.rewritten);
-    expect(merged.data).toEqual({ products: [{ name: "A", stock: null }, { name: "B", stock: null }] });
-    expect(merged.errors.map((e) => [e.path, e.extensions!.code])).toEqual([[["products", 0, "stock"], "FORBIDDEN"], [["products", 1, "stock"], "FORBIDDEN"]]);
+    expect(merged.data).toEqual({
+      products: [
+        { name: "A", stock: null },
+        { name: "B", stock: null },
+      ],
+    });
+    expect(merged.errors.map((e) => [e.path, e.extensions!.code])).toEqual([
+      [["products", 0, "stock"], "FORBIDDEN"],
+      [["products", 1, "stock"], "FORBIDDEN"],
+    ]);
     expect(authorize(`{ products { name stock { quantity } } }`, admin()).denials).toEqual([]);
 
     // User.secret is String!: its User (in [User!]!) becomes null, so the list and then data.
@@ -100,13 +120,23 @@ describe("authorizing an operation", () => {
   it("applies a field selected through a fragment on a union only to the objects of that type", () => {
     const { rewritten, printed } = authorize(`{ search(text: "a") { ... on User { name email } ... on Product { name } } }`, null);
     expect(printed).toMatch(/search\(text: "a"\) \{ _authzTypename: __typename/);
-    const merged = mergeDenials({ search: [{ _authzTypename: "User", name: "Ada" }, { _authzTypename: "Product", name: "Mill" }] }, rewritten);
+    const merged = mergeDenials(
+      {
+        search: [
+          { _authzTypename: "User", name: "Ada" },
+          { _authzTypename: "Product", name: "Mill" },
+        ],
+      },
+      rewritten,
+    );
     expect(merged.data).toEqual({ search: [{ name: "Ada", email: null }, { name: "Mill" }] });
     expect(merged.errors.map((e) => e.path)).toEqual([["search", 0, "email"]]);
   });
 
   it("protects an interface field when an implementation does, and fields under a fragment on a protected type", () => {
-    expect(authorize(`{ node(id: "1") { id ... on User { secret } } }`, customer()).denials.map((d) => d.guard.coordinate)).toEqual(["User.secret"]);
+    expect(authorize(`{ node(id: "1") { id ... on User { secret } } }`, customer()).denials.map((d) => d.guard.coordinate)).toEqual([
+      "User.secret",
+    ]);
     const { rewritten, printed } = authorize(`{ me { email } }`, null);
     expect(printed).toBe(`{ me { _authzPlaceholder: __typename } }`);
     expect(mergeDenials({ me: { _authzPlaceholder: "User" } }, rewritten).data).toEqual({ me: { email: null } });
@@ -125,18 +155,36 @@ describe("authorizing an operation", () => {
     // No such policy is registered: it denies.
     expect(authorize(mutation, customer("usr_0001"), { user: "usr_0001" }).denials.map((d) => d.code)).toEqual(["FORBIDDEN"]);
     const seen: PolicyInput[] = [];
-    const registry = createPolicyRegistry({}, {
-      caller_is_buyer: (input) => (seen.push(input), input.field.args.userId === input.caller?.id),
-    });
+    const registry = createPolicyRegistry(
+      {},
+      {
+        caller_is_buyer: (input) => (seen.push(input), input.field.args.userId === input.caller?.id),
+      },
+    );
     expect(authorize(mutation, customer("usr_0001"), { user: "usr_0001" }, registry).denials).toEqual([]);
     expect(authorize(mutation, customer("usr_0001"), { user: "usr_0007" }, registry).denials.map((d) => d.code)).toEqual(["FORBIDDEN"]);
-    expect(seen[0]).toMatchObject({ field: { parentType: "Mutation", name: "placeOrder", args: { userId: "usr_0001" }, returnType: "Boolean" }, ancestors: [] });
-    authorize(`query ($id: ID!) { user(id: $id) { email } }`, customer(), { id: "usr_0003" }, createPolicyRegistry({}, { self_or_admin: (input) => (seen.push(input), false) }));
+    expect(seen[0]).toMatchObject({
+      field: { parentType: "Mutation", name: "placeOrder", args: { userId: "usr_0001" }, returnType: "Boolean" },
+      ancestors: [],
+    });
+    authorize(
+      `query ($id: ID!) { user(id: $id) { email } }`,
+      customer(),
+      { id: "usr_0003" },
+      createPolicyRegistry({}, { self_or_admin: (input) => (seen.push(input), false) }),
+    );
     expect(seen.at(-1)!.ancestors).toEqual([{ parentType: "Query", name: "user", args: { id: "usr_0003" }, returnType: "User" }]);
   });
 
   it("denies when a policy throws, and skips fields the operation does not ask for (@skip/@include)", () => {
-    const throwing = createPolicyRegistry({}, { self_or_admin: () => { throw new Error("boom"); } });
+    const throwing = createPolicyRegistry(
+      {},
+      {
+        self_or_admin: () => {
+          throw new Error("boom");
+        },
+      },
+    );
     expect(authorize(`{ me { email } }`, customer(), {}, throwing).denials).toHaveLength(1);
     const query = `query ($skip: Boolean!) { me { name email @skip(if: $skip) } }`;
     expect(authorize(query, null, { skip: true }).denials).toEqual([]);
@@ -158,7 +206,12 @@ describe("authorizing an operation", () => {
 
   it("self_or_admin: the caller's own User (me, user(id: sub), the session login returns), or any User for an admin", () => {
     const selfOrAdmin = policies.get("self_or_admin")!;
-    const at = (parentType: string, name: string, returnType: string, args: Record<string, unknown> = {}) => ({ parentType, name, returnType, args });
+    const at = (parentType: string, name: string, returnType: string, args: Record<string, unknown> = {}) => ({
+      parentType,
+      name,
+      returnType,
+      args,
+    });
     const email = at("User", "email", "String");
     const check = (caller: Caller | null, ...ancestors: ReturnType<typeof at>[]) => selfOrAdmin({ caller, field: email, ancestors });
     expect(check(customer("usr_0001"), at("Query", "me", "User"))).toBe(true);
@@ -171,8 +224,15 @@ describe("authorizing an operation", () => {
   });
 
   it("applies config-declared policies by role and scope", () => {
-    const registry = createPolicyRegistry({ staff: { anyRole: ["staff", "admin"] }, writer: { allScopes: ["reviews:write", "profile:read"] } });
-    const input = (caller: Caller | null): PolicyInput => ({ caller, field: { parentType: "Query", name: "x", args: {}, returnType: "String" }, ancestors: [] });
+    const registry = createPolicyRegistry({
+      staff: { anyRole: ["staff", "admin"] },
+      writer: { allScopes: ["reviews:write", "profile:read"] },
+    });
+    const input = (caller: Caller | null): PolicyInput => ({
+      caller,
+      field: { parentType: "Query", name: "x", args: {}, returnType: "String" },
+      ancestors: [],
+    });
     expect(registry.get("staff")!(input(admin()))).toBe(true);
     expect(registry.get("staff")!(input(customer()))).toBe(false);
     expect(registry.get("writer")!(input(customer()))).toBe(true);

@@ -32,12 +32,18 @@ describe("authorization config", () => {
 
   it("rejects unknown keys, empty policies and redefining a built-in policy, naming each", () => {
     expect(problems("authorization:\n  rejct: true\n")).toMatch(/authorization.*rejct/);
-    expect(problems("authorization:\n  policies:\n    staff: {}\n")).toMatch(/authorization\.policies\.staff: a policy needs anyRole and\/or allScopes/);
+    expect(problems("authorization:\n  policies:\n    staff: {}\n")).toMatch(
+      /authorization\.policies\.staff: a policy needs anyRole and\/or allScopes/,
+    );
     expect(problems("authorization:\n  policies:\n    admin: { anyRole: [root] }\n")).toMatch(/cannot redefine a built-in policy/);
   });
 
   it("loads the documented example config", () => {
-    const config = loadRouterConfig({ flags: { config: path.resolve(import.meta.dirname, "../../../router.example.yaml") }, env: {}, cwd: dir });
+    const config = loadRouterConfig({
+      flags: { config: path.resolve(import.meta.dirname, "../../../router.example.yaml") },
+      env: {},
+      cwd: dir,
+    });
     expect(config.authorization.reject).toBe(false);
   });
 });

@@ -53,7 +53,10 @@ const gateways: ApolloServer<RouterContext>[] = [];
 async function subgraph(name: "people" | "shop", sdl: string, resolvers: object): Promise<string> {
   const server = new ApolloServer({
     schema: buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: resolvers as never }]),
-    plugins: [ApolloServerPluginInlineTraceDisabled(), { requestDidStart: async ({ request }) => void received[name].push(request.query ?? "") }],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      { requestDidStart: async ({ request }) => void received[name].push(request.query ?? "") },
+    ],
   });
   servers.push(server);
   const { url } = await startStandaloneServer(server, { listen: { port: 0, host: "127.0.0.1" } });
@@ -76,7 +79,14 @@ async function router(options: { reject?: boolean; supergraphSdl?: string | Supe
 }
 
 function run(server: ApolloServer<RouterContext>, query: string, caller: Caller | null, variables?: Record<string, unknown>) {
-  const contextValue: RouterContext = { requestId: "test", caller, tokenClaims: null, clientHeaders: {}, clientIp: "127.0.0.1", responseHeaders: new Map() };
+  const contextValue: RouterContext = {
+    requestId: "test",
+    caller,
+    tokenClaims: null,
+    clientHeaders: {},
+    clientIp: "127.0.0.1",
+    responseHeaders: new Map(),
+  };
   return server.executeOperation({ query, variables }, { contextValue }).then((response) => {
     if (response.body.kind !== "single") throw new Error("expected a single result");
     return { status: response.http.status ?? 200, ...response.body.singleResult };
@@ -120,7 +130,12 @@ describe("authorization with @apollo/gateway", () => {
     const query = `{ users { name email } }`;
     const before = received.people.length;
     const anonymous = await run(server, query, null);
-    expect(anonymous.data).toEqual({ users: [{ name: "Ada", email: null }, { name: "Bo", email: null }] });
+    expect(anonymous.data).toEqual({
+      users: [
+        { name: "Ada", email: null },
+        { name: "Bo", email: null },
+      ],
+    });
     expect(anonymous.errors).toEqual([
       { message: "Sign in to read User.email.", path: ["users", 0, "email"], extensions: { code: "UNAUTHENTICATED" } },
       { message: "Sign in to read User.email.", path: ["users", 1, "email"], extensions: { code: "UNAUTHENTICATED" } },
@@ -128,10 +143,17 @@ describe("authorization with @apollo/gateway", () => {
     expect(sentSince("people", before)).not.toMatch(/email/);
 
     // Same text, other caller: its own plan, not the anonymous one from the plan cache (and back).
-    expect((await run(server, query, admin())).data).toEqual({ users: [{ name: "Ada", email: "ada@example.com" }, { name: "Bo", email: "bo@example.com" }] });
+    expect((await run(server, query, admin())).data).toEqual({
+      users: [
+        { name: "Ada", email: "ada@example.com" },
+        { name: "Bo", email: "bo@example.com" },
+      ],
+    });
     expect((await run(server, query, customer("usr_0001"))).errors!.map((e) => e.extensions!.code)).toEqual(["FORBIDDEN", "FORBIDDEN"]);
     expect((await run(server, query, null)).data).toEqual(anonymous.data);
-    expect((await run(server, `{ me { name email } }`, customer("usr_0001"))).data).toEqual({ me: { name: "Ada", email: "ada@example.com" } });
+    expect((await run(server, `{ me { name email } }`, customer("usr_0001"))).data).toEqual({
+      me: { name: "Ada", email: "ada@example.com" },
+    });
   });
 
   it("skips a subgraph entirely when every field asked of it is denied", async () => {
@@ -141,15 +163,25 @@ describe("authorization with @apollo/gateway", () => {
     expect(result.data).toEqual({ user: { name: "Bo", orders: null } });
     expect(result.errors).toMatchObject([{ path: ["user", "orders"], extensions: { code: "FORBIDDEN" } }]);
     expect(received.shop.length).toBe(before);
-    expect((await run(server, `query ($id: ID!) { user(id: $id) { orders } }`, customer("usr_0002"), { id: "usr_0002" })).data).toEqual({ user: { orders: ["order-of-usr_0002"] } });
+    expect((await run(server, `query ($id: ID!) { user(id: $id) { orders } }`, customer("usr_0002"), { id: "usr_0002" })).data).toEqual({
+      user: { orders: ["order-of-usr_0002"] },
+    });
   });
 
   it("nulls a type-level protected field in each entity of a list, and lets staff see it", async () => {
     const { server } = await router();
     const query = `query Stock { products { name stock { warehouse quantity } } }`;
     const asCustomer = await run(server, query, customer());
-    expect(asCustomer.data).toEqual({ products: [{ name: "Mill", stock: null }, { name: "Kettle", stock: null }] });
-    expect(asCustomer.errors!.map((e) => e.path)).toEqual([["products", 0, "stock"], ["products", 1, "stock"]]);
+    expect(asCustomer.data).toEqual({
+      products: [
+        { name: "Mill", stock: null },
+        { name: "Kettle", stock: null },
+      ],
+    });
+    expect(asCustomer.errors!.map((e) => e.path)).toEqual([
+      ["products", 0, "stock"],
+      ["products", 1, "stock"],
+    ]);
     expect((await run(server, query, admin())).data).toEqual({ products: products.map(({ name, stock }) => ({ name, stock })) });
   });
 
@@ -177,7 +209,11 @@ describe("authorization with @apollo/gateway", () => {
     const anonymous = await run(server, `{ users { name email } }`, null);
     expect(anonymous.status).toBe(401);
     expect(anonymous.data).toBeUndefined();
-    expect(anonymous.errors).toMatchObject([{ extensions: { code: "UNAUTHENTICATED", fields: [{ coordinate: "User.email", path: ["users", "email"], code: "UNAUTHENTICATED" }] } }]);
+    expect(anonymous.errors).toMatchObject([
+      {
+        extensions: { code: "UNAUTHENTICATED", fields: [{ coordinate: "User.email", path: ["users", "email"], code: "UNAUTHENTICATED" }] },
+      },
+    ]);
     const forbidden = await run(server, `{ products { stock { quantity } } }`, customer());
     expect(forbidden.status).toBe(403);
     expect(forbidden.errors![0]!.extensions!.code).toBe("FORBIDDEN");
@@ -192,7 +228,11 @@ describe("authorization with @apollo/gateway", () => {
       update = options.update;
       return { supergraphSdl: stage.supergraph!(supergraph) };
     };
-    const server = new ApolloServer<RouterContext>({ gateway: new ApolloGateway({ supergraphSdl: hook, logger }), plugins: stage.operation!, logger });
+    const server = new ApolloServer<RouterContext>({
+      gateway: new ApolloGateway({ supergraphSdl: hook, logger }),
+      plugins: stage.operation!,
+      logger,
+    });
     await server.start();
     gateways.push(server);
     expect((await run(server, `{ users { name } }`, null)).errors).toBeUndefined();

@@ -111,10 +111,16 @@ describe("estimateCost", () => {
   });
 
   it("reads the store's own directives: a product page is cheap, a deep listing is not", () => {
-    const page = cost(store, `query($sku: String!) { product(sku: $sku) { name shippingEstimate { formatted } reviews(first: 3) { edges { node { title } } } } }`);
+    const page = cost(
+      store,
+      `query($sku: String!) { product(sku: $sku) { name shippingEstimate { formatted } reviews(first: 3) { edges { node { title } } } } }`,
+    );
     // product 1 + shippingEstimate @cost 5 + reviews connection 1 + 3 x (edge 1 + review 1).
     expect(page).toEqual({ cost: 1 + 5 + 1 + 3 * 2, usedVariables: false });
-    const listing = cost(store, `{ products(first: 100) { edges { node { shippingEstimate { formatted } reviews(first: 100) { edges { node { title } } } } } } }`);
+    const listing = cost(
+      store,
+      `{ products(first: 100) { edges { node { shippingEstimate { formatted } reviews(first: 100) { edges { node { title } } } } } } }`,
+    );
     expect(listing.cost).toBe(1 + 100 * (1 + 1 + 5 + 1 + 100 * 2));
     const search = cost(store, `{ products(filter: { text: "lamp" }, first: 1) { totalCount } }`);
     expect(search.cost).toBe(1 + 10);
@@ -143,7 +149,13 @@ describe("demand control stage", () => {
     const request = { query, variables: {}, http: { headers: new Map(Object.entries(headers)) } };
     const hooks = (await plugin.requestDidStart!({ request } as never))!;
     // Apollo hands every hook of one request the same context object.
-    const context = { document, operation, request, operationName: null, response: { body: { kind: "single", singleResult: { data: {} } } } };
+    const context = {
+      document,
+      operation,
+      request,
+      operationName: null,
+      response: { body: { kind: "single", singleResult: { data: {} } } },
+    };
     let error: unknown;
     try {
       await hooks.didResolveOperation!(context as never);
@@ -152,7 +164,10 @@ describe("demand control stage", () => {
     }
     await hooks.willSendResponse?.(context as never);
     const response = context.response;
-    return { error: error as { extensions: Record<string, unknown> } | undefined, extensions: (response.body.singleResult as { extensions?: Record<string, unknown> }).extensions };
+    return {
+      error: error as { extensions: Record<string, unknown> } | undefined,
+      extensions: (response.body.singleResult as { extensions?: Record<string, unknown> }).extensions,
+    };
   }
 
   it("rejects above maxCost in enforce mode with the estimate and the maximum", async () => {
@@ -177,9 +192,13 @@ describe("demand control stage", () => {
     const stage = createDemandControlHooks({ config, logger })!;
     const query = `{ node { id } items(first: 1) { edges { node { quote { cents } } } } }`;
     const before = composeSubgraphs([{ name: "shop", url: "http://shop/graphql", sdl: SHOP }]) as { supergraphSdl: string };
-    const after = composeSubgraphs([{ name: "shop", url: "http://shop/graphql", sdl: SHOP.replace("@cost(weight: 20)", "@cost(weight: 60)") }]) as { supergraphSdl: string };
+    const after = composeSubgraphs([
+      { name: "shop", url: "http://shop/graphql", sdl: SHOP.replace("@cost(weight: 20)", "@cost(weight: 60)") },
+    ]) as { supergraphSdl: string };
     const headers = { "graphql-cost": "report" };
-    expect((await runPlugin(stage, before.supergraphSdl, query, headers)).extensions).toMatchObject({ cost: { estimated: 1 + 1 + 1 * (1 + 1 + 20) } });
+    expect((await runPlugin(stage, before.supergraphSdl, query, headers)).extensions).toMatchObject({
+      cost: { estimated: 1 + 1 + 1 * (1 + 1 + 20) },
+    });
     const swapped = await runPlugin(stage, after.supergraphSdl, query, headers);
     expect(swapped.error?.extensions).toMatchObject({ code: "COST_LIMIT_EXCEEDED", estimatedCost: 1 + 1 + 1 * (1 + 1 + 60) });
   });

@@ -29,8 +29,14 @@ describe("demand control across a supergraph swap", () => {
     update = push;
     return { supergraphSdl: supergraph(3) };
   };
-  const stage = createDemandControlHooks({ config: demandControlConfigSchema.parse({ maxCost: 10 }), logger: createLogger("test", "silent") })!;
-  const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: hook, logger: createLogger("gateway", "silent") }), plugins: stage.operation! });
+  const stage = createDemandControlHooks({
+    config: demandControlConfigSchema.parse({ maxCost: 10 }),
+    logger: createLogger("test", "silent"),
+  })!;
+  const server = new ApolloServer({
+    gateway: new ApolloGateway({ supergraphSdl: hook, logger: createLogger("gateway", "silent") }),
+    plugins: stage.operation!,
+  });
   afterAll(() => server.stop());
 
   async function rejection(query: string) {

@@ -8,7 +8,7 @@ import { createPersistedOperationsHooks, persistedQueriesOption } from "../../..
 import { ManifestError, sha256, trustedDocuments } from "../../../src/features/persisted-operations/manifest.ts";
 import { persistedOperationsConfigSchema } from "../../../src/features/persisted-operations/config.ts";
 
-const body = "query ProductPage {\n  product(sku: \"SKU-00001\") {\n    id\n  }\n}";
+const body = 'query ProductPage {\n  product(sku: "SKU-00001") {\n    id\n  }\n}';
 const manifest = (operations: unknown[]) => ({ format: "apollo-persisted-query-manifest", version: 1, operations });
 
 function problemsOf(fn: () => unknown): string[] {
@@ -50,7 +50,9 @@ describe("trusted documents manifest", () => {
   });
 
   it("refuses other formats", () => {
-    expect(problemsOf(() => trustedDocuments({ format: "something-else", version: 2, operations: {} }, "m.json")).join("\n")).toMatch(/format.*\n.*version.*\n.*operations/);
+    expect(problemsOf(() => trustedDocuments({ format: "something-else", version: 2, operations: {} }, "m.json")).join("\n")).toMatch(
+      /format.*\n.*version.*\n.*operations/,
+    );
   });
 });
 
@@ -61,9 +63,13 @@ describe("persistedOperations config and start", () => {
   it("needs a manifest in log and reject modes, and resolves it against the config's folder", () => {
     const file = path.join(dir, "router.yaml");
     writeFileSync(file, "persistedOperations: { mode: reject }");
-    expect(() => loadRouterConfig({ env: {}, cwd: dir, flags: { config: file } })).toThrow(/persistedOperations\.manifest: mode "reject" needs a manifest/);
+    expect(() => loadRouterConfig({ env: {}, cwd: dir, flags: { config: file } })).toThrow(
+      /persistedOperations\.manifest: mode "reject" needs a manifest/,
+    );
     writeFileSync(file, "persistedOperations: { mode: log, manifest: ops/manifest.json }");
-    expect(loadRouterConfig({ env: {}, cwd: dir, flags: { config: file } }).persistedOperations.manifest).toBe(path.join(dir, "ops/manifest.json"));
+    expect(loadRouterConfig({ env: {}, cwd: dir, flags: { config: file } }).persistedOperations.manifest).toBe(
+      path.join(dir, "ops/manifest.json"),
+    );
   });
 
   it("refuses to start on a bad manifest, listing every problem", async () => {
@@ -72,8 +78,12 @@ describe("persistedOperations config and start", () => {
     const config = persistedOperationsConfigSchema.parse({ mode: "reject", manifest: file });
     const error = await createPersistedOperationsHooks({ config, logger }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems[0]).toMatch(/^persistedOperations\.manifest: .*bad\.json: operations\[0\] \(X\): the body does not parse/);
-    const missing = await createPersistedOperationsHooks({ config: { ...config, manifest: path.join(dir, "none.json") }, logger }).catch((e: unknown) => e);
+    expect((error as ConfigError).problems[0]).toMatch(
+      /^persistedOperations\.manifest: .*bad\.json: operations\[0\] \(X\): the body does not parse/,
+    );
+    const missing = await createPersistedOperationsHooks({ config: { ...config, manifest: path.join(dir, "none.json") }, logger }).catch(
+      (e: unknown) => e,
+    );
     expect((missing as ConfigError).problems[0]).toMatch(/none\.json: no such file/);
   });
 

@@ -22,10 +22,16 @@ const context = (over: Partial<RouterContext> = {}): RouterContext => ({
 });
 
 describe("client identity", () => {
-  const identify = identityResolver({ apiKeyHeader: "x-api-key", apiKeys: new Map([[sha256Hex("partner-secret"), "partner-a"]]), trustedProxies: [] });
+  const identify = identityResolver({
+    apiKeyHeader: "x-api-key",
+    apiKeys: new Map([[sha256Hex("partner-secret"), "partner-a"]]),
+    trustedProxies: [],
+  });
 
   it("is the user from the token first, then a known API key, then the address", () => {
-    expect(identify(context({ caller: { id: "usr_0001", scopes: [], roles: [] }, clientHeaders: { "x-api-key": "partner-secret" } }))).toEqual({ kind: "user", key: "usr_0001" });
+    expect(
+      identify(context({ caller: { id: "usr_0001", scopes: [], roles: [] }, clientHeaders: { "x-api-key": "partner-secret" } })),
+    ).toEqual({ kind: "user", key: "usr_0001" });
     expect(identify(context({ clientHeaders: { "x-api-key": "partner-secret" } }))).toEqual({ kind: "apiKey", key: "partner-a" });
     expect(identify(context({ clientIp: "::ffff:10.1.2.3" }))).toEqual({ kind: "ip", key: "10.1.2.3" });
   });
@@ -75,7 +81,9 @@ describe("budget rules", () => {
   it("uses an operation's own budget by name, and by root field whatever the operation is called", () => {
     expect(rules.pick(user, info("query ProductPage { product }"))).toEqual(["operation:ProductPage"]);
     expect(rules.pick(user, info("mutation Innocent { placeOrder }"))).toEqual(["operation:Mutation.placeOrder"]);
-    expect(rules.pick(user, info("mutation M { ...F } fragment F on Mutation { ... on Mutation { placeOrder } }"))).toEqual(["operation:Mutation.placeOrder"]);
+    expect(rules.pick(user, info("mutation M { ...F } fragment F on Mutation { ... on Mutation { placeOrder } }"))).toEqual([
+      "operation:Mutation.placeOrder",
+    ]);
   });
 
   it("falls back to the key's, then the identity kind's, then the default budget", () => {
@@ -122,8 +130,14 @@ describe("rateLimit config", () => {
 
   it("takes the Redis URL from the environment only, and says so when it is missing", () => {
     expect(problems(() => load("rateLimit: { enabled: true, backend: redis }"))).toMatch(/RATE_LIMIT_REDIS_URL/);
-    expect(problems(() => load("rateLimit: { enabled: true, backend: redis, redisUrl: redis://x }", { RATE_LIMIT_REDIS_URL: "redis://127.0.0.1:6379" }))).toMatch(/redisUrl/);
-    expect(load("rateLimit: { enabled: true, backend: redis }", { RATE_LIMIT_REDIS_URL: "redis://127.0.0.1:6379" }).rateLimit.redisUrl).toBe("redis://127.0.0.1:6379");
+    expect(
+      problems(() =>
+        load("rateLimit: { enabled: true, backend: redis, redisUrl: redis://x }", { RATE_LIMIT_REDIS_URL: "redis://127.0.0.1:6379" }),
+      ),
+    ).toMatch(/redisUrl/);
+    expect(
+      load("rateLimit: { enabled: true, backend: redis }", { RATE_LIMIT_REDIS_URL: "redis://127.0.0.1:6379" }).rateLimit.redisUrl,
+    ).toBe("redis://127.0.0.1:6379");
   });
 
   it("lists every bad key with its place", () => {

@@ -46,7 +46,9 @@ describe("fetch policy", () => {
   it("does not retry a failure that is not transient (an invalid response)", async () => {
     const policy = createFetchPolicy(policyOptions);
     let calls = 0;
-    const { error } = await settle(policy.run(true, () => (calls++, Promise.reject(new SubgraphFailure("reviews", "invalid-response", "not JSON")))));
+    const { error } = await settle(
+      policy.run(true, () => (calls++, Promise.reject(new SubgraphFailure("reviews", "invalid-response", "not JSON")))),
+    );
     expect((error as SubgraphFailure).kind).toBe("invalid-response");
     expect(calls).toBe(1);
   });
@@ -77,7 +79,9 @@ describe("fetch policy", () => {
     let timedOut: AbortSignal | undefined;
     const slow = policy.run(false, (signal) => {
       timedOut = signal;
-      return new Promise((_, reject) => signal.addEventListener("abort", () => reject(new SubgraphFailure("reviews", "timeout", "it did not answer in time"))));
+      return new Promise((_, reject) =>
+        signal.addEventListener("abort", () => reject(new SubgraphFailure("reviews", "timeout", "it did not answer in time"))),
+      );
     });
     const { error } = await settle(slow);
     expect((error as SubgraphFailure).kind).toBe("timeout");

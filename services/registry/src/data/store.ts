@@ -28,7 +28,15 @@ export async function currentSubgraphs(prisma: RegistryPrisma): Promise<CurrentS
   const byName = new Map(versions.map((v) => [v.subgraphName, v]));
   return subgraphs.map((s) => {
     const v = byName.get(s.name)!;
-    return { name: s.name, team: s.team, routingUrl: s.routingUrl, version: s.currentVersion, versionId: v.id, sdl: v.sdl, sdlHash: v.sdlHash };
+    return {
+      name: s.name,
+      team: s.team,
+      routingUrl: s.routingUrl,
+      version: s.currentVersion,
+      versionId: v.id,
+      sdl: v.sdl,
+      sdlHash: v.sdlHash,
+    };
   });
 }
 
@@ -44,14 +52,21 @@ export async function latestSupergraphHead(prisma: RegistryPrisma) {
 export async function supergraphVersion(prisma: RegistryPrisma, version: number) {
   const row = await prisma.supergraphVersion.findUnique({
     where: { version },
-    include: { members: { include: { subgraphVersion: { select: { subgraphName: true, version: true, routingUrl: true, sdlHash: true } } } } },
+    include: {
+      members: { include: { subgraphVersion: { select: { subgraphName: true, version: true, routingUrl: true, sdlHash: true } } } },
+    },
   });
   if (!row) return null;
   const { members, ...rest } = row;
   return {
     ...rest,
     subgraphs: members
-      .map((m) => ({ name: m.subgraphVersion.subgraphName, version: m.subgraphVersion.version, routingUrl: m.subgraphVersion.routingUrl, sdlHash: m.subgraphVersion.sdlHash }))
+      .map((m) => ({
+        name: m.subgraphVersion.subgraphName,
+        version: m.subgraphVersion.version,
+        routingUrl: m.subgraphVersion.routingUrl,
+        sdlHash: m.subgraphVersion.sdlHash,
+      }))
       .sort((a, b) => a.name.localeCompare(b.name)),
   };
 }
@@ -60,7 +75,16 @@ export async function listSupergraphVersions(prisma: RegistryPrisma, limit: numb
   return prisma.supergraphVersion.findMany({
     orderBy: { version: "desc" },
     take: limit,
-    select: { version: true, sdlHash: true, subgraphName: true, subgraphVersion: true, publishedBy: true, author: true, createdAt: true, ...TRUST_FIELDS },
+    select: {
+      version: true,
+      sdlHash: true,
+      subgraphName: true,
+      subgraphVersion: true,
+      publishedBy: true,
+      author: true,
+      createdAt: true,
+      ...TRUST_FIELDS,
+    },
   });
 }
 
@@ -103,7 +127,9 @@ export async function subgraphWithHistory(prisma: RegistryPrisma, name: string) 
     orderBy: { version: "desc" },
     select: { version: true, sdlHash: true, routingUrl: true, publishedBy: true, author: true, publishedAt: true, ...TRUST_FIELDS },
   });
-  const current = await prisma.subgraphVersion.findUnique({ where: { subgraphName_version: { subgraphName: name, version: subgraph.currentVersion } } });
+  const current = await prisma.subgraphVersion.findUnique({
+    where: { subgraphName_version: { subgraphName: name, version: subgraph.currentVersion } },
+  });
   return { ...subgraph, sdl: current?.sdl ?? "", versions };
 }
 
@@ -189,7 +215,10 @@ const trustOf = (change: NewVersion) => ({
 });
 
 /** Records (or repeats) a team's approval of one proposed schema. */
-export async function recordApproval(prisma: RegistryPrisma, approval: { subgraph: string; sdlHash: string; team: string; comment?: string | undefined }) {
+export async function recordApproval(
+  prisma: RegistryPrisma,
+  approval: { subgraph: string; sdlHash: string; team: string; comment?: string | undefined },
+) {
   const key = { subgraphName: approval.subgraph, sdlHash: approval.sdlHash, team: approval.team };
   return prisma.schemaApproval.upsert({
     where: { subgraphName_sdlHash_team: key },

@@ -58,7 +58,8 @@ async function bounded(prisma: RegistryPrisma, reports: UsageReport[], bounds: U
   const seenClients = new Set(knownClients.map((c) => c.clientName).filter((c) => c !== OTHER_CLIENTS));
   const operationsOf = new Map<string, Set<string>>();
   const operations = (client: string) => operationsOf.get(client) ?? operationsOf.set(client, new Set()).get(client)!;
-  for (const row of knownOperations) if (row.operationName !== OTHER_OPERATIONS) operations(row.clientName).add(JSON.stringify([row.operationName, row.clientVersion]));
+  for (const row of knownOperations)
+    if (row.operationName !== OTHER_OPERATIONS) operations(row.clientName).add(JSON.stringify([row.operationName, row.clientVersion]));
   return reports.map((report) => {
     let { clientName, operationName, clientVersion } = report;
     if (!seenClients.has(clientName)) {
@@ -92,7 +93,12 @@ export async function recordUsage(prisma: RegistryPrisma, incoming: UsageReport[
   const all = [...rows.values()];
   for (let start = 0; start < all.length; start += ROWS_PER_STATEMENT) {
     const chunk = all.slice(start, start + ROWS_PER_STATEMENT);
-    const values = Prisma.join(chunk.map(([hour, coordinate, op, client, version, count]) => Prisma.sql`(${hour}, ${coordinate}, ${op}, ${client}, ${version}, ${BigInt(count)})`));
+    const values = Prisma.join(
+      chunk.map(
+        ([hour, coordinate, op, client, version, count]) =>
+          Prisma.sql`(${hour}, ${coordinate}, ${op}, ${client}, ${version}, ${BigInt(count)})`,
+      ),
+    );
     await prisma.$executeRaw`
       INSERT INTO "FieldUsage" ("hour", "coordinate", "operationName", "clientName", "clientVersion", "count")
       VALUES ${values}
@@ -124,7 +130,14 @@ export async function usageOf(prisma: RegistryPrisma, coordinates: string[], sin
     const key = JSON.stringify([g.operationName, g.clientName, g.clientVersion]);
     let entry = byOperation.get(key);
     if (!entry) {
-      entry = { operationName: g.operationName, clientName: g.clientName, clientVersion: g.clientVersion, count: 0, lastSeen: g._max.hour!, coordinates: [] };
+      entry = {
+        operationName: g.operationName,
+        clientName: g.clientName,
+        clientVersion: g.clientVersion,
+        count: 0,
+        lastSeen: g._max.hour!,
+        coordinates: [],
+      };
       byOperation.set(key, entry);
     }
     // The same requests count once per coordinate they used: an operation's count is its busiest coordinate's.

@@ -1,6 +1,14 @@
 import { isDeepStrictEqual } from "node:util";
 import { afterAll, expect } from "vitest";
-import { anyEndpointErrors, endpoints, errorResponse, isRegistryErrorCode, matchEndpoint, registryErrorStatus, type Endpoint } from "@store/registry-api";
+import {
+  anyEndpointErrors,
+  endpoints,
+  errorResponse,
+  isRegistryErrorCode,
+  matchEndpoint,
+  registryErrorStatus,
+  type Endpoint,
+} from "@store/registry-api";
 
 /**
  * Holds the registry to its contract: every answer a test file's requests get from the API must
@@ -24,7 +32,12 @@ export function checkAnswersAgainstContract() {
     const request = input instanceof Request ? input : undefined;
     const url = new URL(request?.url ?? String(input));
     if (url.pathname.startsWith("/v1/")) {
-      answers.push({ method: init?.method ?? request?.method ?? "GET", pathname: url.pathname, status: response.status, text: await response.clone().text() });
+      answers.push({
+        method: init?.method ?? request?.method ?? "GET",
+        pathname: url.pathname,
+        status: response.status,
+        text: await response.clone().text(),
+      });
     }
     return response;
   };
@@ -32,7 +45,9 @@ export function checkAnswersAgainstContract() {
   afterAll(() => {
     globalThis.fetch = realFetch;
     expect(answers.length).toBeGreaterThan(0);
-    expect(answers.flatMap((answer) => problemsOf(answer).map((problem) => `${answer.method} ${answer.pathname} ${answer.status}: ${problem}`))).toEqual([]);
+    expect(
+      answers.flatMap((answer) => problemsOf(answer).map((problem) => `${answer.method} ${answer.pathname} ${answer.status}: ${problem}`)),
+    ).toEqual([]);
   });
 }
 
@@ -57,6 +72,7 @@ function problemsOf({ method, pathname, status, text }: Answer): string[] {
   // A method the path does not have (405) belongs to no endpoint: only its shape is checked.
   if (!match || !endpoint) return [];
   const { code } = error.data.error;
-  if (!isRegistryErrorCode(code) || ![...endpoint.errors, ...anyEndpointErrors].includes(code)) return [`error code ${code} is not declared for ${match.name}`];
+  if (!isRegistryErrorCode(code) || ![...endpoint.errors, ...anyEndpointErrors].includes(code))
+    return [`error code ${code} is not declared for ${match.name}`];
   return registryErrorStatus[code] === status ? [] : [`error code ${code} comes with status ${registryErrorStatus[code]}, not ${status}`];
 }

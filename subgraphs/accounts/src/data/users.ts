@@ -13,9 +13,7 @@ export async function usersByIds(prisma: AccountsPrisma, ids: readonly string[])
 export async function listUsers(prisma: AccountsPrisma, page: PageRequest): Promise<User[]> {
   const after = page.after ? { createdAt: new Date(page.after[0] as string), id: page.after[1] as string } : null;
   return prisma.user.findMany({
-    where: after
-      ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
-      : undefined,
+    where: after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : undefined,
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: page.take,
   });

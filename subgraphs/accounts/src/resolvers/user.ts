@@ -10,7 +10,8 @@ import type { User as UserRow } from "../data/users.ts";
  */
 function privateField<K extends "email" | "roles">(field: K) {
   return (user: UserRow, _: unknown, ctx: AccountsContext): UserRow[K] => {
-    if (!mayReadPrivateDataOf(ctx.caller, user.id) && !ctx.signedInUserIds.has(user.id)) throw privateFieldDenied(ctx.caller, `User.${field}`);
+    if (!mayReadPrivateDataOf(ctx.caller, user.id) && !ctx.signedInUserIds.has(user.id))
+      throw privateFieldDenied(ctx.caller, `User.${field}`);
     return user[field];
   };
 }

@@ -1,6 +1,13 @@
 import type { Database } from "@store/service-kit";
 import { Prisma, PrismaClient } from "../../../../prisma/inventory/generated/client.ts";
-export { Prisma, type Reservation, type ReservationLine, type ReservationStatus, type StockLevel, type Warehouse } from "../../../../prisma/inventory/generated/client.ts";
+export {
+  Prisma,
+  type Reservation,
+  type ReservationLine,
+  type ReservationStatus,
+  type StockLevel,
+  type Warehouse,
+} from "../../../../prisma/inventory/generated/client.ts";
 
 export type InventoryPrisma = PrismaClient<"query">;
 
@@ -18,4 +25,3 @@ export function isUniqueViolation(error: unknown): boolean {
   const { name, cause } = (error ?? {}) as { name?: unknown; cause?: { kind?: unknown; code?: unknown } };
   return name === "DriverAdapterError" && (cause?.kind === "UniqueConstraintViolation" || cause?.code === "23505");
 }
-

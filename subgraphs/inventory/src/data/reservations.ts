@@ -1,5 +1,12 @@
 import { ErrorCode, codedError } from "@store/wire";
-import { isUniqueViolation, Prisma, type Reservation, type ReservationLine, type ReservationStatus, type InventoryPrisma } from "./prisma.ts";
+import {
+  isUniqueViolation,
+  Prisma,
+  type Reservation,
+  type ReservationLine,
+  type ReservationStatus,
+  type InventoryPrisma,
+} from "./prisma.ts";
 import { allocateStock, holdsSameItems, type ReservationRequest, type StockRow } from "../reservations.ts";
 
 export type ReservationWithLines = Reservation & { lines: ReservationLine[] };
@@ -19,11 +26,9 @@ export function findReservation(prisma: InventoryPrisma, key: string): Promise<R
 /** An existing reservation answers a retry, provided the retry asks for the same items. */
 function replay(existing: ReservationWithLines, request: ReservationRequest): ReservationWithLines {
   if (!holdsSameItems(existing.lines, request.items)) {
-    throw codedError(
-      ErrorCode.IDEMPOTENCY_KEY_REUSED,
-      `Reservation key "${request.key}" was already used for different items.`,
-      { reservationKey: request.key },
-    );
+    throw codedError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `Reservation key "${request.key}" was already used for different items.`, {
+      reservationKey: request.key,
+    });
   }
   return existing;
 }
@@ -97,7 +102,12 @@ export async function confirmReservation(prisma: InventoryPrisma, key: string): 
 export async function releaseExpiredReservations(prisma: InventoryPrisma, cutoff: Date, batchSize = 100): Promise<number> {
   let released = 0;
   for (;;) {
-    const expired = await prisma.reservation.findMany({ where: { status: "ACTIVE", createdAt: { lt: cutoff } }, select: { key: true }, orderBy: { createdAt: "asc" }, take: batchSize });
+    const expired = await prisma.reservation.findMany({
+      where: { status: "ACTIVE", createdAt: { lt: cutoff } },
+      select: { key: true },
+      orderBy: { createdAt: "asc" },
+      take: batchSize,
+    });
     for (const { key } of expired) {
       if ((await releaseReservation(prisma, key, ["ACTIVE"]))?.status === "RELEASED") released++;
     }
@@ -111,7 +121,11 @@ export async function releaseExpiredReservations(prisma: InventoryPrisma, cutoff
  * concurrent releases put the stock back. Null for an unknown key; a RELEASED reservation comes back
  * unchanged.
  */
-export function releaseReservation(prisma: InventoryPrisma, key: string, from: ReservationStatus[] = ["ACTIVE", "CONFIRMED"]): Promise<ReservationWithLines | null> {
+export function releaseReservation(
+  prisma: InventoryPrisma,
+  key: string,
+  from: ReservationStatus[] = ["ACTIVE", "CONFIRMED"],
+): Promise<ReservationWithLines | null> {
   return prisma.$transaction(async (tx) => {
     const { count } = await tx.reservation.updateMany({
       where: { key, status: { in: from } },

@@ -1,6 +1,13 @@
 import type { Database } from "@store/service-kit";
 import { Prisma, PrismaClient } from "../../../../prisma/orders/generated/client.ts";
-export { Prisma, type Order, type OrderLine, type OrderStatus, type Shipment, type TrackingEvent } from "../../../../prisma/orders/generated/client.ts";
+export {
+  Prisma,
+  type Order,
+  type OrderLine,
+  type OrderStatus,
+  type Shipment,
+  type TrackingEvent,
+} from "../../../../prisma/orders/generated/client.ts";
 
 export type OrdersPrisma = PrismaClient<"query">;
 
@@ -19,4 +26,3 @@ export function isUniqueViolation(error: unknown): boolean {
   const cause = error.cause as { kind?: string; code?: string } | undefined;
   return cause?.kind === "UniqueConstraintViolation" || (cause?.kind === "postgres" && cause.code === "23505");
 }
-

@@ -6,5 +6,10 @@ import { placeOrder } from "../place-order.ts";
 export const Mutation = {
   /** The buyer is the signed-in viewer; anonymous callers get UNAUTHENTICATED before anything is read. */
   placeOrder: (_: unknown, args: { input: PlaceOrderInput; idempotencyKey: string }, ctx: OrdersContext) =>
-    placeOrder({ prisma: ctx.prisma, ...ctx.upstreams, claims: ctx.claims, logger: ctx.logger }, requireSignedIn(ctx.caller, "place an order").id, args.input, args.idempotencyKey),
+    placeOrder(
+      { prisma: ctx.prisma, ...ctx.upstreams, claims: ctx.claims, logger: ctx.logger },
+      requireSignedIn(ctx.caller, "place an order").id,
+      args.input,
+      args.idempotencyKey,
+    ),
 };

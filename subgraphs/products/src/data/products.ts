@@ -27,10 +27,7 @@ function searchWhere(search: ProductSearch): Prisma.ProductWhereInput {
   }
   if (search.text !== undefined) {
     const contains = likeLiteral(search.text);
-    where.OR = [
-      { name: { contains, mode: "insensitive" } },
-      { description: { contains, mode: "insensitive" } },
-    ];
+    where.OR = [{ name: { contains, mode: "insensitive" } }, { description: { contains, mode: "insensitive" } }];
   }
   return where;
 }
