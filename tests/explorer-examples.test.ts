@@ -7,7 +7,7 @@ import { QueryPlanner, type PlanNode, type QueryPlan } from "@apollo/query-plann
 import { buildSchema, getVariableValues, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadExampleOperations } from "@store/router/explorer-operations";
-import { composeStoreSupergraph } from "./support/supergraph.ts";
+import { composeStoreSupergraph } from "@store/composition";
 
 const examples = loadExampleOperations();
 let api: GraphQLSchema;

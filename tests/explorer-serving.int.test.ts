@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExplorerHandler, createRouter, loadExplorerFiles, loadRouterConfig, type Router } from "@store/router";
-import { composeStoreSupergraph } from "./support/supergraph.ts";
+import { composeStoreSupergraph } from "@store/composition";
 
 let supergraphPath: string;
 const routers: Router[] = [];

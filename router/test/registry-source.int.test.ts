@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, createServiceMetrics } from "@store/service-kit";
-import { composeStoreSupergraph } from "../../tests/support/supergraph.ts";
+import { composeStoreSupergraph } from "@store/composition";
 import { createRouterMetrics } from "../src/metrics.ts";
 import { RegistrySourceError, registrySupergraph } from "../src/registry-source.ts";
 import { createAuthorizationHooks } from "../src/features/authorization/index.ts";

@@ -1,2 +1,3 @@
 export * from "./config.ts";
 export * from "./compose.ts";
+export * from "./store-supergraph.ts";

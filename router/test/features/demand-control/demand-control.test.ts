@@ -7,7 +7,7 @@ import { costModelFromSchema, costModelFromSupergraph, type CostModel } from "..
 import { MUTATION_BASE_COST, estimateCost } from "../../../src/features/demand-control/estimate.ts";
 import { createDemandControlHooks } from "../../../src/features/demand-control/index.ts";
 import type { FeatureHooks } from "../../../src/features/feature.ts";
-import { composeStoreSupergraph } from "../../../../tests/support/supergraph.ts";
+import { composeStoreSupergraph } from "@store/composition";
 
 /** A small graph with every kind of cost fact, composed the way the store's is. */
 const SHOP = `
