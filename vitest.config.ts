@@ -23,7 +23,7 @@ export default defineConfig({
         resolve: oneGraphql,
         test: {
           name: "unit",
-          include: ["{packages,subgraphs,services,router}/*/test/**/*.test.ts", "router/test/**/*.test.ts", "tests/**/*.test.ts"],
+          include: ["{packages,subgraphs,services,router,examples}/*/test/**/*.test.ts", "router/test/**/*.test.ts", "tests/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/*.e2e.test.ts", "**/node_modules/**"],
         },
       },
