@@ -7,6 +7,7 @@ import { csrfFeature } from "./csrf/feature.ts";
 import { demandControlFeature } from "./demand-control/feature.ts";
 import { failureResponseFeature } from "./failure-response/feature.ts";
 import { fetchMetricsFeature } from "./fetch-metrics/feature.ts";
+import { graphqlOverHttpFeature } from "./graphql-over-http/feature.ts";
 import { headerRulesFeature } from "./header-rules/feature.ts";
 import { limitsFeature } from "./limits/feature.ts";
 import { persistedOperationsFeature } from "./persisted-operations/feature.ts";
@@ -25,6 +26,7 @@ export const FEATURES = [
   demandControlFeature,
   failureResponseFeature,
   fetchMetricsFeature,
+  graphqlOverHttpFeature,
   headerRulesFeature,
   limitsFeature,
   persistedOperationsFeature,

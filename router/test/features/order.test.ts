@@ -16,6 +16,7 @@ describe("router feature order", () => {
       "fetchMetrics",
       "authentication",
       "clientConcurrency",
+      "graphqlOverHttp",
       "persistedOperations",
       "clientErrors",
       "limits",
