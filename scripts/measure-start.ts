@@ -87,8 +87,10 @@ async function measure(run: string, dataDir: string): Promise<Sample> {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...databaseEnv, PORT: String(routerPort), STACK_PORTS: "random" },
   });
+  // From the start: a child that exits before it is ready must not leave the cleanup below waiting.
+  const exited = new Promise((resolve) => child.once("exit", resolve));
   try {
-    await waitForOutput(child, /Supergraph ready in/, 180_000);
+    await waitForOutput(child, /Supergraph ready in/, 300_000);
     const readySeconds = (Date.now() - started) / 1000;
     const response = await fetch(`http://127.0.0.1:${routerPort}/graphql`, {
       method: "POST",
@@ -104,7 +106,6 @@ async function measure(run: string, dataDir: string): Promise<Sample> {
     const pssMiB = pids.reduce((sum, pid) => sum + memoryField(pid, "smaps_rollup", "Pss"), 0);
     return { run, readySeconds, rssMiB, pssMiB, processes };
   } finally {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
     if (child.exitCode === null) process.kill(-child.pid!, "SIGINT");
     const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 20_000);
     await exited;
