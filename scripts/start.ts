@@ -15,7 +15,8 @@ let stack;
 try {
   stack = await startStack({
     repoRoot,
-    ports: "config",
+    // STACK_PORTS=random: free ports instead of supergraph.yaml's (scripts/measure-start.ts runs beside other stacks).
+    ports: process.env.STACK_PORTS === "random" ? "random" : "config",
     routerPort: process.env.PORT ? Number(process.env.PORT) : 4000,
     supergraphOut: path.join(repoRoot, "supergraph.graphql"),
     logs: { kind: "console" },

@@ -1,9 +1,10 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { collectGarbageNow, embeddedPostgresStartParams } from "./embedded-postgres-settings.ts";
 import type { TransactionRunner } from "./migrations.ts";
 
 /**
@@ -69,7 +70,9 @@ async function openPglite({ url, defaultDataDir, loadDataDir }: OpenDatabaseOpti
 
   // PGlite does not create parent folders of its data dir.
   if (dataDir) mkdirSync(path.dirname(dataDir), { recursive: true });
-  const pglite = await PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {});
+  const fresh = !loadDataDir && (!dataDir || !existsSync(dataDir));
+  const pglite = await PGlite.create(dataDir, { startParams: embeddedPostgresStartParams(), ...(loadDataDir ? { loadDataDir } : {}) });
+  if (fresh) collectGarbageNow();
   const transaction: TransactionRunner = (work) =>
     pglite.transaction((tx) =>
       work({

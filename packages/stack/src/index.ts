@@ -3,4 +3,5 @@ export * from "./service-process.ts";
 export * from "./stack.ts";
 export * from "./signing-secrets.ts";
 export * from "./router-node-flags.ts";
+export * from "./subgraph-node-flags.ts";
 export * from "./otlp-receiver.ts";

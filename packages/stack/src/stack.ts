@@ -7,6 +7,7 @@ import { freePort } from "./ports.ts";
 import { routerNodeFlags } from "./router-node-flags.ts";
 import { startServiceProcess, waitUntilReady, type LogTarget, type ServiceProcess } from "./service-process.ts";
 import { signingSecrets } from "./signing-secrets.ts";
+import { subgraphNodeFlags } from "./subgraph-node-flags.ts";
 
 export interface StackOptions {
   repoRoot: string;
@@ -101,20 +102,22 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   try {
     await Promise.all(
       config.subgraphs.map(async (subgraph) => {
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          ...neighbourEnv,
+          ...subgraphSigningEnv(subgraph.name),
+          ...options.env,
+          ...options.subgraphEnv?.[subgraph.name],
+          ...authEnv(subgraph.name),
+          PORT: String(ports.get(subgraph.name)),
+        };
         const launch = () =>
           startServiceProcess({
             name: subgraph.name,
             entry: path.join(options.repoRoot, "subgraphs", subgraph.name, "src", "main.ts"),
+            nodeFlags: subgraphNodeFlags(env[`${subgraph.name.toUpperCase()}_DATABASE_URL`]),
             cwd: options.repoRoot,
-            env: {
-              ...process.env,
-              ...neighbourEnv,
-              ...subgraphSigningEnv(subgraph.name),
-              ...options.env,
-              ...options.subgraphEnv?.[subgraph.name],
-              ...authEnv(subgraph.name),
-              PORT: String(ports.get(subgraph.name)),
-            },
+            env,
             logs: options.logs,
           });
         launchers.set(subgraph.name, launch);
