@@ -7,7 +7,7 @@ import { generateStore } from "@store/seed-data";
 import { createRouter, loadRouterConfig, type Router } from "@store/router";
 import { graphql } from "../support/graphql.ts";
 import { TEST_JWT_SECRET } from "../support/test-stack.ts";
-import { tokenHeader as bearer } from "../support/auth.ts";
+import { loginAs, tokenHeader as bearer } from "../support/auth.ts";
 
 /**
  * Authorization from the schema (@authenticated, @requiresScopes, @policy) through real HTTP:
@@ -82,6 +82,36 @@ describe("fields the caller may not see come back as null with an error; the res
         .map((s) => s.quantity)
         .sort((a, b) => a - b),
     );
+  });
+
+  it("a staff member, signed in through the router, reads stock and another user's orders, but not their email", async () => {
+    const staffUser = store.users.find((u) => u.roles.includes("staff") && !u.roles.includes("admin"))!;
+    const asStaff = await loginAs(routerUrl, staffUser.username);
+    const product = store.products[4]!;
+    const result = await graphql(
+      routerUrl,
+      `
+        query ($id: ID!, $user: ID!) {
+          product(id: $id) {
+            stock {
+              quantity
+            }
+          }
+          user(id: $user) {
+            email
+            orders(first: 1) {
+              totalCount
+            }
+          }
+        }
+      `,
+      { id: product.id, user: otherCustomer.id },
+      asStaff,
+    );
+    expect(result.data.product.stock).toHaveLength(stockLevelsOf(product.id).length);
+    expect(result.data.user.orders.totalCount).toBeGreaterThanOrEqual(store.orders.filter((o) => o.userId === otherCustomer.id).length);
+    expect(result.data.user.email).toBeNull();
+    expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[["user", "email"], "FORBIDDEN"]]);
   });
 
   it("fragments and aliases cannot smuggle a protected field", async () => {

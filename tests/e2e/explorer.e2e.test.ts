@@ -12,8 +12,9 @@ import { loadExampleOperations } from "@store/router/explorer-operations";
 import { tokenHeader } from "../support/auth.ts";
 import { graphql } from "../support/graphql.ts";
 import { repoRoot } from "../support/test-stack.ts";
+import { chromiumPath } from "../support/prerequisites.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM = chromiumPath();
 const routerUrl = inject("routerUrl");
 const explorerUrl = routerUrl.replace(/\/graphql$/, "/explorer");
 const examples = loadExampleOperations();

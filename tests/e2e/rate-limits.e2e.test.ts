@@ -12,12 +12,12 @@ import { repoRoot } from "../support/test-stack.ts";
 /**
  * Rate limits through real HTTP: routers on the shared stack's supergraph, each with its own
  * `rateLimit` section, clients told apart by X-Forwarded-For (the routers trust loopback as a proxy)
- * or an API key. Redis is the one at 127.0.0.1:6379.
+ * or an API key. Redis is the global setup's (127.0.0.1:6379, or a throwaway redis-server it started).
  */
 const supergraphPath = inject("supergraphPath");
 /** The stack's subgraphs only answer signed requests: every router here gets the signing secrets. */
 const signingEnv = inject("signingEnv");
-const REDIS_URL = process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379";
+const REDIS_URL = inject("redisUrl");
 const API_KEY = "e2e-partner-key";
 const dir = mkdtempSync(path.join(os.tmpdir(), "rate-limits-e2e-"));
 

@@ -34,12 +34,14 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export const CUSTOMER_SCOPES = "orders:read orders:write reviews:write profile:read";
 export const ADMIN_SCOPES = `${CUSTOMER_SCOPES} inventory:read inventory:write admin`;
+export const STAFF_SCOPES = `${CUSTOMER_SCOPES} inventory:read staff`;
 
 /** The Authorization header for a seeded `user`: scopes from its roles, unless `scopes` says otherwise. */
 export async function tokenHeader(
   user: { id: string; username?: string; roles: readonly string[] },
   options: { scopes?: readonly string[] } = {},
 ) {
-  const scope = options.scopes ? options.scopes.join(" ") : user.roles.includes("admin") ? ADMIN_SCOPES : CUSTOMER_SCOPES;
+  const byRole = user.roles.includes("admin") ? ADMIN_SCOPES : user.roles.includes("staff") ? STAFF_SCOPES : CUSTOMER_SCOPES;
+  const scope = options.scopes ? options.scopes.join(" ") : byRole;
   return bearer(await mintToken({ sub: user.id, scope, roles: [...user.roles], ...(user.username && { username: user.username }) }));
 }

@@ -1,10 +1,11 @@
 /**
  * The scopes a login token grants, from the user's roles. The router's authorization reads them
- * (@requiresScopes); roles without an entry here (staff) grant nothing beyond their other roles.
+ * (@requiresScopes). Staff read stock and any user's orders; admins may do everything.
  */
 const CUSTOMER = ["orders:read", "orders:write", "reviews:write", "profile:read"];
 const SCOPES_BY_ROLE: Record<string, readonly string[]> = {
   customer: CUSTOMER,
+  staff: ["orders:read", "inventory:read", "staff"],
   admin: [...CUSTOMER, "inventory:read", "inventory:write", "admin"],
 };
 

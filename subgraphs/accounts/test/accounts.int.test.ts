@@ -120,6 +120,15 @@ describe("login", () => {
     expect(decodeJwt(body.data.login.token).scope).toBe("orders:read orders:write reviews:write profile:read");
   });
 
+  it("gives a staff member the customer scopes plus stock and every user's orders (inventory:read, staff), not admin", async () => {
+    const staffMember = store.users[2]!;
+    expect(staffMember.roles).toContain("staff");
+    const { body } = await postGraphQL(url, LOGIN, { u: staffMember.username, p: DEMO_PASSWORD });
+    expect((decodeJwt(body.data.login.token).scope as string).split(" ").sort()).toEqual(
+      ["inventory:read", "orders:read", "orders:write", "profile:read", "reviews:write", "staff"].sort(),
+    );
+  });
+
   it("answers a wrong password and an unknown user alike, with UNAUTHENTICATED", async () => {
     const wrong = await postGraphQL(url, LOGIN, { u: store.users[10]!.username, p: "not-the-password" });
     const unknown = await postGraphQL(url, LOGIN, { u: "nobody.at.all", p: DEMO_PASSWORD });

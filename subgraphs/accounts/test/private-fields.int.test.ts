@@ -1,8 +1,9 @@
 /**
  * Defence in depth: the accounts subgraph called directly, as the router would call it but without
  * the router's @policy(self_or_admin) in front. A user's email and roles go to that user (the
- * viewer, or whoever just signed in as them) and to staff, on every path; anyone else gets null with
- * FORBIDDEN, an anonymous caller UNAUTHENTICATED.
+ * viewer, or whoever just signed in as them) and to admins, on every path; anyone else (a staff
+ * member included: staff read orders, not accounts) gets null with FORBIDDEN, an anonymous caller
+ * UNAUTHENTICATED.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, postGraphQL, testSubgraphConfig, callerHeaders } from "@store/service-kit/testing";
@@ -17,7 +18,8 @@ const victim = customers[3]!;
 const stranger = customers[4]!;
 const asVictim = callerHeaders(victim.id);
 const asStranger = callerHeaders(stranger.id);
-const asStaff = callerHeaders("usr_0001", { roles: ["admin", "customer"] });
+const asAdmin = callerHeaders("usr_0001", { roles: ["admin", "customer"] });
+const asStaffMember = callerHeaders("usr_0003", { roles: ["staff", "customer"], scopes: ["orders:read", "inventory:read", "staff"] });
 
 let server: Awaited<ReturnType<typeof createServer>>;
 let url: string;
@@ -43,18 +45,21 @@ const hidden = { id: victim.id, email: null, roles: null };
 describe("a user's email and roles, asked of accounts directly", () => {
   const USER = `query ($id: ID!) { user(id: $id) { id email roles } }`;
 
-  it("user(id): the user and staff read them; another customer gets null with FORBIDDEN, an anonymous caller UNAUTHENTICATED", async () => {
-    for (const reader of [asVictim, asStaff]) {
+  it("user(id): the user and admins read them; another customer or a staff member gets null with FORBIDDEN, an anonymous caller UNAUTHENTICATED", async () => {
+    for (const reader of [asVictim, asAdmin]) {
       const { body } = await postGraphQL(url, USER, { id: victim.id }, reader);
       expect(body.errors).toBeUndefined();
       expect(body.data.user).toEqual(own);
     }
-    const other = await postGraphQL(url, USER, { id: victim.id }, asStranger);
-    expect(other.body.data.user).toEqual(hidden);
-    expect(denials(other.body.errors)).toEqual([
-      [["user", "email"], "FORBIDDEN"],
-      [["user", "roles"], "FORBIDDEN"],
-    ]);
+    for (const reader of [asStranger, asStaffMember]) {
+      const other = await postGraphQL(url, USER, { id: victim.id }, reader);
+      expect(other.body.data.user).toEqual(hidden);
+      expect(denials(other.body.errors)).toEqual([
+        [["user", "email"], "FORBIDDEN"],
+        [["user", "roles"], "FORBIDDEN"],
+      ]);
+      expect(other.body.errors?.[0]?.message).toBe("Only the user themself or an admin may read User.email.");
+    }
     const nobody = await postGraphQL(url, USER, { id: victim.id });
     expect(nobody.body.data.user).toEqual(hidden);
     expect(denials(nobody.body.errors)).toEqual([
@@ -63,7 +68,7 @@ describe("a user's email and roles, asked of accounts directly", () => {
     ]);
   });
 
-  it("entity references and pages of users: each user's own fields only for that user (or staff)", async () => {
+  it("entity references and pages of users: each user's own fields only for that user (or an admin)", async () => {
     const refs = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id email roles } } }`;
     const r = [victim, stranger].map((u) => ({ __typename: "User", id: u.id }));
     const asOther = await postGraphQL(url, refs, { r }, asStranger);
@@ -72,7 +77,7 @@ describe("a user's email and roles, asked of accounts directly", () => {
       [["_entities", 0, "email"], "FORBIDDEN"],
       [["_entities", 0, "roles"], "FORBIDDEN"],
     ]);
-    expect((await postGraphQL(url, refs, { r }, asStaff)).body.data._entities.map((u: { email: string }) => u.email)).toEqual([
+    expect((await postGraphQL(url, refs, { r }, asAdmin)).body.data._entities.map((u: { email: string }) => u.email)).toEqual([
       victim.email,
       stranger.email,
     ]);

@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import { mayReadPrivateDataOf, type Caller } from "@store/wire";
+import { mayReadOrdersOf, type Caller } from "@store/wire";
 import { pagedLoaderKey, type PageRequest } from "@store/data-loading";
 import { linesByOrderIds, orderCountsByUserIds, ordersByIds, ordersPageForUsers, type Order } from "./data/orders.ts";
 import type { OrdersPrisma } from "./data/prisma.ts";
@@ -8,12 +8,12 @@ import { eventsByShipmentIds, shipmentsByOrderIds, shipmentsByTrackingNumbers } 
 /**
  * Built per request for its viewer: batching across one request's resolvers, no caching across
  * requests. Every way to an order goes through here, and here only orders the viewer may read come
- * out (the owner's, or any for staff): an order of someone else is null, exactly like an unknown id,
+ * out (the owner's, or any for staff: the staff role or scope, or an admin): an order of someone else is null, exactly like an unknown id,
  * and another user's order list or count is null. Resolvers therefore cannot reach an order
  * unchecked, whatever the router's schema directives say.
  */
 export function createLoaders(prisma: OrdersPrisma, caller: Caller | null) {
-  const mayRead = (userId: string) => mayReadPrivateDataOf(caller, userId);
+  const mayRead = (userId: string) => mayReadOrdersOf(caller, userId);
   const readableOrderById = new DataLoader(async (ids: readonly string[]) =>
     (await ordersByIds(prisma, ids)).map((order) => (order && mayRead(order.userId) ? order : null)),
   );

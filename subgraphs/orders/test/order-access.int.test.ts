@@ -23,7 +23,9 @@ const strangerOrder = store.orders.find((o) => o.userId === stranger.id)!;
 
 const asVictim = callerHeaders(victim.id, { scopes: ["orders:read"] });
 const asStranger = callerHeaders(stranger.id, { scopes: ["orders:read"] });
-const asStaff = callerHeaders("usr_0001", { roles: ["admin", "customer"] });
+const asAdmin = callerHeaders("usr_0001", { roles: ["admin", "customer"] });
+/** A store's staff member (the staff role alone, no admin): reads any user's orders too. */
+const asStaffMember = callerHeaders("usr_0003", { roles: ["staff"], scopes: ["orders:read", "inventory:read", "staff"] });
 const anonymous = {};
 
 const codes = (errors: Array<{ extensions?: { code?: string } }> | undefined) => (errors ?? []).map((e) => e.extensions?.code);
@@ -48,7 +50,7 @@ describe("orders answers for its own data, with or without the router's directiv
 
   it("Query.order and Order references (_entities): the owner and staff get the order, anyone else null, as for an unknown id", async () => {
     const id = victimOrders[0]!.id;
-    for (const reader of [asVictim, asStaff]) {
+    for (const reader of [asVictim, asAdmin, asStaffMember]) {
       const { body } = await postGraphQL(url, ORDER, { id }, reader);
       expect(body.errors).toBeUndefined();
       expect(body.data.order).toMatchObject({ id, user: { id: victim.id }, shipment: { order: { id } } });
@@ -70,7 +72,8 @@ describe("orders answers for its own data, with or without the router's directiv
     expect(await ids(asStranger)).toEqual([null, strangerOrder.id, null]);
     expect(await ids(anonymous)).toEqual([null, null, null]);
     expect(await ids(asVictim)).toEqual([victimOrders[0]!.id, null, victimOrders[1]!.id]);
-    expect(await ids(asStaff)).toEqual(r.map((ref) => ref.id));
+    expect(await ids(asAdmin)).toEqual(r.map((ref) => ref.id));
+    expect(await ids(asStaffMember)).toEqual(r.map((ref) => ref.id));
   });
 
   it("User.orders: null with FORBIDDEN for another customer and UNAUTHENTICATED when anonymous, even in one batch with the caller's own", async () => {
@@ -90,7 +93,7 @@ describe("orders answers for its own data, with or without the router's directiv
     ]);
     expect(codes(asNobody.body.errors)).toEqual(["UNAUTHENTICATED", "UNAUTHENTICATED"]);
 
-    for (const reader of [asVictim, asStaff]) {
+    for (const reader of [asVictim, asAdmin, asStaffMember]) {
       const { body } = await postGraphQL(url, query, { r: [userRef(victim.id)] }, reader);
       expect(body.errors).toBeUndefined();
       const orders = body.data._entities[0].orders;

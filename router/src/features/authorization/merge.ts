@@ -1,12 +1,13 @@
 import { isListType, isNonNullType, type GraphQLFormattedError, type GraphQLOutputType } from "graphql";
 import type { Step } from "./analyze.ts";
-import { PLACEHOLDER_KEY, TYPENAME_KEY, type Rewritten } from "./rewrite.ts";
+import { PLACEHOLDER_KEY, TYPENAME_KEY, type DeniedAction, type Rewritten } from "./rewrite.ts";
 
 type Json = Record<string, unknown>;
 type Path = (string | number)[];
 
-export const deniedMessage = (coordinate: string, code: string) =>
-  code === "UNAUTHENTICATED" ? `Sign in to read ${coordinate}.` : `Not allowed to read ${coordinate}.`;
+/** "Sign in to read User.email." / "Not allowed to run Mutation.placeOrder.": a mutation's root field is run, not read. */
+export const deniedMessage = (coordinate: string, code: string, action: DeniedAction = "read") =>
+  code === "UNAUTHENTICATED" ? `Sign in to ${action} ${coordinate}.` : `Not allowed to ${action} ${coordinate}.`;
 
 /**
  * Puts each removed field back into the gateway's answer as null with an error at its path (one per
@@ -19,7 +20,7 @@ export function mergeDenials(data: Json | null | undefined, rewritten: Rewritten
   for (const denial of rewritten.denials) {
     if (!root) break;
     const error = (path: Path) =>
-      errors.push({ message: deniedMessage(denial.coordinate, denial.code), path, extensions: { code: denial.code } });
+      errors.push({ message: deniedMessage(denial.coordinate, denial.code, denial.action), path, extensions: { code: denial.code } });
     if (placeInObject(root, denial.steps, 0, [], error)) root = null;
   }
   if (root && rewritten.helpers) stripHelpers(root);

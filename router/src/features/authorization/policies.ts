@@ -31,6 +31,8 @@ export type PolicyFunction = (input: PolicyInput) => boolean;
 export const hasRole = (caller: Caller | null, role: string) => caller?.roles.includes(role) ?? false;
 export const hasScope = (caller: Caller | null, scope: string) => caller?.scopes.includes(scope) ?? false;
 const isAdmin = (caller: Caller | null) => hasRole(caller, "admin") || hasScope(caller, "admin");
+/** Store staff: the staff role or scope, or an admin (the same rule as `isStaff` in @store/wire). */
+const isStaff = (caller: Caller | null) => hasRole(caller, "staff") || hasScope(caller, "staff") || isAdmin(caller);
 
 /**
  * Is the User object that holds `field` provably the caller's own? Only when it came from `me`, from
@@ -54,8 +56,10 @@ function holderIsCaller({ caller, ancestors }: PolicyInput): boolean {
 export const BUILT_IN_POLICIES: Readonly<Record<string, PolicyFunction>> = {
   /** Staff with the admin role or scope. */
   admin: ({ caller }) => isAdmin(caller),
-  /** A user's private fields (email, roles, orders): the user themself, or an admin. */
+  /** A user's account fields (email, roles): the user themself, or an admin. */
   self_or_admin: (input) => isAdmin(input.caller) || holderIsCaller(input),
+  /** A user's orders: the user themself, or staff (the staff role or scope, or an admin). */
+  self_or_staff: (input) => isStaff(input.caller) || holderIsCaller(input),
 };
 
 /** Built-in policies plus those declared in config (anyRole / allScopes). */

@@ -12,6 +12,9 @@ export interface Denial {
   code: DenialCode;
 }
 
+/** A denied field is read, except a mutation's root field, which is run. */
+export type DeniedAction = "read" | "run";
+
 /** What the gateway runs instead of the client's operation, and what to put back into its answer. */
 export interface Rewritten {
   document: DocumentNode;
@@ -20,7 +23,7 @@ export interface Rewritten {
   emptyRoot: boolean;
   /** The rewrite added helper selections (TYPENAME_KEY / PLACEHOLDER_KEY) the merge must take out. */
   helpers: boolean;
-  denials: readonly { steps: readonly Step[]; code: DenialCode; coordinate: string }[];
+  denials: readonly { steps: readonly Step[]; code: DenialCode; coordinate: string; action: DeniedAction }[];
 }
 
 const typename = (alias: string): FieldNode => ({
@@ -71,6 +74,11 @@ export function rewriteOperation(analysis: OperationAnalysis, denials: readonly 
     operation,
     emptyRoot: operation.selectionSet.selections.length === 0,
     helpers,
-    denials: denials.map(({ guard, code }) => ({ steps: guard.steps, code, coordinate: guard.coordinate })),
+    denials: denials.map(({ guard, code }) => ({
+      steps: guard.steps,
+      code,
+      coordinate: guard.coordinate,
+      action: analysis.operation.operation === "mutation" && guard.ancestors.length === 0 ? "run" : "read",
+    })),
   };
 }

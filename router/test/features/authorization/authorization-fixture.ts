@@ -59,6 +59,8 @@ export const customer = (id = "usr_0001"): Caller => ({
   scopes: ["orders:read", "orders:write", "reviews:write", "profile:read"],
   roles: ["customer"],
 });
+/** A store's staff member, as accounts' login makes one (staff role, no admin). */
+export const staff = (id = "usr_0003"): Caller => ({ id, scopes: ["orders:read", "inventory:read", "staff"], roles: ["staff"] });
 export const admin = (id = "usr_0002"): Caller => ({
   id,
   scopes: ["orders:read", "orders:write", "reviews:write", "profile:read", "inventory:read", "inventory:write", "admin"],

@@ -13,7 +13,7 @@ import { createPolicyRegistry, type PolicyInput } from "../../../src/features/au
 import { rewriteOperation } from "../../../src/features/authorization/rewrite.ts";
 import { createAuthorizationHooks } from "../../../src/features/authorization/index.ts";
 import { createLogger } from "@store/service-kit";
-import { AUTHZ_SDL, admin, authzSchema, customer } from "./authorization-fixture.ts";
+import { AUTHZ_SDL, admin, authzSchema, customer, staff } from "./authorization-fixture.ts";
 
 const index = buildAuthorizationIndex(AUTHZ_SDL);
 const policies = createPolicyRegistry({});
@@ -221,6 +221,21 @@ describe("authorizing an operation", () => {
     expect(check(null, at("Query", "me", "User"))).toBe(false);
     expect(check(customer("usr_0001"), at("Query", "review", "Review"), at("Review", "author", "User"))).toBe(false);
     expect(check(admin(), at("Query", "review", "Review"), at("Review", "author", "User"))).toBe(true);
+    // Staff read orders, not accounts: a staff member gets no one else's email.
+    expect(check(staff(), at("Query", "review", "Review"), at("Review", "author", "User"))).toBe(false);
+  });
+
+  it("self_or_staff: the caller's own orders, or any user's for staff (the staff role or scope) and admins", () => {
+    const selfOrStaff = policies.get("self_or_staff")!;
+    const orders = { parentType: "User", name: "orders", returnType: "OrderConnection", args: {} };
+    const user = (id: string) => ({ parentType: "Query", name: "user", returnType: "User", args: { id } });
+    const check = (caller: Caller | null, holder = user("usr_0009")) => selfOrStaff({ caller, field: orders, ancestors: [holder] });
+    expect(check(customer("usr_0009"))).toBe(true);
+    expect(check(customer("usr_0001"))).toBe(false);
+    expect(check(null)).toBe(false);
+    expect(check(staff())).toBe(true);
+    expect(check({ id: "usr_0100", roles: [], scopes: ["staff"] })).toBe(true);
+    expect(check(admin())).toBe(true);
   });
 
   it("applies config-declared policies by role and scope", () => {

@@ -189,7 +189,14 @@ describe("authorization with @apollo/gateway", () => {
     const { server } = await router();
     const before = received.shop.length;
     const result = await run(server, `mutation { restock(productId: "p1") }`, customer());
-    expect(result).toMatchObject({ data: null, errors: [{ path: ["restock"], extensions: { code: "FORBIDDEN" } }] });
+    expect(result).toMatchObject({
+      data: null,
+      errors: [{ message: "Not allowed to run Mutation.restock.", path: ["restock"], extensions: { code: "FORBIDDEN" } }],
+    });
+    // A mutation is run, not read: the anonymous caller is told to sign in to run it.
+    expect((await run(server, `mutation { restock(productId: "p1") }`, null)).errors).toEqual([
+      { message: "Sign in to run Mutation.restock.", path: ["restock"], extensions: { code: "UNAUTHENTICATED" } },
+    ]);
     expect(received.shop.length).toBe(before);
   });
 

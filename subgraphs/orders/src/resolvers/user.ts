@@ -1,4 +1,4 @@
-import { badUserInput, mayReadPrivateDataOf, privateFieldDenied } from "@store/wire";
+import { badUserInput, mayReadOrdersOf, privateFieldDenied } from "@store/wire";
 import { pageRequest, toConnection } from "@store/data-loading";
 import type { OrdersContext } from "../context.ts";
 import { orderSortValues } from "../data/orders.ts";
@@ -13,12 +13,12 @@ interface UserRef {
 export const User = {
   __resolveReference: (reference: UserRef): UserRef => ({ id: reference.id }),
   /**
-   * The user themself or staff only, checked here as well as by the router's directives (null with
+   * The user themself or staff (the staff role or scope, or an admin) only, checked here as well as by the router's directives (null with
    * FORBIDDEN, or UNAUTHENTICATED when anonymous); the loaders would return null all the same.
    */
   orders: async (user: UserRef, args: { first?: number | null; after?: string | null }, ctx: OrdersContext) => {
     const denied = () => privateFieldDenied(ctx.caller, "User.orders");
-    if (!mayReadPrivateDataOf(ctx.caller, user.id)) throw denied();
+    if (!mayReadOrdersOf(ctx.caller, user.id)) throw denied();
     const page = pageRequest(args, { arity: 2, defaultSize: 10, maxSize: 50 });
     if (page.after) {
       const [createdAt, id] = page.after;

@@ -1,6 +1,7 @@
 import { badUserInput } from "@store/wire";
 import { type PageRequest, alignToKeys } from "@store/data-loading";
 import { Prisma, type Review, type ReviewsPrisma } from "./prisma.ts";
+import { averageRating } from "./average-rating.ts";
 
 export type { Review };
 
@@ -73,19 +74,21 @@ export async function firstReviewsPerParent(
 
 export interface ProductReviewStats {
   reviewCount: number;
-  /** Mean rating, null when the product has no reviews. */
+  /** Mean rating rounded to one decimal (see average-rating.ts), null when the product has no reviews. */
   averageRating: number | null;
 }
 
-/** Count and mean rating per product, in the order of `productIds`, one statement for all. */
+/** Count and mean rating (one decimal) per product, in the order of `productIds`, one statement for all. */
 export async function productReviewStats(prisma: ReviewsPrisma, productIds: readonly string[]): Promise<ProductReviewStats[]> {
   const groups = await prisma.review.groupBy({
     by: ["productId"],
     where: { productId: { in: [...productIds] } },
     _count: { _all: true },
-    _avg: { rating: true },
+    _sum: { rating: true },
   });
-  const byId = new Map(groups.map((g) => [g.productId, { reviewCount: g._count._all, averageRating: g._avg.rating }]));
+  const byId = new Map(
+    groups.map((g) => [g.productId, { reviewCount: g._count._all, averageRating: averageRating(g._sum.rating ?? 0, g._count._all) }]),
+  );
   return productIds.map((id) => byId.get(id) ?? { reviewCount: 0, averageRating: null });
 }
 
