@@ -80,3 +80,18 @@ export function createSubgraphClient({ name, url, timeoutMs = 5000, headers = {}
     },
   };
 }
+
+/**
+ * One client per upstream a service calls, all with the service's one upstream timeout and each
+ * signed with that service's credential for the callee (the same rule in every subgraph).
+ */
+export function createUpstreamClients<Name extends string>(
+  urls: Record<Name, string>,
+  { timeoutMs, signers = {} }: { timeoutMs: number; signers?: Partial<Record<Name, RequestSigner>> },
+): Record<Name, SubgraphClient> {
+  const entries = (Object.keys(urls) as Name[]).map((name) => [
+    name,
+    createSubgraphClient({ name, url: urls[name], timeoutMs, signer: signers[name] }),
+  ]);
+  return Object.fromEntries(entries) as Record<Name, SubgraphClient>;
+}

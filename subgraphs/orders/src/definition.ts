@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createSubgraphClient, type SubgraphDefinition } from "@store/service-kit";
+import { createUpstreamClients, type SubgraphDefinition } from "@store/service-kit";
 import { gql } from "graphql-tag";
 import type { OrdersSettings } from "./config.ts";
 import { createContext, type OrdersContext, type OrdersUpstreams } from "./context.ts";
@@ -15,20 +15,10 @@ const typeDefs = gql(readFileSync(fromHere("../schema.graphql"), "utf8"));
 
 /** The orders service for the given settings (which say where products and inventory listen). */
 export function createOrdersDefinition(settings: OrdersSettings): SubgraphDefinition<OrdersPrisma, OrdersContext> {
-  const upstreams: OrdersUpstreams = {
-    products: createSubgraphClient({
-      name: "products",
-      url: settings.productsUrl,
-      timeoutMs: settings.upstreamTimeoutMs,
-      signer: settings.signers?.products,
-    }),
-    inventory: createSubgraphClient({
-      name: "inventory",
-      url: settings.inventoryUrl,
-      timeoutMs: settings.upstreamTimeoutMs,
-      signer: settings.signers?.inventory,
-    }),
-  };
+  const upstreams: OrdersUpstreams = createUpstreamClients(
+    { products: settings.productsUrl, inventory: settings.inventoryUrl },
+    { timeoutMs: settings.upstreamTimeoutMs, signers: settings.signers },
+  );
   return {
     name: "orders",
     defaultPort: 4005,

@@ -1,4 +1,4 @@
-import { createSubgraphClient, type SubgraphClient } from "@store/service-kit";
+import { createUpstreamClients, type SubgraphClient } from "@store/service-kit";
 import type { ReviewsSettings } from "./config.ts";
 
 /** The services reviews asks before writing: does the product exist, who is the author. */
@@ -8,18 +8,8 @@ export interface Neighbours {
 }
 
 export function createNeighbours(settings: ReviewsSettings): Neighbours {
-  return {
-    products: createSubgraphClient({
-      name: "products",
-      url: settings.productsUrl,
-      timeoutMs: settings.upstreamTimeoutMs,
-      signer: settings.signers?.products,
-    }),
-    accounts: createSubgraphClient({
-      name: "accounts",
-      url: settings.accountsUrl,
-      timeoutMs: settings.upstreamTimeoutMs,
-      signer: settings.signers?.accounts,
-    }),
-  };
+  return createUpstreamClients(
+    { products: settings.productsUrl, accounts: settings.accountsUrl },
+    { timeoutMs: settings.upstreamTimeoutMs, signers: settings.signers },
+  );
 }
