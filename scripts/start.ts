@@ -29,10 +29,14 @@ try {
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 // The router's own default: the explorer is on in development unless ROUTER_EXPLORER says otherwise.
 const explorerOn = process.env.ROUTER_EXPLORER ? /^(true|1)$/.test(process.env.ROUTER_EXPLORER) : process.env.NODE_ENV !== "production";
+// The explorer comes first: it is what a browser opening /graphql is sent to in development, and works offline.
 console.log(
-  `\n  Supergraph ready in ${seconds}s: ${stack.routerUrl}  (open it in a browser for Apollo Sandbox)` +
+  `\n  Supergraph ready in ${seconds}s.` +
+    (explorerOn
+      ? `\n  Open the explorer (GraphiQL with example operations, works offline): ${stack.routerUrl.replace(/\/graphql$/, "/explorer")}`
+      : "") +
+    `\n  GraphQL endpoint for clients: ${stack.routerUrl}` +
     (stack.routerAdminUrl ? `\n  Router metrics and detailed health (admin listener): ${stack.routerAdminUrl}/metrics` : "") +
-    (explorerOn ? `\n  Explorer with example operations, works offline: ${stack.routerUrl.replace(/\/graphql$/, "/explorer")}` : "") +
     `\n  Press Ctrl-C to stop.\n`,
 );
 

@@ -139,6 +139,20 @@ describe("production router", () => {
 });
 
 describe("landing page choice", () => {
+  it("serves Apollo Sandbox to a browser only when asked for it", async () => {
+    const base = await startRouter({ NODE_ENV: "development", ROUTER_LANDING_PAGE: "sandbox" });
+    const page = await fetch(`${base}/graphql`, { headers: { accept: "text/html" }, redirect: "manual" });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/sandbox/i);
+  });
+
+  it("sends a browser opening /graphql in development to the explorer by default", async () => {
+    const base = await startRouter({ NODE_ENV: "development" });
+    const page = await fetch(`${base}/graphql`, { headers: { accept: "text/html" }, redirect: "manual" });
+    expect(page.status).toBe(302);
+    expect(new URL(page.headers.get("location")!, `${base}/graphql`).pathname).toBe("/explorer");
+  });
+
   it("sends a browser opening /graphql to the explorer when landingPage is explorer, and still answers GraphQL", async () => {
     const base = await startRouter({ NODE_ENV: "development", ROUTER_LANDING_PAGE: "explorer" });
     const page = await fetch(`${base}/graphql`, { headers: { accept: "text/html" }, redirect: "manual" });

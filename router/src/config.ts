@@ -261,8 +261,11 @@ export function loadRouterConfig({ flags = {}, env = process.env, cwd = process.
   }
   const config = result.data as CoreFields & Record<string, unknown>;
   const production = config.mode === "production";
-  const landingPage: LandingPage = config.landingPage === true ? "sandbox" : (config.landingPage ?? (production ? false : "sandbox"));
   const explorerEnabled = config.explorer.enabled ?? !production;
+  // Offline first: a browser opening /graphql in development gets the router's own explorer; Apollo
+  // Sandbox (loaded from Apollo's CDN) only when asked for, or when the explorer is off.
+  const developmentPage: LandingPage = explorerEnabled ? "explorer" : "sandbox";
+  const landingPage: LandingPage = config.landingPage === true ? "sandbox" : (config.landingPage ?? (production ? false : developmentPage));
   if (landingPage === "explorer" && !explorerEnabled) {
     const explorerFrom = origin.get("explorer.enabled") ?? origin.get("landingPage") ?? from("landingPage");
     throw new ConfigError(

@@ -20,12 +20,12 @@ const SIGNING = {
 };
 
 describe("router config", () => {
-  it("defaults to development on port 4000 with introspection and the landing page on", () => {
+  it("defaults to development on port 4000 with introspection and the offline explorer as the landing page", () => {
     const config = loadRouterConfig({ env: {}, cwd: dir });
     expect(config).toMatchObject({
       mode: "development",
       introspection: true,
-      landingPage: "sandbox",
+      landingPage: "explorer",
       explorer: { enabled: true },
       server: { port: 4000 },
     });
@@ -151,6 +151,10 @@ describe("router config", () => {
     expect(load("landingPage: true\n")).toMatchObject({ landingPage: "sandbox" });
     expect(load("landingPage: false\n")).toMatchObject({ landingPage: false, explorer: { enabled: true } });
     expect(load("landingPage: explorer\n")).toMatchObject({ landingPage: "explorer" });
+    expect(load("landingPage: sandbox\n")).toMatchObject({ landingPage: "sandbox" });
+    expect(load("", { ROUTER_LANDING_PAGE: "sandbox" })).toMatchObject({ landingPage: "sandbox" });
+    // Without the explorer, development falls back to Sandbox rather than a redirect to nothing.
+    expect(load("", { ROUTER_EXPLORER: "false" })).toMatchObject({ landingPage: "sandbox", explorer: { enabled: false } });
     expect(load("mode: production\nexplorer:\n  enabled: true\n")).toMatchObject({ landingPage: false, explorer: { enabled: true } });
     expect(load("", { NODE_ENV: "production", ROUTER_EXPLORER: "true", ROUTER_LANDING_PAGE: "explorer" })).toMatchObject({
       landingPage: "explorer",

@@ -7,10 +7,14 @@ const supergraphPath = inject("supergraphPath");
 const signingEnv = inject("signingEnv");
 
 describe("development router", () => {
-  it("serves the Apollo Sandbox landing page to a browser and allows introspection", async () => {
+  it("sends a browser opening /graphql to the offline explorer and allows introspection", async () => {
     const page = await fetch(routerUrl, { headers: { accept: "text/html" } });
     expect(page.status).toBe(200);
-    expect(await page.text()).toMatch(/sandbox/i);
+    expect(new URL(page.url).pathname).toBe("/explorer");
+    const html = await page.text();
+    expect(html).toMatch(/<title>[^<]*explorer/i);
+    // Nothing on the page is loaded from another host (Apollo's CDN, Google Fonts).
+    expect(html).not.toMatch(/(src|href)="https?:\/\//);
     const result = await graphql(
       routerUrl,
       `
