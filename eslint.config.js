@@ -8,6 +8,7 @@ export default tseslint.config(
       "**/node_modules/**",
       "prisma/*/generated/**",
       "**/explorer/dist/**",
+      "**/console/dist/**",
       "**/.data/**",
       "test-results/**",
       "bench/results/**",

@@ -10,7 +10,7 @@ let redis: RedisForTests | undefined;
 export async function setup(project: TestProject) {
   // What npm does not install is checked first: a missing one stops the run with one line.
   // Chromium only when the run includes the explorer's browser test (a targeted run of other files needs none).
-  if (runsFile(project, "explorer.e2e")) requireChromium();
+  if (runsFile(project, "explorer.e2e") || runsFile(project, "console.e2e")) requireChromium();
   redis = await redisForTests();
   project.provide("redisUrl", redis.url);
   // The router serves the explorer's last build: an edited example or page is rebuilt first.

@@ -128,6 +128,57 @@ export const endpoints = {
     responses: { 202: res.usageResponse },
     errors: [...bodyErrors, "FORBIDDEN"],
   },
+  /** The console's reads (GET, any token: a team's, a router's or a viewer's). */
+  supergraphChanges: {
+    method: "GET",
+    path: "/v1/supergraph/versions/:version/changes",
+    auth: "any",
+    params: req.supergraphVersionParams,
+    responses: { 200: res.supergraphChangesResponse },
+    errors: ["BAD_USER_INPUT", "NOT_FOUND"],
+  },
+  checks: {
+    method: "GET",
+    path: "/v1/checks",
+    auth: "any",
+    query: req.checksQuery,
+    responses: { 200: res.checksResponse },
+    errors: ["BAD_USER_INPUT"],
+  },
+  usageSummary: {
+    method: "GET",
+    path: "/v1/usage/summary",
+    auth: "any",
+    query: req.usageSummaryQuery,
+    responses: { 200: res.usageSummaryResponse },
+    errors: ["BAD_USER_INPUT"],
+  },
+  graphFields: {
+    method: "GET",
+    path: "/v1/graph/fields",
+    auth: "any",
+    query: req.graphFieldsQuery,
+    responses: { 200: res.graphFieldsResponse },
+    errors: ["BAD_USER_INPUT", "NOT_FOUND"],
+  },
+  policyHistory: {
+    method: "GET",
+    path: "/v1/graph/policy-history",
+    auth: "any",
+    query: req.policyHistoryQuery,
+    responses: { 200: res.policyHistoryResponse },
+    errors: ["BAD_USER_INPUT"],
+  },
+  routers: { method: "GET", path: "/v1/routers", auth: "any", responses: { 200: res.routersResponse }, errors: [] },
+  /** A router replica's supergraph and subgraph health, for the console. */
+  routerReport: {
+    method: "POST",
+    path: "/v1/routers/report",
+    auth: "router",
+    body: req.routerReportBody,
+    responses: { 200: res.routerReportResponse },
+    errors: [...bodyErrors, "FORBIDDEN"],
+  },
 } as const satisfies Record<string, Endpoint>;
 
 export type Endpoints = typeof endpoints;

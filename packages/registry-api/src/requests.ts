@@ -86,9 +86,38 @@ export const supergraphVersionsQuery = z.object({ limit: version.optional() });
 /** Default: the latest version and the one before. */
 export const diffQuery = z.object({ from: version.optional(), to: version.optional() });
 
+/** The console's reads. `windowHours`: hours of usage to sum, up to the retention (default: the check window). */
+export const checksQuery = z.object({ limit: version.optional(), subgraph: z.string().optional() });
+export const usageSummaryQuery = z.object({ windowHours: version.optional(), client: z.string().optional() });
+export const graphFieldsQuery = z.object({ windowHours: version.optional() });
+export const policyHistoryQuery = z.object({ limit: version.optional() });
+
+/** What a router replica says it serves: sent after each supergraph change and every health round. */
+export const routerReportBody = z
+  .object({
+    /** The replica's own id: stable across its polls, different per replica. */
+    replicaId: z.string().min(1).max(200),
+    supergraphVersion: z.number().int().positive().nullable(),
+    supergraphHash: z.string().max(128).nullable(),
+    subgraphs: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(100),
+            healthy: z.boolean(),
+            /** When the router last looked. */
+            checkedAt: z.iso.datetime({ offset: true }),
+          })
+          .strict(),
+      )
+      .max(500),
+  })
+  .strict();
+
 /** The bodies as the registry reads them, validated. */
 export type CheckBody = z.output<typeof checkBody>;
 export type PublishBody = z.output<typeof publishBody>;
 export type ApproveBody = z.output<typeof approveBody>;
 export type UsageBody = z.output<typeof usageBody>;
 export type IdentifiedBy = z.infer<typeof identifiedBy>;
+export type RouterReportBody = z.output<typeof routerReportBody>;

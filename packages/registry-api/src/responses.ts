@@ -218,6 +218,111 @@ export const usageResponse = z.object({
   rows: z.number(),
 });
 
+/** The console's reads. */
+
+/** A security-relevant change between two supergraphs: authorization removed or weakened, @inaccessible removed, a type newly reachable. */
+export const securityDiffEntry = z.object({
+  code: z.string(),
+  coordinate: z.string(),
+  message: z.string(),
+  subgraphs: z.array(z.string()),
+});
+
+/** What one supergraph version changed for clients, against the one before (none for the first). */
+export const supergraphChangesResponse = z.object({
+  changes: z.object({
+    version: z.number(),
+    previous: z.number().nullable(),
+    subgraphName: z.string(),
+    subgraphVersion: z.number(),
+    changes: z.array(schemaChange),
+    securityChanges: z.array(securityDiffEntry),
+  }),
+});
+
+export const checkRun = z.object({
+  id: z.number(),
+  subgraph: z.string(),
+  /** A team's name, "router" or "viewer". */
+  requestedBy: z.string(),
+  ok: z.boolean(),
+  createdAt: time,
+  report: checkReport,
+});
+
+/** The latest checks, newest first. */
+export const checksResponse = z.object({ checks: z.array(checkRun) });
+
+export const usageSummary = z.object({
+  windowHours: z.number(),
+  since: time,
+  /** Every client seen in the window (the `client` filter picks one). */
+  clients: z.array(z.string()),
+  /** Requests per operation and client, busiest first. */
+  operations: z.array(z.object({ operationName: z.string(), clientName: z.string(), count: z.number() })),
+  /** Requests that used each coordinate, busiest first. */
+  fields: z.array(z.object({ coordinate: z.string(), count: z.number() })),
+  /** Fields of the current API schema no recorded operation used in the window: candidates for removal. */
+  unusedFields: z.array(z.string()),
+  /** Requests per hour and client, oldest first. */
+  hourly: z.array(z.object({ hour: time, clientName: z.string(), count: z.number() })),
+});
+
+export const usageSummaryResponse = z.object({ usage: usageSummary });
+
+/** The access rules of a field: its own directives and its type's. */
+export const fieldPolicy = z.object({
+  authenticated: z.boolean(),
+  /** Any one inner list grants access, with all of its scopes. */
+  requiresScopes: z.array(z.array(z.string())).nullable(),
+  policy: z.array(z.array(z.string())).nullable(),
+  /** @cost(weight:) of the field, or of its type. */
+  cost: z.number().nullable(),
+});
+
+export const graphField = z.object({
+  /** `Type.field`. */
+  coordinate: z.string(),
+  type: z.string(),
+  field: z.string(),
+  /** The field's type as the schema prints it (`[Product!]!`). */
+  returnType: z.string(),
+  subgraphs: z.array(z.string()),
+  teams: z.array(z.string()),
+  policy: fieldPolicy,
+  /** Requests that used it in the window. */
+  usage: z.number(),
+});
+
+/** Every field of the client-facing schema of the current supergraph, with owners, access rules and usage. */
+export const graphFieldsResponse = z.object({
+  graph: z.object({ supergraphVersion: z.number(), windowHours: z.number(), fields: z.array(graphField) }),
+});
+
+/** How a field's access rules changed with one supergraph version (null: no rules). */
+export const policyChange = z.object({
+  version: z.number(),
+  createdAt: time,
+  subgraphName: z.string(),
+  publishedBy: z.string(),
+  coordinate: z.string(),
+  before: fieldPolicy.nullable(),
+  after: fieldPolicy.nullable(),
+});
+
+export const policyHistoryResponse = z.object({ changes: z.array(policyChange) });
+
+export const routerReplica = z.object({
+  replicaId: z.string(),
+  supergraphVersion: z.number().nullable(),
+  supergraphHash: z.string().nullable(),
+  subgraphs: z.array(z.object({ name: z.string(), healthy: z.boolean(), checkedAt: time })),
+  reportedAt: time,
+});
+
+export const routersResponse = z.object({ routers: z.array(routerReplica) });
+export const routerReportResponse = z.object({ recorded: z.literal(true) });
+
 /** Every error answer: `{ "error": { "code", "message" }, ...details }`. */
 export const errorResponse = z.looseObject({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -232,3 +337,11 @@ export type SubgraphEntry = z.infer<typeof subgraphEntry>;
 export type SupergraphVersionEntry = z.infer<typeof supergraphVersionEntry>;
 export type Diff = z.infer<typeof diff>;
 export type ErrorResponse = z.infer<typeof errorResponse>;
+export type SupergraphChanges = z.infer<typeof supergraphChangesResponse>["changes"];
+export type CheckRun = z.infer<typeof checkRun>;
+export type UsageSummary = z.infer<typeof usageSummary>;
+export type FieldPolicy = z.infer<typeof fieldPolicy>;
+export type GraphField = z.infer<typeof graphField>;
+export type PolicyChange = z.infer<typeof policyChange>;
+export type RouterReplica = z.infer<typeof routerReplica>;
+export type SubgraphDetail = z.infer<typeof subgraphResponse>["subgraph"];

@@ -23,7 +23,8 @@ export function authenticate(config: Pick<RegistryConfig, "tokens">, headers: In
 
 /** Publishing needs the token of the team that owns the subgraph by the registry's config. */
 export function authorizePublish(config: Pick<RegistryConfig, "teams">, principal: Principal, subgraph: string): string {
-  if (principal.kind !== "team") throw new RegistryError("FORBIDDEN", "Router tokens cannot publish schemas.");
+  if (principal.kind !== "team")
+    throw new RegistryError("FORBIDDEN", `${principal.kind === "router" ? "Router" : "Viewer"} tokens cannot publish schemas.`);
   const owner = ownerOf(config, subgraph);
   if (owner !== principal.team) {
     throw new RegistryError(
@@ -37,6 +38,6 @@ export function authorizePublish(config: Pick<RegistryConfig, "teams">, principa
   return principal.team;
 }
 
-export function requireRouter(principal: Principal): void {
-  if (principal.kind !== "router") throw new RegistryError("FORBIDDEN", "Only router tokens may report usage.");
+export function requireRouter(principal: Principal, what = "report usage"): void {
+  if (principal.kind !== "router") throw new RegistryError("FORBIDDEN", `Only router tokens may ${what}.`);
 }

@@ -40,6 +40,11 @@ export const registryFileSchema = z
       .object({ tokenSha256: z.array(z.string().regex(SHA256_HEX, "must be a lower-case hex sha256")).default([]) })
       .strict()
       .prefault({}),
+    /** Read-only tokens for people who look at the inventory (the /console pages and GET endpoints); they publish and report nothing. */
+    viewers: z
+      .object({ tokenSha256: z.array(z.string().regex(SHA256_HEX, "must be a lower-case hex sha256")).default([]) })
+      .strict()
+      .prefault({}),
     checks: z
       .object({
         /** Hours of recorded usage a breaking-change check looks at (default a week). */
@@ -130,8 +135,8 @@ const envSchema = z.object({
   LONG_POLL_MAX_SECONDS: z.coerce.number().int().positive().max(300).default(60),
 });
 
-/** A token holder: a team (publishes its subgraphs) or a router (reads, reports usage). */
-export type Principal = { kind: "team"; team: string } | { kind: "router" };
+/** A token holder: a team (publishes its subgraphs), a router (reads, reports usage) or a viewer (reads only). */
+export type Principal = { kind: "team"; team: string } | { kind: "router" } | { kind: "viewer" };
 
 export interface TokenEntry {
   sha256: Buffer;
@@ -166,6 +171,8 @@ export interface RegistryConfig {
 /** `identity` -> REGISTRY_TOKEN_IDENTITY; `web-shop` -> REGISTRY_TOKEN_WEB_SHOP. */
 export const teamTokenVar = (team: string) => `REGISTRY_TOKEN_${team.toUpperCase().replace(/-/g, "_")}`;
 export const ROUTER_TOKEN_VAR = "REGISTRY_ROUTER_TOKEN";
+/** A read-only token, for the console and other readers. */
+export const VIEWER_TOKEN_VAR = "REGISTRY_VIEWER_TOKEN";
 
 /** sha256 of a token; only hashes are kept and compared. */
 export function sha256(text: string): Buffer {
@@ -211,6 +218,8 @@ function buildConfig(parsed: z.output<typeof envSchema>, file: RegistryFile, env
   }
   for (const hex of file.routers.tokenSha256) tokens.push({ sha256: Buffer.from(hex, "hex"), principal: { kind: "router" } });
   fromEnv(ROUTER_TOKEN_VAR, { kind: "router" });
+  for (const hex of file.viewers.tokenSha256) tokens.push({ sha256: Buffer.from(hex, "hex"), principal: { kind: "viewer" } });
+  fromEnv(VIEWER_TOKEN_VAR, { kind: "viewer" });
   const usageWindowHours = parsed.USAGE_WINDOW_HOURS ?? file.checks.usageWindowHours;
   if (usageWindowHours > file.checks.usageRetentionHours)
     problems.push(`USAGE_WINDOW_HOURS: must not exceed checks.usageRetentionHours (${file.checks.usageRetentionHours})`);

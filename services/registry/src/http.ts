@@ -5,6 +5,8 @@ import { endpoints, matchEndpoint, methodsFor, type Endpoint, type EndpointName,
 import { serveOperationalRoute, type Logger, type Readiness } from "@store/service-kit";
 import { authenticate, requireRouter } from "./auth.ts";
 import type { Principal, RegistryConfig } from "./config.ts";
+import { serveConsole, type ConsoleAssets } from "./console.ts";
+import type { ConsoleReads } from "./console-reads.ts";
 import { RegistryError } from "./errors.ts";
 import type { RegistryMetrics } from "./metrics.ts";
 import type { Registry } from "./registry.ts";
@@ -88,6 +90,9 @@ export interface RegistryHttpOptions {
   readiness(): Promise<Readiness>;
   /** Aborted on shutdown, so long-polls answer at once instead of holding the server open. */
   shutdown: AbortSignal;
+  /** The console's reads and its built pages. */
+  consoleReads: ConsoleReads;
+  consoleAssets: ConsoleAssets;
 }
 
 interface HandlerContext<E extends Endpoint> {
@@ -107,16 +112,22 @@ type Handlers = { [K in EndpointName]: (ctx: HandlerContext<Endpoints[K]>) => Pr
 const routeLabel = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export function createRegistryHandler(options: RegistryHttpOptions): RequestListener {
-  const { registry, config, logger, metrics } = options;
+  const { registry, config, logger, metrics, consoleReads } = options;
 
   const handlers: Handlers = {
     subgraphs: async ({ res }) => sendJson(res, 200, { subgraphs: await registry.listSubgraphs() }),
     subgraph: async ({ res, params }) => sendJson(res, 200, { subgraph: await registry.subgraph(subgraphName(params.name!)) }),
     subgraphVersion: async ({ res, params }) =>
       sendJson(res, 200, { version: await registry.subgraphVersion(subgraphName(params.name!), positiveInt(params.version, "version")!) }),
-    check: async ({ res, params, body }) => {
+    check: async ({ res, params, principal, body }) => {
       const name = subgraphName(params.name!);
-      sendJson(res, 200, { check: await registry.check(name, await body()) });
+      const input = await body();
+      const check = await registry.check(name, input);
+      // Kept for the console's checks page; the answer does not wait on it failing.
+      await consoleReads
+        .recordCheck(principal, name, input.sdl, check)
+        .catch((err: unknown) => logger.warn({ err }, "could not keep the check"));
+      sendJson(res, 200, { check });
     },
     publish: async ({ res, params, principal, body }) => {
       const name = subgraphName(params.name!);
@@ -150,6 +161,26 @@ export function createRegistryHandler(options: RegistryHttpOptions): RequestList
         })),
       );
       sendJson(res, 202, recorded);
+    },
+    supergraphChanges: async ({ res, params }) =>
+      sendJson(res, 200, { changes: await consoleReads.supergraphChanges(positiveInt(params.version, "version")!) }),
+    checks: async ({ res, query }) => {
+      const limit = Math.min(positiveInt(query.get("limit"), "limit") ?? 50, 500);
+      const subgraph = query.get("subgraph");
+      sendJson(res, 200, { checks: await consoleReads.listChecks(limit, subgraph ? subgraphName(subgraph) : undefined) });
+    },
+    usageSummary: async ({ res, query }) =>
+      sendJson(res, 200, {
+        usage: await consoleReads.usageSummary(positiveInt(query.get("windowHours"), "windowHours"), query.get("client") || undefined),
+      }),
+    graphFields: async ({ res, query }) =>
+      sendJson(res, 200, { graph: await consoleReads.graphFields(positiveInt(query.get("windowHours"), "windowHours")) }),
+    policyHistory: async ({ res, query }) =>
+      sendJson(res, 200, { changes: await consoleReads.policyHistory(Math.min(positiveInt(query.get("limit"), "limit") ?? 200, 1000)) }),
+    routers: async ({ res }) => sendJson(res, 200, { routers: await consoleReads.listRouters() }),
+    routerReport: async ({ res, body }) => {
+      await consoleReads.recordRouterReport(await body());
+      sendJson(res, 200, { recorded: true });
     },
   };
 
@@ -188,6 +219,8 @@ export function createRegistryHandler(options: RegistryHttpOptions): RequestList
     const pathname = url.pathname;
     const operational = await serveOperationalRoute(pathname, res, { readiness: options.readiness, metrics });
     if (operational) return operational;
+    // The console's pages and assets hold no data (that comes from the API, with a token): no token to load them.
+    if (pathname === "/console" || pathname.startsWith("/console/")) return serveConsole(req, res, pathname, options.consoleAssets);
     const match = matchEndpoint(req.method ?? "", pathname);
     if (!match) {
       const allowed = methodsFor(pathname);
@@ -199,7 +232,7 @@ export function createRegistryHandler(options: RegistryHttpOptions): RequestList
     matched.name = routeLabel(match.name);
     const endpoint: Endpoint = endpoints[match.name];
     const principal = authenticate(config, req.headers);
-    if (endpoint.auth === "router") requireRouter(principal);
+    if (endpoint.auth === "router") requireRouter(principal, match.name === "routerReport" ? "report what a router serves" : undefined);
     const body = async () => parseBody(endpoint.body!, await readJson(req, config.maxBodyBytes)) as never;
     const handler = handlers[match.name] as (ctx: HandlerContext<Endpoint>) => Promise<void>;
     await handler({ req, res, params: match.params, query: url.searchParams, principal, body });

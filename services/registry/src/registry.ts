@@ -245,7 +245,8 @@ export function createRegistry({ prisma, config, logger, metrics, now = () => ne
      * security team. Refused when the change asks nothing of that team.
      */
     async approve(principal: Principal, subgraph: string, input: ApproveBody) {
-      if (principal.kind !== "team") throw new RegistryError("FORBIDDEN", "Router tokens cannot approve schemas.");
+      if (principal.kind !== "team")
+        throw new RegistryError("FORBIDDEN", `${principal.kind === "router" ? "Router" : "Viewer"} tokens cannot approve schemas.`);
       const state = await loadState();
       const existing = state.current.find((s) => s.name === subgraph);
       const routingUrl = input.routingUrl ?? existing?.routingUrl;

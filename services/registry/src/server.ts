@@ -4,6 +4,8 @@ import { createLogger, databaseReadiness, listen, openDatabase, type Database, t
 import { defaultDataDir, migrationsDir, ownerOf, type RegistryConfig } from "./config.ts";
 import { createRegistryPrisma } from "./data/prisma.ts";
 import { countSupergraphVersions, latestSupergraphHead, syncOwners } from "./data/store.ts";
+import { loadConsoleAssets } from "./console.ts";
+import { createConsoleReads } from "./console-reads.ts";
 import { createRegistryHandler } from "./http.ts";
 import { createRegistryMetrics } from "./metrics.ts";
 import { createRegistry } from "./registry.ts";
@@ -42,6 +44,8 @@ export async function createRegistryServer({
     metrics,
     shutdown: shutdown.signal,
     readiness: readiness.check,
+    consoleReads: createConsoleReads({ prisma, config, now }),
+    consoleAssets: loadConsoleAssets(),
   });
 
   let running: RunningServer | undefined;

@@ -14,6 +14,7 @@ export const TEST_TOKENS = {
   checkout: "test-token-checkout-0000",
   security: "test-token-security-0000",
   router: "test-token-router-000000",
+  viewer: "test-token-viewer-000000",
 } as const;
 
 export interface TestRegistryOptions {
@@ -38,6 +39,7 @@ export async function startTestRegistry({ importRepoSubgraphs = true, overrides 
       REGISTRY_TOKEN_CHECKOUT: TEST_TOKENS.checkout,
       REGISTRY_TOKEN_SECURITY: TEST_TOKENS.security,
       REGISTRY_ROUTER_TOKEN: TEST_TOKENS.router,
+      REGISTRY_VIEWER_TOKEN: TEST_TOKENS.viewer,
     },
     overrides,
   );
