@@ -5,6 +5,7 @@ import { clientErrorsFeature } from "./client-errors/feature.ts";
 import { corsFeature } from "./cors/feature.ts";
 import { csrfFeature } from "./csrf/feature.ts";
 import { demandControlFeature } from "./demand-control/feature.ts";
+import { entityCacheFeature } from "./entity-cache/feature.ts";
 import { failureResponseFeature } from "./failure-response/feature.ts";
 import { fetchMetricsFeature } from "./fetch-metrics/feature.ts";
 import { graphqlOverHttpFeature } from "./graphql-over-http/feature.ts";
@@ -24,6 +25,7 @@ export const FEATURES = [
   corsFeature,
   csrfFeature,
   demandControlFeature,
+  entityCacheFeature,
   failureResponseFeature,
   fetchMetricsFeature,
   graphqlOverHttpFeature,
