@@ -8,6 +8,7 @@ import { generateStore } from "@store/seed-data";
 import { tokenHeader } from "../support/auth.ts";
 import { graphql, readCounter } from "../support/graphql.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
+import { TEST_JWT_SECRET } from "../support/test-stack.ts";
 
 /**
  * The entity cache through real HTTP: routers with `entityCache` on, over the shared stack's
@@ -24,7 +25,7 @@ async function startRouter(name: string, entityCache: Record<string, unknown>, e
   const file = path.join(dir, `${name}.yaml`);
   writeFileSync(file, JSON.stringify({ entityCache: { enabled: true, ...entityCache } }));
   const config = loadRouterConfig({
-    env: { LOG_LEVEL: "silent", ...signingEnv, ...env },
+    env: { LOG_LEVEL: "silent", AUTH_JWT_SECRET: TEST_JWT_SECRET, ...signingEnv, ...env },
     flags: { supergraph: supergraphPath, port: "0", config: file },
   });
   const router = createRouter(config);
@@ -129,24 +130,28 @@ describe("entity cache in memory", () => {
       }
     };
     const readers = Array.from({ length: 6 }, reader);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const placed = await graphql(
-      url,
-      `
-        mutation ($input: PlaceOrderInput!, $key: String!) {
-          placeOrder(input: $input, idempotencyKey: $key) {
-            id
+    let placed;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      placed = await graphql(
+        url,
+        `
+          mutation ($input: PlaceOrderInput!, $key: String!) {
+            placeOrder(input: $input, idempotencyKey: $key) {
+              id
+            }
           }
-        }
-      `,
-      { input: { lines: [{ productId: id, quantity: 1 }] }, key: randomUUID() },
-      asBuyer,
-    );
-    mutationReturnedAt = performance.now();
+        `,
+        { input: { lines: [{ productId: id, quantity: 1 }] }, key: randomUUID() },
+        asBuyer,
+      );
+      mutationReturnedAt = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      reading = false;
+      await Promise.all(readers);
+    }
     expect(placed.errors).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    reading = false;
-    await Promise.all(readers);
     const before = reads.filter((read) => read.startedAt < mutationReturnedAt);
     const after = reads.filter((read) => read.startedAt > mutationReturnedAt);
     expect(before.length).toBeGreaterThan(0);

@@ -10,6 +10,7 @@ import { failureResponseFeature } from "./failure-response/feature.ts";
 import { fetchMetricsFeature } from "./fetch-metrics/feature.ts";
 import { graphqlOverHttpFeature } from "./graphql-over-http/feature.ts";
 import { headerRulesFeature } from "./header-rules/feature.ts";
+import { httpCacheFeature } from "./http-cache/feature.ts";
 import { limitsFeature } from "./limits/feature.ts";
 import { persistedOperationsFeature } from "./persisted-operations/feature.ts";
 import { rateLimitFeature } from "./rate-limit/feature.ts";
@@ -30,6 +31,7 @@ export const FEATURES = [
   fetchMetricsFeature,
   graphqlOverHttpFeature,
   headerRulesFeature,
+  httpCacheFeature,
   limitsFeature,
   persistedOperationsFeature,
   rateLimitFeature,

@@ -20,7 +20,7 @@ beforeAll(async () => {
 function setup(options: { privateData?: "per-viewer" | "off" } = {}) {
   const hints = new CacheHints(sdl, { defaultMaxAgeSeconds: 0, overrides: {} });
   const asked: Array<Array<Record<string, unknown>>> = [];
-  let answer = (representations: Array<Record<string, unknown>>, _context: RouterContext | undefined) =>
+  let answer = (representations: Array<Record<string, unknown>>, _context: RouterContext | undefined): unknown[] =>
     representations.map((r) => ({ __typename: "Product", totalStock: Number(String(r.id).slice(4)) }));
   const store = memoryStore({ maxEntities: 1000, graceMs: 60_000 });
   const wrapper = entityCacheCall({
