@@ -13,6 +13,7 @@ import { createServiceMetrics, type ServiceMetrics } from "./metrics.ts";
 import { databaseReadiness } from "./database-readiness.ts";
 import { observationPlugin } from "./observation-plugin.ts";
 import { enterQueryTally, trackQueries } from "./query-tracking.ts";
+import { cacheInvalidationPlugin } from "./cache-invalidation.ts";
 import { callPolicyPlugin } from "./call-policy-plugin.ts";
 import { memoryReplayGuard, redisReplayGuard } from "./replay-guard.ts";
 import {
@@ -108,6 +109,7 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
       ApolloServerPluginInlineTraceDisabled(),
       observationPlugin<Ctx>({ executeSpan: true }),
       callPolicyPlugin<Ctx>({ service: definition.name, replayGuard }),
+      cacheInvalidationPlugin<Ctx>(),
       ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
     logger,

@@ -5,3 +5,4 @@ export * from "./claims-signing.ts";
 export * from "./error-codes.ts";
 export * from "./request-signing.ts";
 export * from "./service-calls.ts";
+export * from "./cache-invalidation.ts";

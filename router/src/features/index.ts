@@ -5,10 +5,12 @@ import { clientErrorsFeature } from "./client-errors/feature.ts";
 import { corsFeature } from "./cors/feature.ts";
 import { csrfFeature } from "./csrf/feature.ts";
 import { demandControlFeature } from "./demand-control/feature.ts";
+import { entityCacheFeature } from "./entity-cache/feature.ts";
 import { failureResponseFeature } from "./failure-response/feature.ts";
 import { fetchMetricsFeature } from "./fetch-metrics/feature.ts";
 import { graphqlOverHttpFeature } from "./graphql-over-http/feature.ts";
 import { headerRulesFeature } from "./header-rules/feature.ts";
+import { httpCacheFeature } from "./http-cache/feature.ts";
 import { limitsFeature } from "./limits/feature.ts";
 import { persistedOperationsFeature } from "./persisted-operations/feature.ts";
 import { rateLimitFeature } from "./rate-limit/feature.ts";
@@ -24,10 +26,12 @@ export const FEATURES = [
   corsFeature,
   csrfFeature,
   demandControlFeature,
+  entityCacheFeature,
   failureResponseFeature,
   fetchMetricsFeature,
   graphqlOverHttpFeature,
   headerRulesFeature,
+  httpCacheFeature,
   limitsFeature,
   persistedOperationsFeature,
   rateLimitFeature,

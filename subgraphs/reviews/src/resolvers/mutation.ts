@@ -1,3 +1,4 @@
+import { invalidateEntities } from "@store/service-kit";
 import { randomUUID } from "node:crypto";
 import { ErrorCode, codedError, requireSignedIn } from "@store/wire";
 import type { ReviewsContext } from "../context.ts";
@@ -34,6 +35,8 @@ export const Mutation = {
       body: input.body,
     });
     ctx.loaders.reviewById.prime(review.id, review);
+    // The product's rating and reviews, and the author's reviews, changed: the router's cached copies are stale.
+    invalidateEntities(ctx, { typename: "Product", key: { id: input.productId } }, { typename: "User", key: { id: author.id } });
     return review;
   },
 };
