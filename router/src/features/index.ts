@@ -4,6 +4,7 @@ import { clientConcurrencyFeature } from "./client-concurrency/feature.ts";
 import { clientErrorsFeature } from "./client-errors/feature.ts";
 import { corsFeature } from "./cors/feature.ts";
 import { csrfFeature } from "./csrf/feature.ts";
+import { deferFeature } from "./defer/feature.ts";
 import { demandControlFeature } from "./demand-control/feature.ts";
 import { failureResponseFeature } from "./failure-response/feature.ts";
 import { fetchMetricsFeature } from "./fetch-metrics/feature.ts";
@@ -23,6 +24,7 @@ export const FEATURES = [
   clientErrorsFeature,
   corsFeature,
   csrfFeature,
+  deferFeature,
   demandControlFeature,
   failureResponseFeature,
   fetchMetricsFeature,
