@@ -10,6 +10,7 @@ import { composeSubgraphCall, type SubgraphCallHandler, type SubgraphCallWrapper
 import { createSubgraphFetcher } from "./subgraph-call/fetcher.ts";
 import { HeaderBag } from "./subgraph-call/header-bag.ts";
 import { sendSubgraphRequest } from "./subgraph-call/send.ts";
+import { withDeferDirective } from "./features/defer/api-schema.ts";
 
 /**
  * Calls one subgraph for the query plan: the client's request id on every fetch (so logs line up
@@ -69,7 +70,10 @@ export function createGateway(
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
-    ...(metrics && { queryPlannerConfig: { cache: countingPlanCache(metrics) } }),
+    queryPlannerConfig: {
+      ...(metrics && { cache: countingPlanCache(metrics) }),
+      ...(config.defer.enabled && { incrementalDelivery: { enableDefer: true } }),
+    },
     buildService: ({ name, url }) => {
       // A registry update rebuilds every service: reuse the one already built for the same URL,
       // so pools and circuit states survive a supergraph swap.
@@ -108,6 +112,7 @@ export function createGateway(
         gateway,
         stock: loaded.executor,
         onPlanCacheLookup: (hit) => metrics?.queryPlanCache.inc({ result: hit ? "hit" : "miss" }),
+        onDeferTiming: (part, seconds) => metrics?.deferPartSeconds.observe({ part }, seconds),
         ...(config.traffic.mergeIdenticalQueries && {
           mergeIdenticalQueries: {
             forwardedHeaders: forwardedRequestHeaders(config.headers),
@@ -115,9 +120,14 @@ export function createGateway(
           },
         }),
       });
-      return { schema: loaded.schema, executor };
+      return { schema: config.defer.enabled ? withDeferDirective(loaded.schema) : loaded.schema, executor };
     },
-    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
+    onSchemaLoadOrUpdate: (callback) =>
+      gateway.onSchemaLoadOrUpdate(
+        config.defer.enabled && executorKind === "router"
+          ? ({ apiSchema, coreSupergraphSdl }) => callback({ apiSchema: withDeferDirective(apiSchema), coreSupergraphSdl })
+          : callback,
+      ),
     stop: () => gateway.stop(),
   };
 

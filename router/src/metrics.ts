@@ -46,6 +46,13 @@ export function createRouterMetrics(service: ServiceMetrics) {
       help: "Queries answered by joining an identical one already in flight (traffic.mergeIdenticalQueries)",
       registers,
     }),
+    deferPartSeconds: new Histogram({
+      name: "defer_part_seconds",
+      help: "Time from the start of a @defer operation's execution to its initial payload (part=first) and to its last deferred part (part=last)",
+      labelNames: ["part"],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
     queryPlanCache: new Counter({
       name: "query_plan_cache_lookups_total",
       help: "Query plan cache lookups by result (hit, miss: the operation was planned)",

@@ -27,6 +27,7 @@ import { createUsageReporter } from "./usage-report.ts";
 import { createFeatures, type FeatureSet } from "./features/create.ts";
 import type { FeatureHooks } from "./features/feature.ts";
 import type { PersistedOperationsHooks } from "./features/persisted-operations/index.ts";
+import { incrementalDeliveryPlugin } from "./execution/incremental-delivery.ts";
 
 export class SupergraphLoadError extends Error {
   constructor(path: string, reason: string) {
@@ -86,6 +87,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       const built = createGateway(config, sdl, logger, routerMetrics, features.all("subgraphCall"));
       const checks = features.all("checks");
       closePools = built.closePools;
+      const formatError = features.all("response").reduceRight((format, wrap) => wrap(format), errorFormatter(logger, production));
       apollo = new ApolloServer<RouterContext>({
         gateway: built.gateway,
         introspection: config.introspection,
@@ -99,7 +101,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         // Batches (JSON array bodies) are capped by the HTTP door below; each operation meets the limits on its own.
         allowBatchedHttpRequests: config.limits.maxBatchedOperations > 0,
         stringifyResult,
-        formatError: features.all("response").reduceRight((format, wrap) => wrap(format), errorFormatter(logger, production)),
+        formatError,
         logger,
         plugins: [
           config.landingPage === "sandbox"
@@ -108,6 +110,8 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
           observationPlugin<RouterContext>({ executeSpan: false }),
           ...(usage ? [usage.plugin] : []),
           ...features.all("operation").flat(),
+          // Last: the other plugins see the initial payload of a @defer response as its single result.
+          ...(config.defer.enabled ? [incrementalDeliveryPlugin<RouterContext>(formatError)] : []),
         ],
       });
       try {

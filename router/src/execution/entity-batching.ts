@@ -57,6 +57,10 @@ export function mergeableFetches(root: PlanNode | SubscriptionNode | undefined):
         visit(node.ifClause);
         visit(node.elseClause);
         return;
+      case "Defer":
+        visit(node.primary.node);
+        for (const deferred of node.deferred) visit(deferred.node);
+        return;
       default:
         return;
     }

@@ -2,7 +2,14 @@ import { GraphQLDataSourceRequestKind, type GraphQLDataSource } from "@apollo/ga
 import { applyRewrites, isObjectOfType } from "@apollo/gateway/dist/dataRewrites.js";
 import { generateHydratedPaths } from "@apollo/gateway/dist/executeQueryPlan.js";
 import { ERRORS, errorCodeDef, type VariableDefinitions } from "@apollo/federation-internals";
-import { evaluateCondition, getResponseName, type FetchNode, type PlanNode, type QueryPlanSelectionNode } from "@apollo/query-planner";
+import {
+  evaluateCondition,
+  getResponseName,
+  type DeferNode,
+  type FetchNode,
+  type PlanNode,
+  type QueryPlanSelectionNode,
+} from "@apollo/query-planner";
 import { Kind, type GraphQLSchema } from "graphql";
 import { GraphQLError } from "./graphql-error.ts";
 import { DistinctEntities } from "./distinct-entities.ts";
@@ -34,9 +41,11 @@ export interface PlanRun {
   /** Entity fetches of this plan that may share a request with an identical one (see entity-batching.ts). */
   mergeable: ReadonlyMap<FetchNode, MergeGroup>;
   batcher: EntityBatcher;
+  /** Runs a @defer node (defer-execution.ts): its primary now, its deferred parts now or later. Absent: no Defer nodes expected. */
+  defer?: (node: DeferNode, cursor: Cursor) => Promise<void>;
 }
 
-interface Cursor {
+export interface Cursor {
   path: ResponsePath;
   data: any;
   fullResult: Data;
@@ -68,8 +77,11 @@ export async function executePlanNode(run: PlanRun, node: PlanNode, cursor: Curs
       if (branch) await executePlanNode(run, branch, cursor);
       return;
     }
+    case "Defer":
+      if (run.defer) return run.defer(node, cursor);
+      throw new Error("A @defer plan node outside a deferred execution");
     default:
-      // Plans with @defer or subscriptions never get here: the executor leaves them to stock.
+      // Plans with subscriptions never get here: the executor leaves them to stock.
       throw new Error(`Unsupported query plan node ${(node as { kind: string }).kind}`);
   }
 }

@@ -17,8 +17,12 @@ export interface PreparedOperation {
   definition: OperationDefinitionNode;
   /** Entity fetches that may share a request with an identical one running at the same time. */
   mergeable: Map<FetchNode, MergeGroup>;
-  /** Why stock @apollo/gateway must run this one (@defer, subscriptions, introspection), if it must. */
+  /** Why stock @apollo/gateway must run this one (subscriptions, introspection), if it must. */
   leaveToStock?: string;
+  /** The plan holds @defer nodes (run by defer-execution.ts). */
+  hasDefer: boolean;
+  /** Labels the router gave unlabelled @defer fragments: never shown to the client. */
+  assignedDeferLabels: ReadonlySet<string>;
 }
 
 function unsupportedNode(node: PlanNode | SubscriptionNode | undefined): string | undefined {
@@ -35,6 +39,8 @@ function unsupportedNode(node: PlanNode | SubscriptionNode | undefined): string 
       return unsupportedNode(node.node);
     case "Condition":
       return unsupportedNode(node.ifClause) ?? unsupportedNode(node.elseClause);
+    case "Defer":
+      return unsupportedNode(node.primary.node) ?? node.deferred.map((d) => unsupportedNode(d.node)).find(Boolean);
     case "Fetch":
       return undefined;
     default:
@@ -50,14 +56,33 @@ export function prepareOperation(state: GatewayState, document: DocumentNode, op
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (name === undefined || d.name?.value === name),
   );
   if (!definition) throw new Error(name ? `Unknown operation named "${name}".` : "No operation in the document");
+  // Every @defer labelled before planning (the planner keeps labels it is given), so each deferred
+  // node of the plan names the fragment the shaping compiled for it.
+  const {
+    operation: planned,
+    hasDefers,
+    assignedDeferLabels,
+  } = operationFromDocument(state.apiSchema, document, {
+    operationName: name,
+  }).withNormalizedDefer();
   const plan = withSyncSpan("gateway.plan", name ? { "graphql.operation.name": name } : {}, () =>
-    state.queryPlanner.buildQueryPlan(operationFromDocument(state.apiSchema, document, { operationName: name }), state.planOptions),
+    state.queryPlanner.buildQueryPlan(planned, state.planOptions),
   );
   // The planner may normalize the operation it gets; shaping works from an untouched copy, as stock's does.
   const operation = operationFromDocument(state.apiSchema, document, { operationName: name, validate: false });
-  const shape = compileShape(operation);
+  const shape = compileShape(hasDefers ? operation.withNormalizedDefer().operation : operation);
   const leaveToStock = unsupportedNode(plan.node) ?? (shape.hasIntrospection ? "introspection" : undefined);
-  return { id: ++lastId, plan, shape, operation, definition, leaveToStock, mergeable: mergeableFetches(plan.node) };
+  return {
+    id: ++lastId,
+    plan,
+    shape,
+    operation,
+    definition,
+    leaveToStock,
+    mergeable: mergeableFetches(plan.node),
+    hasDefer: hasDefers,
+    assignedDeferLabels,
+  };
 }
 
 /**

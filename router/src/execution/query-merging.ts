@@ -14,6 +14,8 @@ export interface SharedExecution {
   result: GatewayExecutionResult;
   /** The subgraph response headers that header rules pass back, as the leader collected them. */
   responseHeaders: ReadonlyMap<string, string>;
+  /** The deferred parts still to come (an incremental @defer response): every follower reads them all. */
+  stream?: unknown;
 }
 
 export class InFlightQueries {

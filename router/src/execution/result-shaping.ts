@@ -79,6 +79,8 @@ interface FragmentShape {
   /** Whether it applies to an object without __typename under this parent type (nearly always the same one). */
   lastParent?: CompositeType;
   appliesToLastParent?: boolean;
+  /** @defer on this fragment (labels normalized, as the planner labels its deferred nodes). */
+  defer?: { label: string; if?: string };
 }
 
 type Shape = FieldShape | FragmentShape;
@@ -90,6 +92,13 @@ export interface CompiledShape {
   defaultedVariables: Record<string, unknown>;
   /** The operation reads a schema introspection field (__schema/__type), which stock resolves itself. */
   hasIntrospection: boolean;
+  /** Each @defer fragment by its (normalized) label, with the type it is selected in: a deferred part is shaped from it. */
+  deferred: Map<string, DeferredFragment>;
+}
+
+export interface DeferredFragment {
+  shape: FragmentShape;
+  parentType: CompositeType;
 }
 
 function conditionsOf(element: {
@@ -108,7 +117,12 @@ function conditionsOf(element: {
   return skip === undefined && include === undefined ? undefined : { skip, include };
 }
 
-function compileSelections(selectionSet: SelectionSet, state: { introspection: boolean }): Shape[] {
+interface CompileState {
+  introspection: boolean;
+  deferred: Map<string, DeferredFragment>;
+}
+
+function compileSelections(selectionSet: SelectionSet, state: CompileState): Shape[] {
   return selectionSet.selections().map((selection): Shape => {
     if (selection.kind === "FieldSelection") {
       const field = selection.element;
@@ -126,18 +140,24 @@ function compileSelections(selectionSet: SelectionSet, state: { introspection: b
       };
     }
     const fragment = selection.element;
-    return {
+    const shape: FragmentShape = {
       kind: "fragment",
       conditions: conditionsOf(fragment as never),
       typeCondition: fragment.typeCondition,
       selections: compileSelections(selection.selectionSet, state),
       appliesTo: new Map(),
     };
+    const defer = fragment.deferDirectiveArgs();
+    if (defer?.label) {
+      shape.defer = { label: defer.label, ...(defer.if instanceof Variable && { if: defer.if.name }) };
+      state.deferred.set(defer.label, { shape, parentType: fragment.parentType });
+    }
+    return shape;
   });
 }
 
 export function compileShape(operation: Operation): CompiledShape {
-  const state = { introspection: false };
+  const state: CompileState = { introspection: false, deferred: new Map() };
   const schema = operation.schema();
   return {
     schema,
@@ -145,6 +165,7 @@ export function compileShape(operation: Operation): CompiledShape {
     selections: compileSelections(operation.selectionSet, state),
     defaultedVariables: operation.collectDefaultedVariableValues(),
     hasIntrospection: state.introspection,
+    deferred: state.deferred,
   };
 }
 
@@ -159,6 +180,8 @@ interface Run {
    * shaping walks every value of the response, and those objects were a good share of its garbage.
    */
   flags: number;
+  /** Leave out the fragments @defer delivers later (the initial payload of an incremental response). */
+  omitDeferred: boolean;
 }
 
 const INVALID = 1;
@@ -197,6 +220,11 @@ function fragmentApplies(run: Run, shape: FragmentShape, typename: unknown, pare
   return applies;
 }
 
+/** Whether a @defer applies: `if` absent, or its variable true (false puts the fragment in the initial payload). */
+function isDeferred(defer: { if?: string }, variables: Record<string, unknown>): boolean {
+  return defer.if === undefined || variables[defer.if] !== false;
+}
+
 const NULL_BUBBLE_UP = true;
 
 function describeLast(path: (string | number)[], currentType: Type, parentType: NamedType): string {
@@ -216,6 +244,7 @@ function applySelections(
 ): boolean {
   for (const shape of selections) {
     if (shape.conditions && skipped(shape.conditions, run.variables)) continue;
+    if (run.omitDeferred && shape.kind === "fragment" && shape.defer && isDeferred(shape.defer, run.variables)) continue;
     if (shape.kind === "field") {
       const { responseName } = shape;
       // Own properties only: output objects are plain, and a field may be named like one of
@@ -328,6 +357,7 @@ export function shapeResponse(
   shape: CompiledShape,
   input: Record<string, any> | null | undefined,
   variables: Record<string, unknown> | undefined,
+  { omitDeferred = false }: { omitDeferred?: boolean } = {},
 ): { data: any; errors: GraphQLError[] } {
   if (!input) return { data: input, errors: [] };
   const run: Run = {
@@ -336,8 +366,38 @@ export function shapeResponse(
     errors: [],
     path: [],
     flags: 0,
+    omitDeferred,
   };
   const data = {};
   const bubbled = applySelections(run, input, shape.selections, data, shape.rootType);
+  return { data: bubbled ? null : data, errors: run.errors };
+}
+
+/**
+ * One deferred fragment's data for the object at `path` (a part of an incremental response): its
+ * selections shaped from the merged subgraph data, the fragments deferred inside it left for their
+ * own parts. A non-null field that comes out null makes the part's data null, as in graphql-js.
+ */
+export function shapeDeferred(
+  shape: CompiledShape,
+  fragment: DeferredFragment,
+  input: Record<string, any>,
+  path: readonly (string | number)[],
+  variables: Record<string, unknown> | undefined,
+): { data: any; errors: GraphQLError[] } {
+  const run: Run = {
+    schema: shape.schema,
+    variables: { __proto__: null, ...shape.defaultedVariables, ...variables } as never,
+    errors: [],
+    path: [...path],
+    flags: 0,
+    omitDeferred: true,
+  };
+  const data = {};
+  const typename = input[typenameFieldName];
+  const runtimeType = typeof typename === "string" ? run.schema.type(typename) : undefined;
+  const parentType = runtimeType && isCompositeType(runtimeType) ? runtimeType : fragment.parentType;
+  if (!fragmentApplies(run, fragment.shape, typename, fragment.parentType)) return { data, errors: [] };
+  const bubbled = applySelections(run, input, fragment.shape.selections, data, fragment.shape.typeCondition ?? parentType);
   return { data: bubbled ? null : data, errors: run.errors };
 }

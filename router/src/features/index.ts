@@ -4,6 +4,7 @@ import { clientConcurrencyFeature } from "./client-concurrency/feature.ts";
 import { clientErrorsFeature } from "./client-errors/feature.ts";
 import { corsFeature } from "./cors/feature.ts";
 import { csrfFeature } from "./csrf/feature.ts";
+import { deferFeature } from "./defer/feature.ts";
 import { demandControlFeature } from "./demand-control/feature.ts";
 import { entityCacheFeature } from "./entity-cache/feature.ts";
 import { failureResponseFeature } from "./failure-response/feature.ts";
@@ -25,6 +26,7 @@ export const FEATURES = [
   clientErrorsFeature,
   corsFeature,
   csrfFeature,
+  deferFeature,
   demandControlFeature,
   entityCacheFeature,
   failureResponseFeature,
