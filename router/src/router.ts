@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer } from "@apollo/server";
@@ -85,6 +86,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         : undefined;
       const built = createGateway(config, sdl, logger, routerMetrics, features.all("subgraphCall"));
       const checks = features.all("checks");
+      const formatError = features.all("response").reduceRight((format, wrap) => wrap(format), errorFormatter(logger, production));
       closePools = built.closePools;
       apollo = new ApolloServer<RouterContext>({
         gateway: built.gateway,
@@ -99,7 +101,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         // Batches (JSON array bodies) are capped by the HTTP door below; each operation meets the limits on its own.
         allowBatchedHttpRequests: config.limits.maxBatchedOperations > 0,
         stringifyResult,
-        formatError: features.all("response").reduceRight((format, wrap) => wrap(format), errorFormatter(logger, production)),
+        formatError,
         logger,
         plugins: [
           config.landingPage === "sandbox"
@@ -152,6 +154,13 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         await admin?.close(0);
         throw error;
       }
+      for (const hook of features.all("listening"))
+        hook({
+          server: running.server,
+          apollo,
+          formatError,
+          createContext: (req) => createRequestContext(req, String(req.headers["x-request-id"] ?? randomUUID()), undefined, contextHooks),
+        });
       if (admin) logger.info({ url: admin.url }, "admin listener ready: /metrics, /health/ready with details");
       if (config.explorer.enabled) logExplorerState(logger, explorerFiles, `${running.url}${EXPLORER_PATH}`);
       logger.info(
@@ -161,6 +170,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       return { ...running, adminUrl: admin?.url };
     },
     async stop() {
+      await Promise.all((features?.all("stopServing") ?? []).map((stop) => stop()));
       await running?.close(config.server.shutdownGraceMs);
       await admin?.close(0);
       await apollo?.stop().catch(() => undefined);
@@ -177,7 +187,7 @@ type RequestHook = NonNullable<FeatureHooks["request"]>;
 async function createRequestContext(
   req: IncomingMessage,
   requestId: string,
-  exchange: GraphQLExchange,
+  exchange: GraphQLExchange | undefined,
   hooks: ContextHook[],
 ): Promise<RouterContext> {
   const context: RouterContext = {

@@ -19,3 +19,4 @@ export * from "./stop-on-signals.ts";
 export * from "./subgraph.ts";
 export * from "./subgraph-client.ts";
 export * from "./tracing.ts";
+export * from "./subgraph-subscriptions.ts";

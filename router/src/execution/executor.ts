@@ -11,6 +11,7 @@ import { PreparedOperationCache, type PreparedOperation } from "./prepared-opera
 import { InFlightQueries, callerKey } from "./query-merging.ts";
 import { shapeResponse } from "./result-shaping.ts";
 import { withSpan } from "./spans.ts";
+import { startSubscription } from "./subscription-plan.ts";
 
 export interface PlanExecutorOptions {
   gateway: ApolloGateway;
@@ -56,7 +57,8 @@ export function createPlanExecutor({
       // Stock gives the exact error (unknown operation name, planning failure) and its span.
       return stock(requestContext);
     }
-    if (prepared.leaveToStock) return stock(requestContext);
+    const subscription = prepared.plan.node?.kind === "Subscription";
+    if (prepared.leaveToStock && !subscription) return stock(requestContext);
 
     const variableDefinitions = prepared.definition.variableDefinitions;
     if (variableDefinitions?.length) {
@@ -64,6 +66,7 @@ export function createPlanExecutor({
       if (errors) return { errors };
     }
 
+    if (subscription) return startSubscription(state, prepared, requestContext);
     const execute = () => executePrepared(state, prepared, requestContext);
     if (!merging || prepared.operation.rootKind !== "query") return execute();
     const context = requestContext.context as RouterContext;
