@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer } from "@apollo/server";
@@ -86,6 +87,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         : undefined;
       const built = createGateway(config, sdl, logger, routerMetrics, features.all("subgraphCall"));
       const checks = features.all("checks");
+      const formatError = features.all("response").reduceRight((format, wrap) => wrap(format), errorFormatter(logger, production));
       closePools = built.closePools;
       const formatError = features.all("response").reduceRight((format, wrap) => wrap(format), errorFormatter(logger, production));
       apollo = new ApolloServer<RouterContext>({
@@ -156,6 +158,13 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
         await admin?.close(0);
         throw error;
       }
+      for (const hook of features.all("listening"))
+        hook({
+          server: running.server,
+          apollo,
+          formatError,
+          createContext: (req) => createRequestContext(req, String(req.headers["x-request-id"] ?? randomUUID()), undefined, contextHooks),
+        });
       if (admin) logger.info({ url: admin.url }, "admin listener ready: /metrics, /health/ready with details");
       if (config.explorer.enabled) logExplorerState(logger, explorerFiles, `${running.url}${EXPLORER_PATH}`);
       logger.info(
@@ -165,6 +174,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       return { ...running, adminUrl: admin?.url };
     },
     async stop() {
+      await Promise.all((features?.all("stopServing") ?? []).map((stop) => stop()));
       await running?.close(config.server.shutdownGraceMs);
       await admin?.close(0);
       await apollo?.stop().catch(() => undefined);
@@ -181,7 +191,7 @@ type RequestHook = NonNullable<FeatureHooks["request"]>;
 async function createRequestContext(
   req: IncomingMessage,
   requestId: string,
-  exchange: GraphQLExchange,
+  exchange: GraphQLExchange | undefined,
   hooks: ContextHook[],
 ): Promise<RouterContext> {
   const context: RouterContext = {

@@ -104,6 +104,13 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
           .string()
           .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
           .optional(),
+        /** Broker for domain events (redis:// URL): every replica of every service sees every event. Unset: in-process (embedded stack). */
+        EVENTS_REDIS_URL: z
+          .string()
+          .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+          .optional(),
+        /** Prefix of the event channels on that Redis (default "store:events:"), so stacks sharing one Redis stay apart. */
+        EVENTS_CHANNEL_PREFIX: z.string().min(1).default("store:events:"),
         ...tracingEnvSchema,
       }),
     )
@@ -187,6 +194,8 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
           /** Unset: nonces are remembered in this process only. */
           replayRedisUrl: env.SUBGRAPH_REPLAY_REDIS_URL,
         },
+        /** Domain events (subscriptions): Redis pub/sub when redisUrl is set, else this process only. */
+        events: { redisUrl: env.EVENTS_REDIS_URL, channelPrefix: env.EVENTS_CHANNEL_PREFIX },
         /** OTLP/HTTP export of traces; see tracing.ts. */
         tracing: {
           endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,

@@ -20,3 +20,4 @@ export * from "./subgraph.ts";
 export * from "./subgraph-client.ts";
 export * from "./tracing.ts";
 export * from "./cache-invalidation.ts";
+export * from "./subgraph-subscriptions.ts";

@@ -16,6 +16,8 @@ import { enterQueryTally, trackQueries } from "./query-tracking.ts";
 import { cacheInvalidationPlugin } from "./cache-invalidation.ts";
 import { callPolicyPlugin } from "./call-policy-plugin.ts";
 import { memoryReplayGuard, redisReplayGuard } from "./replay-guard.ts";
+import { serveSubgraphSubscriptions } from "./subgraph-subscriptions.ts";
+import { createRedisBus, sharedMemoryBus, type EventBus } from "@store/events";
 import {
   ErrorCode,
   callerFromHeaders,
@@ -42,6 +44,8 @@ export interface RequestInfo {
   callingService?: string;
   /** The service's logger, for what a resolver must report beside its answer. */
   logger: Logger;
+  /** Domain events: publish what changed, follow them in subscription resolvers. */
+  events: EventBus;
 }
 
 /** Everything that makes one subgraph what it is; the kit supplies the rest. */
@@ -60,7 +64,7 @@ export interface SubgraphDefinition<P extends PrismaLike, Ctx extends BaseContex
   /** Loads the seed data if the database is empty; returns whether it did. */
   seed(prisma: P, logger: Logger): Promise<boolean>;
   /** Work beside requests (inventory's expiry sweep), started once listening; the returned function stops it. */
-  background?(prisma: P, logger: Logger): () => Promise<void>;
+  background?(prisma: P, logger: Logger, events: EventBus): () => Promise<void>;
 }
 
 export interface SubgraphDeps {
@@ -68,11 +72,14 @@ export interface SubgraphDeps {
   /** An already open database (tests pass a throwaway one); otherwise opened from the config. */
   db?: Database;
   logger?: Logger;
+  /** An already open event bus (tests share one); otherwise opened from the config. */
+  events?: EventBus;
 }
 
 export interface SubgraphServer<P> {
   prisma: P;
   db: Database;
+  events: EventBus;
   metrics: ServiceMetrics;
   logger: Logger;
   /** Applies migrations and seeds as the config asks, then listens. */
@@ -82,7 +89,7 @@ export interface SubgraphServer<P> {
 
 export async function createSubgraphServer<P extends PrismaLike, Ctx extends BaseContext>(
   definition: SubgraphDefinition<P, Ctx>,
-  { config, db: givenDb, logger = createLogger(definition.name, config.logLevel) }: SubgraphDeps,
+  { config, db: givenDb, events: givenEvents, logger = createLogger(definition.name, config.logLevel) }: SubgraphDeps,
 ): Promise<SubgraphServer<P>> {
   const db = givenDb ?? (await openDatabase({ url: config.databaseUrl, defaultDataDir: definition.defaultDataDir }));
   const metrics = createServiceMetrics(definition.name);
@@ -93,9 +100,19 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     ? await redisReplayGuard(config.signing.replayRedisUrl, definition.name, config.signing.maxAgeSeconds, logger)
     : memoryReplayGuard(config.signing.maxAgeSeconds);
   const callerOf = callerReader(config, logger);
+  const events =
+    givenEvents ??
+    (config.events.redisUrl
+      ? await createRedisBus({
+          url: config.events.redisUrl,
+          channelPrefix: config.events.channelPrefix,
+          onError: (error) => logger.warn({ err: error.message }, "events: Redis failed (reconnecting)"),
+        })
+      : sharedMemoryBus());
+  const schema = buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never }]);
 
   const apollo = new ApolloServer<Ctx>({
-    schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never }]),
+    schema,
     introspection: !config.production,
     // No "Did you mean ...?" in validation errors in production (errorFormatter strips the rest).
     hideSchemaDetailsFromClientErrors: config.production,
@@ -126,17 +143,19 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     maxBodyBytes: config.maxBodyBytes,
     context: async (req, requestId, callingService) => {
       enterQueryTally({ statements: 0 });
-      return definition.createContext(prisma, { requestId, headers: req.headers, caller: callerOf(req.headers), callingService, logger });
+      return definition.createContext(prisma, { requestId, headers: req.headers, caller: callerOf(req.headers), callingService, logger, events });
     },
     readiness: readiness.check,
     verifyRequest: config.signing.mode === "required" ? createRequestVerifier(config.signing) : undefined,
   });
 
   let running: RunningServer | undefined;
+  let subscriptions: ReturnType<typeof serveSubgraphSubscriptions> | undefined;
   let stopBackground: (() => Promise<void>) | undefined;
   return {
     prisma,
     db,
+    events,
     metrics,
     logger,
     async start() {
@@ -154,7 +173,19 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
         logger.warn("SUBGRAPH_SIGNING=off: accepting unsigned requests from anyone who reaches this port");
       }
       running = await listen(handler, config.port, config.host);
-      stopBackground = definition.background?.(prisma, logger);
+      if (schema.getSubscriptionType()) {
+        subscriptions = serveSubgraphSubscriptions({
+          server: running.server,
+          schema,
+          logger,
+          maxPayloadBytes: config.maxBodyBytes,
+          verify: config.signing.mode === "required" ? createRequestVerifier(config.signing) : undefined,
+          callerOf,
+          createContext: (headers, caller, requestId) =>
+            definition.createContext(prisma, { requestId, headers, caller, callingService: "router", logger, events }),
+        });
+      }
+      stopBackground = definition.background?.(prisma, logger, events);
       logger.info(
         {
           url: `${running.url}/graphql`,
@@ -169,11 +200,13 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     },
     async stop() {
       await stopBackground?.();
+      await subscriptions?.close();
       await running?.close(config.shutdownGraceMs);
       await apollo.stop().catch(() => undefined);
       await replayGuard.close();
       await prisma.$disconnect();
       await db.close();
+      if (!givenEvents) await events.close();
     },
   };
 }

@@ -51,6 +51,12 @@ export const ErrorCode = {
   /** A signed mutation whose nonce the subgraph already saw inside the signature window (HTTP 401). */
   REQUEST_REPLAYED: "REQUEST_REPLAYED",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+  /** A subscription was refused or ended by its limits (subscriptions per connection or per client). */
+  SUBSCRIPTION_LIMIT_EXCEEDED: "SUBSCRIPTION_LIMIT_EXCEEDED",
+  /** The token a subscription was opened with expired: the subscription ends (subscribe again with a fresh token). */
+  TOKEN_EXPIRED: "TOKEN_EXPIRED",
+  /** The subgraph serving a subscription went away; the router resubscribes, or ends the stream when it cannot. */
+  SUBSCRIPTION_UPSTREAM_LOST: "SUBSCRIPTION_UPSTREAM_LOST",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

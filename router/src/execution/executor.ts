@@ -11,6 +11,7 @@ import { PreparedOperationCache, type PreparedOperation } from "./prepared-opera
 import { InFlightQueries, callerKey } from "./query-merging.ts";
 import { shapeResponse } from "./result-shaping.ts";
 import { withSpan } from "./spans.ts";
+    if (subscription) return startSubscription(state, prepared, requestContext);
 import { executeIncrementally, mergedDefer } from "./defer-execution.ts";
 import { PayloadStream, acceptsIncrementalDelivery, deliverLater } from "./incremental-delivery.ts";
 
@@ -63,7 +64,8 @@ export function createPlanExecutor({
       // Stock gives the exact error (unknown operation name, planning failure) and its span.
       return stock(requestContext);
     }
-    if (prepared.leaveToStock) return stock(requestContext);
+    const subscription = prepared.plan.node?.kind === "Subscription";
+    if (prepared.leaveToStock && !subscription) return stock(requestContext);
 
     const variableDefinitions = prepared.definition.variableDefinitions;
     if (variableDefinitions?.length) {
@@ -73,6 +75,9 @@ export function createPlanExecutor({
 
     // A @defer operation streams its parts to a client that reads multipart/mixed;deferSpec=20220824.
     const incremental = prepared.hasDefer && acceptsIncrementalDelivery(request.http?.headers.get("accept"));
+    if (subscription) return startSubscription(state, prepared, requestContext);
+    const execute = () => executePrepared(state, prepared, requestContext);
+    if (!merging || prepared.operation.rootKind !== "query") return execute();
     const context = requestContext.context as RouterContext;
     const execute = () => executePrepared(state, prepared, requestContext, incremental, onDeferTiming);
     if (!merging || prepared.operation.rootKind !== "query") {

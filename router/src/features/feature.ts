@@ -78,6 +78,20 @@ export interface FeatureHooks {
   checks?(): Record<string, string>;
   /** Releases what the feature holds (a Redis connection) when the router stops. */
   close?(): Promise<void>;
+  /** Once the router listens: for what is served beside Apollo's HTTP requests (WebSocket upgrades). */
+  listening?(router: ListeningRouter): void;
+  /** First thing on stop, before the listener drains: close long-lived connections (WebSockets with 1001). */
+  stopServing?(): Promise<void>;
+}
+
+/** What the router hands a feature once it listens. */
+export interface ListeningRouter {
+  server: import("node:http").Server;
+  apollo: import("@apollo/server").ApolloServer<RouterContext>;
+  /** The per-request context every HTTP request gets (token, client identity), for this request. */
+  createContext(req: IncomingMessage): Promise<RouterContext>;
+  /** The router's client error formatter. */
+  formatError: ErrorFormatter;
 }
 
 export interface RouterFeature<

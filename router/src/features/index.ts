@@ -16,6 +16,7 @@ import { limitsFeature } from "./limits/feature.ts";
 import { persistedOperationsFeature } from "./persisted-operations/feature.ts";
 import { rateLimitFeature } from "./rate-limit/feature.ts";
 import { subgraphSigningFeature } from "./subgraph-signing/feature.ts";
+import { subscriptionsFeature } from "./subscriptions/feature.ts";
 import { trafficFeature } from "./traffic/feature.ts";
 
 /** Every router feature. Their order is declared by each (after/before) and sorted by features/order.ts. */
@@ -38,5 +39,6 @@ export const FEATURES = [
   persistedOperationsFeature,
   rateLimitFeature,
   subgraphSigningFeature,
+  subscriptionsFeature,
   trafficFeature,
 ] as const;

@@ -1,3 +1,4 @@
+import type { EventBus } from "@store/events";
 import { forwardableClaims, type Caller } from "@store/wire";
 import type { RequestInfo, Logger, SubgraphClient } from "@store/service-kit";
 import type { OrdersPrisma } from "./data/prisma.ts";
@@ -12,7 +13,9 @@ export interface OrdersUpstreams {
 export interface OrdersContext {
   requestId: string;
   prisma: OrdersPrisma;
+  /** Replaced for each event of a subscription, so no event reads what an earlier one cached. */
   loaders: Loaders;
+  events: EventBus;
   upstreams: OrdersUpstreams;
   /** The signed-in caller (from the router's claims header), or null for an anonymous request. */
   caller: Caller | null;
@@ -28,6 +31,7 @@ export function createContext(prisma: OrdersPrisma, request: RequestInfo, upstre
     requestId: request.requestId,
     prisma,
     loaders: createLoaders(prisma, request.caller),
+    events: request.events,
     upstreams,
     caller: request.caller,
     callerId: request.caller?.id ?? null,

@@ -10,7 +10,7 @@ import type { FeatureHooks } from "../feature.ts";
  * anything is planned, with HTTP 400 and a stable code.
  * - several operations and no operationName: OPERATION_NAME_REQUIRED
  * - an operationName the document does not define: OPERATION_NOT_FOUND
- * - a subscription (not served yet), or a root type the schema lacks: OPERATION_TYPE_NOT_SUPPORTED
+ * - a subscription outside the subscription transports (plain POST/GET), or a root type the schema lacks: OPERATION_TYPE_NOT_SUPPORTED
  * - a NUL byte in a string, in the document or in the variables: BAD_USER_INPUT (no database stores it as text)
  */
 const badRequest = (code: ErrorCode, message: string) => codedError(code, message, { http: { status: 400 } });
@@ -48,9 +48,11 @@ export function createClientErrorsHooks(): FeatureHooks {
   // Documents are parsed once per distinct text and reused: their verdict is kept with them.
   const nulInDocument = new WeakMap<DocumentNode, boolean>();
   const listener: GraphQLRequestListener<RouterContext> = {
-    async didResolveOperation({ document, operation, request, schema }) {
+    async didResolveOperation({ document, operation, request, schema, contextValue }) {
       if (!operation) throw unresolved(document, request.operationName);
-      if (operation.operation === "subscription" || !schema.getRootType(operation.operation)) {
+      // Subscriptions reach the executor only from a subscription transport (features/subscriptions), which sets `subscription`.
+      const streamed = operation.operation === "subscription" && "subscription" in (contextValue as object);
+      if ((operation.operation === "subscription" && !streamed) || !schema.getRootType(operation.operation)) {
         throw badRequest(ErrorCode.OPERATION_TYPE_NOT_SUPPORTED, `This router does not serve ${operation.operation} operations.`);
       }
       let nul = nulInDocument.get(document);

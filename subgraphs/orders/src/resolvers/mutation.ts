@@ -3,6 +3,7 @@ import { requireSignedIn } from "@store/wire";
 import type { OrdersContext } from "../context.ts";
 import type { PlaceOrderInput } from "../order-input.ts";
 import { placeOrder } from "../place-order.ts";
+import { advanceShipment } from "../shipment-progress.ts";
 
 export const Mutation = {
   /** The buyer is the signed-in viewer; anonymous callers get UNAUTHENTICATED before anything is read. */
@@ -17,4 +18,6 @@ export const Mutation = {
     invalidateEntities(ctx, ...args.input.lines.map((line) => ({ typename: "Product", key: { id: line.productId } })));
     return order;
   },
+  advanceShipment: (_: unknown, args: { orderId: string }, ctx: OrdersContext) =>
+    advanceShipment({ prisma: ctx.prisma, events: ctx.events }, ctx.caller, args.orderId),
 };
