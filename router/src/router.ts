@@ -89,7 +89,6 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       const checks = features.all("checks");
       const formatError = features.all("response").reduceRight((format, wrap) => wrap(format), errorFormatter(logger, production));
       closePools = built.closePools;
-      const formatError = features.all("response").reduceRight((format, wrap) => wrap(format), errorFormatter(logger, production));
       apollo = new ApolloServer<RouterContext>({
         gateway: built.gateway,
         introspection: config.introspection,

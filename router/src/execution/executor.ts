@@ -11,7 +11,7 @@ import { PreparedOperationCache, type PreparedOperation } from "./prepared-opera
 import { InFlightQueries, callerKey } from "./query-merging.ts";
 import { shapeResponse } from "./result-shaping.ts";
 import { withSpan } from "./spans.ts";
-    if (subscription) return startSubscription(state, prepared, requestContext);
+import { startSubscription } from "./subscription-plan.ts";
 import { executeIncrementally, mergedDefer } from "./defer-execution.ts";
 import { PayloadStream, acceptsIncrementalDelivery, deliverLater } from "./incremental-delivery.ts";
 
@@ -76,8 +76,6 @@ export function createPlanExecutor({
     // A @defer operation streams its parts to a client that reads multipart/mixed;deferSpec=20220824.
     const incremental = prepared.hasDefer && acceptsIncrementalDelivery(request.http?.headers.get("accept"));
     if (subscription) return startSubscription(state, prepared, requestContext);
-    const execute = () => executePrepared(state, prepared, requestContext);
-    if (!merging || prepared.operation.rootKind !== "query") return execute();
     const context = requestContext.context as RouterContext;
     const execute = () => executePrepared(state, prepared, requestContext, incremental, onDeferTiming);
     if (!merging || prepared.operation.rootKind !== "query") {
