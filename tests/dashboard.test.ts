@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createServiceMetrics } from "@store/service-kit";
-import { createRouterMetrics } from "@store/router";
+import { createEntityCacheMetrics, createRouterMetrics } from "@store/router";
 
 /** The Grafana dashboard in the repo only charts series the services really export. */
 const file = fileURLToPath(new URL("../observability/grafana/supergraph-dashboard.json", import.meta.url));
@@ -12,6 +12,7 @@ const panels: Array<Record<string, any>> = dashboard.panels.filter((p: { type: s
 async function exportedSeries(): Promise<Set<string>> {
   const service = createServiceMetrics("any");
   createRouterMetrics(service);
+  createEntityCacheMetrics(service.registry);
   const names = new Set<string>(["up"]); // written by Prometheus itself for every target
   for (const metric of await service.registry.getMetricsAsJSON()) {
     names.add(metric.name);

@@ -3,3 +3,4 @@ export { loadRouterConfig, type RouterConfig, type RouterConfigSources } from ".
 export { createRouter, SupergraphLoadError, type Router, type RunningRouter } from "./router.ts";
 export { createExplorerHandler, loadExplorerFiles, type ExplorerFiles, type ExplorerHandler } from "./explorer.ts";
 export { createRouterMetrics, type RouterMetrics } from "./metrics.ts";
+export { createEntityCacheMetrics } from "./features/entity-cache/metrics.ts";

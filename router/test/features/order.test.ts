@@ -13,10 +13,12 @@ describe("router feature order", () => {
       "cors",
       "csrf",
       "failureResponse",
+      "entityCache",
       "fetchMetrics",
       "authentication",
       "clientConcurrency",
       "graphqlOverHttp",
+      "httpCache",
       "persistedOperations",
       "clientErrors",
       "limits",
@@ -38,6 +40,9 @@ describe("router feature order", () => {
     before("subgraphSigning", "traffic");
     before("fetchMetrics", "traffic");
     before("failureResponse", "fetchMetrics");
+    // A cache hit is no subgraph fetch, and a narrowed entity request is what gets signed.
+    before("entityCache", "fetchMetrics");
+    before("entityCache", "subgraphSigning");
   });
 
   it("does not depend on the order of the list", () => {

@@ -133,6 +133,15 @@ export class CacheHints {
     if (!queryType) return {};
     const acc = { maxAge: Infinity, private: false };
     this.walk(queryType, op.selectionSet, acc, fragments);
+    // A root field with no hint of its own or on its type is not cacheable beyond the default (as in Apollo Server).
+    for (const selection of op.selectionSet.selections) {
+      if (selection.kind !== Kind.FIELD || selection.name.value.startsWith("__")) continue;
+      const field = queryType.getFields()[selection.name.value];
+      if (!field) continue;
+      const own = this.withOverride(`${queryType.name}.${field.name}`, hintOf(field.astNode?.directives));
+      if (own?.maxAge === undefined && this.typeHint(getNamedType(field.type).name).hint?.maxAge === undefined)
+        acc.maxAge = Math.min(acc.maxAge, this.options.defaultMaxAgeSeconds);
+    }
     return { root: { maxAgeMs: (acc.maxAge === Infinity ? this.options.defaultMaxAgeSeconds : acc.maxAge) * 1000, private: acc.private } };
   }
 
