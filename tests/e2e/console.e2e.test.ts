@@ -64,7 +64,8 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`No browser at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   expect(withTagline).not.toBe(productsSdl);
   expect(withoutDescription).not.toBe(productsSdl);
-  if (!existsSync(path.join(repoRoot, "services", "registry", "console", "dist", "index.html"))) await buildConsole();
+  // The registry serves the console's last build: rebuilt first (a fraction of a second), so the test sees the current pages.
+  await buildConsole();
   registry = await startTestRegistry();
 
   // What routers saw over the last hours: the web shop's product page reads Product.description.
@@ -174,6 +175,9 @@ describe("the registry console in a browser", () => {
     await page.getByRole("button", { name: "v2", exact: true }).click();
     await expect.poll(() => page.locator('[data-testid="diff-2"] [data-change="safe"]').innerText()).toMatch(/Product\.tagline/);
     expect(await page.locator('[data-testid="diff-2"] [data-change="breaking"]').count()).toBe(0);
+    await page.getByRole("button", { name: "v3", exact: true }).click();
+    await page.locator('[data-testid="diff-3"] [data-change="breaking"]').waitFor();
+    await shot("history");
   });
 
   it("shows the check with the breaking change and the operations and clients it hits", async () => {
@@ -204,6 +208,12 @@ describe("the registry console in a browser", () => {
     await expect.poll(() => chart.locator("[data-client]").count()).toBe(1);
     await page.locator('[data-testid="usage-client"]').selectOption("");
     await expect.poll(() => chart.locator("[data-client]").count()).toBe(2);
+    // The last day: still the same three hours of traffic, drawn wider.
+    await Promise.all([
+      page.waitForResponse((response) => response.url().includes("windowHours=24")),
+      page.locator('[data-testid="usage-window"]').selectOption("24"),
+    ]);
+    await expect.poll(() => chart.locator('[data-client="web-shop"] circle').count()).toBe(3);
     await shot("usage");
   });
 

@@ -73,7 +73,14 @@ export function serveConsole(req: IncomingMessage, res: ServerResponse, pathname
     res.setHeader("allow", "GET, HEAD");
     throw new RegistryError("BAD_REQUEST", `${req.method} is not allowed on ${pathname}.`);
   }
-  const page = pathname === "/console/" ? "/console" : pathname;
+  // The page's asset URLs are relative to /console: with a trailing slash they would miss.
+  if (pathname === "/console/") {
+    res.statusCode = 308;
+    res.setHeader("location", "../console");
+    res.end();
+    return "console";
+  }
+  const page = pathname;
   const asset = assets.get(page);
   if (!asset) throw new RegistryError("NOT_FOUND", `No console page or asset at ${pathname}.`);
   const gzip = asset.gzipped && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));

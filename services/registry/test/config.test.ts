@@ -68,3 +68,19 @@ describe("registry config and tokens", () => {
     expect(codeOf(() => authorizePublish(config, { kind: "router" }, "accounts"))).toBe("FORBIDDEN");
   });
 });
+
+describe("viewer tokens", () => {
+  it("read-only tokens from the environment or a hash in the file authenticate as viewers, who may not publish", () => {
+    const viewerHash = createHash("sha256").update("viewer-token-from-a-hash").digest("hex");
+    const config = registryConfigFrom(
+      { ...env, REGISTRY_VIEWER_TOKEN: "viewer-token-from-env-0" },
+      { ...file, viewers: { tokenSha256: [viewerHash] } },
+    );
+    for (const token of ["viewer-token-from-env-0", "viewer-token-from-a-hash"]) {
+      const principal = authenticate(config, { authorization: `Bearer ${token}` });
+      expect(principal).toEqual({ kind: "viewer" });
+      expect(codeOf(() => authorizePublish(config, principal, "products"))).toBe("FORBIDDEN");
+    }
+    expect(() => registryConfigFrom({ REGISTRY_VIEWER_TOKEN: "short" }, file)).toThrow(/REGISTRY_VIEWER_TOKEN: tokens must be at least 16/);
+  });
+});

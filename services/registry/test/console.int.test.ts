@@ -57,6 +57,12 @@ describe("the console's pages", () => {
       expect(response.headers.get("cache-control")).toContain("immutable");
       expect((await response.text()).length).toBeGreaterThan(100);
     }
+    const slashed = await fetch(`${registry.url}/console/`, { redirect: "manual" });
+    expect(slashed.status).toBe(308);
+    expect(new URL(slashed.headers.get("location")!, `${registry.url}/console/`).pathname).toBe("/console");
+    const post = await fetch(`${registry.url}/console`, { method: "POST" });
+    expect(post.status).toBe(400);
+    expect(post.headers.get("allow")).toBe("GET, HEAD");
     const missing = await fetch(`${registry.url}/console/assets/nothing.js`);
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.code).toBe("NOT_FOUND");

@@ -18,6 +18,18 @@ const HEIGHT = 240;
 const M = { top: 12, right: 140, bottom: 28, left: 48 };
 const COLORS = ["c0", "c1", "c2", "c3", "c4", "c5"];
 
+const HOUR_MS = 3_600_000;
+
+/** One point per hour of the window for a client, 0 where nothing was recorded, so a line never bridges a quiet gap. */
+function everyHour(points: Point[], since: Date, until: Date): Point[] {
+  const byHour = new Map(points.map((p) => [new Date(p.hour).getTime(), p]));
+  const filled: Point[] = [];
+  for (let t = Math.ceil(since.getTime() / HOUR_MS) * HOUR_MS; t <= until.getTime(); t += HOUR_MS) {
+    filled.push(byHour.get(t) ?? { hour: new Date(t).toISOString(), clientName: points[0]!.clientName, count: 0 });
+  }
+  return filled;
+}
+
 export function UsageChart({ points, since, until }: { points: Point[]; since: Date; until: Date }) {
   const clients = [...new Set(points.map((p) => p.clientName))].sort();
   const x = scaleUtc()
@@ -52,7 +64,7 @@ export function UsageChart({ points, since, until }: { points: Point[]; since: D
         const series = points.filter((p) => p.clientName === client);
         return (
           <g key={client} class={`series ${color(client)}`} data-client={client}>
-            <path d={path(series) ?? ""} class="line" />
+            <path d={path(everyHour(series, since, until)) ?? ""} class="line" />
             {series.map((p) => (
               <circle key={p.hour} cx={x(new Date(p.hour))} cy={y(p.count)} r={3} class="dot">
                 <title>{`${client}: ${p.count} requests, ${p.hour.slice(0, 13)}h`}</title>
