@@ -97,6 +97,16 @@ const coreSchema = z
               })
               .strict()
               .prefault({}),
+            /** This replica's supergraph version and subgraph health, for the registry's console. */
+            report: z
+              .object({
+                /** Default on. */
+                enabled: z.boolean().default(true),
+                /** Milliseconds between two reports (default 15000). */
+                intervalMs: z.number().int().min(100).default(15_000),
+              })
+              .strict()
+              .prefault({}),
           })
           .strict()
           .optional(),

@@ -52,9 +52,17 @@ export interface RegistrySourceOptions {
   metrics?: RouterMetrics | undefined;
   /** Checks and adapts each supergraph before it is validated and loaded (the policy stages'); throws to refuse it. */
   prepare?: (sdl: string) => string;
+  /** Called with each supergraph the router starts serving (the registry's version, or undefined from the cache file). */
+  onServed?: (version: string | undefined, sdl: string) => void;
 }
 
-export function registrySupergraph({ config, logger, metrics, prepare = (sdl) => sdl }: RegistrySourceOptions): SupergraphSdlHook {
+export function registrySupergraph({
+  config,
+  logger,
+  metrics,
+  prepare = (sdl) => sdl,
+  onServed,
+}: RegistrySourceOptions): SupergraphSdlHook {
   const registry = createRegistryClient({ url: config.url, token: config.token, timeoutMs: INITIAL_TIMEOUT_MS });
   const log = logger.child({ registry: new URL(config.url).origin });
 
@@ -100,6 +108,7 @@ export function registrySupergraph({ config, logger, metrics, prepare = (sdl) =>
   return async ({ update }) => {
     const stopped = new AbortController();
     let current = await initial(stopped.signal);
+    onServed?.(current.version, current.sdl);
 
     const loop = (async () => {
       let failures = 0;
@@ -127,6 +136,7 @@ export function registrySupergraph({ config, logger, metrics, prepare = (sdl) =>
             continue;
           }
           current = next;
+          onServed?.(next.version, next.sdl);
           markVersion(next.version ?? "unknown");
           await writeCacheAtomically(config.cacheFile, next.sdl).catch((error: Error) =>
             log.warn({ err: error.message }, "could not write the supergraph cache file"),

@@ -25,6 +25,7 @@ import { EXPLORER_PATH, createExplorerHandler, explorerPageConfig, loadExplorerF
 import { createRouterMetrics } from "./metrics.ts";
 import { RegistrySourceError, registrySupergraph } from "./registry-source.ts";
 import { createUsageReporter } from "./usage-report.ts";
+import { createRouterReporter, type ServedSupergraph } from "./registry-report.ts";
 import { createFeatures, type FeatureSet } from "./features/create.ts";
 import type { FeatureHooks } from "./features/feature.ts";
 import type { PersistedOperationsHooks } from "./features/persisted-operations/index.ts";
@@ -56,6 +57,8 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
   let running: RunningServer | undefined;
   let admin: RunningServer | undefined;
   let usage: ReturnType<typeof createUsageReporter> | undefined;
+  let reporter: ReturnType<typeof createRouterReporter> | undefined;
+  let servedSupergraph: ServedSupergraph | undefined;
   let features: FeatureSet | undefined;
 
   return {
@@ -67,7 +70,13 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       const supergraphHooks = features.all("supergraph");
       const prepare = (text: string) => supergraphHooks.reduce((current, hook) => hook(current), text);
       const sdl = registry
-        ? registrySupergraph({ config: registry, logger, metrics: routerMetrics, prepare })
+        ? registrySupergraph({
+            config: registry,
+            logger,
+            metrics: routerMetrics,
+            prepare,
+            onServed: (version, text) => (servedSupergraph = { version, sdl: text }),
+          })
         : await readFile(file!, "utf8").then(
             (text) => {
               try {
@@ -164,6 +173,10 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
           formatError,
           createContext: (req) => createRequestContext(req, String(req.headers["x-request-id"] ?? randomUUID()), undefined, contextHooks),
         });
+      if (registry?.report.enabled) {
+        const readinessChecks = () => Object.assign({}, ...checks.map((check) => check())) as Record<string, string>;
+        reporter = createRouterReporter({ config: registry, logger, served: () => servedSupergraph, checks: readinessChecks });
+      }
       if (admin) logger.info({ url: admin.url }, "admin listener ready: /metrics, /health/ready with details");
       if (config.explorer.enabled) logExplorerState(logger, explorerFiles, `${running.url}${EXPLORER_PATH}`);
       logger.info(
@@ -179,6 +192,7 @@ export function createRouter(config: RouterConfig, logger: Logger = createLogger
       await apollo?.stop().catch(() => undefined);
       await closePools?.();
       await usage?.close();
+      await reporter?.close();
       await Promise.all((features?.all("close") ?? []).map((close) => close()));
     },
   };

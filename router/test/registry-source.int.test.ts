@@ -85,7 +85,14 @@ describe("registry supergraph source", () => {
     const metrics = createRouterMetrics(service);
     const updates: string[] = [];
     const hook = registrySupergraph({
-      config: { url, token: "router-secret", pollTimeoutSeconds: 1, cacheFile, usage: { enabled: false, flushIntervalMs: 10_000 } },
+      config: {
+        url,
+        token: "router-secret",
+        pollTimeoutSeconds: 1,
+        cacheFile,
+        usage: { enabled: false, flushIntervalMs: 10_000 },
+        report: { enabled: false, intervalMs: 15_000 },
+      },
       logger,
       metrics,
       prepare,
@@ -122,7 +129,14 @@ describe("registry supergraph source", () => {
   it("starts from the cache file while the registry is down, and fails clearly without one", async () => {
     const down = "http://127.0.0.1:9"; // discard port: nothing listens
     const cacheFile = path.join(dir, "b.graphql");
-    const config = { url: down, token: "t", pollTimeoutSeconds: 1, cacheFile, usage: { enabled: false, flushIntervalMs: 10_000 } };
+    const config = {
+      url: down,
+      token: "t",
+      pollTimeoutSeconds: 1,
+      cacheFile,
+      usage: { enabled: false, flushIntervalMs: 10_000 },
+      report: { enabled: false, intervalMs: 15_000 },
+    };
     await expect(registrySupergraph({ config, logger, prepare })(hookOptions(() => undefined))).rejects.toThrow(RegistrySourceError);
     await expect(registrySupergraph({ config, logger, prepare })(hookOptions(() => undefined))).rejects.toThrow(
       /no cache file at .*b\.graphql/,

@@ -51,7 +51,7 @@ async function startRouter(registryUrl: string): Promise<void> {
   const config = path.join(workDir, "router.yaml");
   writeFileSync(
     config,
-    `supergraph:\n  registry:\n    url: ${registryUrl}\n    pollTimeoutSeconds: 5\n    cacheFile: ${cacheFile}\n    usage:\n      flushIntervalMs: 500\n`,
+    `supergraph:\n  registry:\n    url: ${registryUrl}\n    pollTimeoutSeconds: 5\n    cacheFile: ${cacheFile}\n    usage:\n      flushIntervalMs: 500\n    report:\n      intervalMs: 500\n`,
   );
   const subgraphUrls = Object.fromEntries(
     Object.entries(stack.subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]),
@@ -149,6 +149,24 @@ describe("the router on the schema registry", () => {
     expect(operations).toContain("StreamProducts");
     expect(clients).toEqual(["web"]);
     expect(operations).not.toContain("WithDescription");
+  });
+
+  it("tells the registry which supergraph it serves and how its subgraphs look, for the console's router list", async () => {
+    const viewer = { authorization: `Bearer ${TEST_TOKENS.viewer}` };
+    const latest = Number((await fetch(`${registry!.url}/v1/supergraph`, { headers: viewer })).headers.get("x-supergraph-version"));
+    expect(latest).toBeGreaterThan(0);
+    type Replica = { replicaId: string; supergraphVersion: number | null; subgraphs: Array<{ name: string; healthy: boolean }> };
+    let replica: Replica | undefined;
+    const deadline = performance.now() + 10_000;
+    while (performance.now() < deadline) {
+      const { routers } = (await (await fetch(`${registry!.url}/v1/routers`, { headers: viewer })).json()) as { routers: Replica[] };
+      replica = routers.find((r) => r.supergraphVersion === latest);
+      if (replica) break;
+      await sleep(250);
+    }
+    expect(replica, "no router replica reported the latest supergraph").toBeDefined();
+    expect(replica!.subgraphs.map((s) => s.name).sort()).toEqual(Object.keys(stack.subgraphUrls).sort());
+    expect(replica!.subgraphs.every((s) => s.healthy)).toBe(true);
   });
 
   it("keeps serving while the registry is down, and restarts from its cache file", async () => {
