@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import { ApolloClient, HttpLink, InMemoryCache, gql } from "@apollo/client";
 import { Defer20220824Handler } from "@apollo/client/incremental";
 import { Kind, parse, print, visit, type FieldNode, type SelectionSetNode } from "graphql";
 import { describe, expect, inject, it } from "vitest";
 import { loadExampleOperations } from "@store/router/explorer-operations";
+import { readCounter } from "../support/graphql.ts";
 
 /**
  * @defer through the whole stack: Apollo Client 4 (its deferSpec=20220824 handler over multipart)
@@ -38,7 +40,12 @@ interface Payload {
   incremental?: Array<{ data: any; path: (string | number)[]; label?: string; errors?: Payload["errors"] }>;
 }
 
-async function post(query: string, variables: Record<string, unknown> | undefined, accept: string, headers: Record<string, string> = {}) {
+async function post(
+  query: string | undefined,
+  variables: Record<string, unknown> | undefined,
+  accept: string,
+  headers: Record<string, string> = {},
+) {
   return fetch(routerUrl, {
     method: "POST",
     headers: { "content-type": "application/json", accept, ...headers },
@@ -198,6 +205,27 @@ describe("@defer through the router", () => {
     expect(JSON.stringify(payloads)).not.toContain('"quantity":');
     const codes = mergeParts(payloads).errors.map((e) => e.extensions?.code);
     expect(codes).toEqual(undeferred.errors.map((e: any) => e.extensions?.code));
+  });
+
+  it("streams an automatic persisted query sent by its hash alone", async () => {
+    const extensions = { persistedQuery: { version: 1, sha256Hash: createHash("sha256").update(PRODUCT_PAGE_DEFERRED).digest("hex") } };
+    const send = (query?: string) =>
+      fetch(routerUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: MULTIPART },
+        body: JSON.stringify({ ...(query && { query }), variables: SKU, extensions }),
+      });
+    await readParts(await send(PRODUCT_PAGE_DEFERRED));
+    const { payloads } = await readParts(await send());
+    const labels = payloads.slice(1).flatMap((p) => (p.incremental ?? []).map((item) => item.label));
+    expect(labels.sort()).toEqual(["reviews", "shipping"]);
+  });
+
+  it("records the time to the first and to the last part", async () => {
+    const before = await readCounter(routerUrl, "defer_part_seconds_count", { part: "last" });
+    await readParts(await post(PRODUCT_PAGE_DEFERRED, SKU, MULTIPART));
+    expect(await readCounter(routerUrl, "defer_part_seconds_count", { part: "last" })).toBe(before + 1);
+    expect(await readCounter(routerUrl, "defer_part_seconds_count", { part: "first" })).toBeGreaterThanOrEqual(before + 1);
   });
 
   it("operation limits count the selections of a deferred fragment", async () => {
