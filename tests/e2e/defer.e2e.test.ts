@@ -228,6 +228,16 @@ describe("@defer through the router", () => {
     expect(await readCounter(routerUrl, "defer_part_seconds_count", { part: "first" })).toBeGreaterThanOrEqual(before + 1);
   });
 
+  it("demand control costs a deferred fragment like the rest of the operation", async () => {
+    const plain = `{ products(first: 100) { edges { node { name shippingEstimate { formatted } reviews(first: 100) { edges { node { title } } } } } } }`;
+    const deferred = `{ products(first: 100) { edges { node { name ... @defer { shippingEstimate { formatted } reviews(first: 100) { edges { node { title } } } } } } } }`;
+    const expected = (await (await post(plain, undefined, "application/json")).json()).errors[0].extensions;
+    expect(expected.code).toBe("COST_LIMIT_EXCEEDED");
+    const response = await post(deferred, undefined, MULTIPART);
+    expect(response.status).toBe(400);
+    expect((await response.json()).errors[0].extensions).toEqual(expected);
+  });
+
   it("operation limits count the selections of a deferred fragment", async () => {
     const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: name`).join(" ");
     const response = await post(`query ($sku: String!) { product(sku: $sku) { ... @defer { ${aliases} } } }`, SKU, MULTIPART);
