@@ -21,7 +21,8 @@ beforeAll(async () => {
   const supergraph = Supergraph.build(composed.sdl, { supportedFeatures: null });
   apiSchema = supergraph.apiSchema();
   // Rebuilt from SDL: federation-internals loads graphql's CommonJS build, the test its ES module one.
-  api = buildSchema(printSchema(apiSchema));
+  // The router's API schema also declares @defer (features/defer).
+  api = buildSchema(`${printSchema(apiSchema)}\ndirective @defer(label: String, if: Boolean! = true) on FRAGMENT_SPREAD | INLINE_FRAGMENT`);
   planner = new QueryPlanner(supergraph);
   subgraphNames = composed.subgraphs;
 });

@@ -21,6 +21,7 @@ import { randomBytes } from "node:crypto";
 import { signBenchTokens, storeOperations, useBenchTokens } from "./workload2/operations.ts";
 import { overheadOf, routerTraces, type OverheadFigures } from "./workload2/router-overhead.ts";
 import { fairnessMarkdown, measureFairness, type FairnessRow } from "./fairness.ts";
+import { deferMarkdown, measureDefer, type DeferFigures } from "./defer.ts";
 
 const { values } = parseArgs({
   options: {
@@ -373,8 +374,59 @@ if (values.workload === "fairness" || values.workload === "all") {
   }
 }
 
+// @defer: the product page with a deliberately slow inventory, deferred against undeferred.
+let deferFigures: DeferFigures | undefined;
+if (values.workload === "defer" || values.workload === "all") {
+  console.log("@defer: product page with a slow inventory subgraph, first and last part against the undeferred response");
+  const jwtSecret = randomBytes(32).toString("base64url");
+  const stack = await startStack({
+    jwtSecret,
+    repoRoot,
+    ports: "random",
+    withRouter: false,
+    requestSigning: false,
+    subgraphEnv: Object.fromEntries(
+      ["accounts", "products", "inventory", "reviews", "orders"].map((n) => [
+        n,
+        { [`${n.toUpperCase()}_DATABASE_URL`]: `file:${path.join(workDir, `defer-${n}`)}` },
+      ]),
+    ),
+    env: {
+      NODE_ENV: "production",
+      MIGRATE_ON_START: "true",
+      SEED_ON_START: "true",
+      LOG_LEVEL: "warn",
+      SEED_PRODUCTS: "1000",
+      SEED_USERS: "200",
+      SEED_REVIEWS: "1000",
+      SEED_ORDERS: "100",
+    },
+    supergraphOut: path.join(workDir, "defer.graphql"),
+    logs: { kind: "directory", dir: path.join(workDir, "defer-logs") },
+  });
+  try {
+    deferFigures = await measureDefer({
+      supergraphPath: stack.supergraphPath,
+      inventoryUrl: stack.subgraphUrls.inventory!,
+      workDir,
+      delayMs: 200,
+      samples: smoke ? 5 : 30,
+      connections: settings.connections,
+      durationSeconds: settings.duration,
+      sku: "SKU-00042",
+      env: { AUTH_JWT_SECRET: jwtSecret },
+    });
+  } finally {
+    await stack.stop();
+  }
+}
+
 const settingsLine = `${new Date().toISOString()} · ${os.cpus().length} cores · ${settings.connections} connections · ${settings.rounds} rounds × ${settings.duration} s after ${settings.warmup} s warm-up · load average (1/5/15 min) ${loadAtStart} at start, ${loadAverage()} at end${smoke ? " · SMOKE (figures not meaningful)" : ""}`;
-const markdown = [toMarkdown(reports, settingsLine), ...(fairnessRows ? fairnessMarkdown(fairnessRows, heavyConnections) : [])].join("\n");
+const markdown = [
+  toMarkdown(reports, settingsLine),
+  ...(fairnessRows ? fairnessMarkdown(fairnessRows, heavyConnections) : []),
+  ...(deferFigures ? deferMarkdown(deferFigures, settings.connections) : []),
+].join("\n");
 console.log(`\n${markdown}`);
 const resultsDir = path.join(repoRoot, "bench", "results");
 mkdirSync(resultsDir, { recursive: true });
@@ -382,10 +434,12 @@ const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 writeFileSync(path.join(resultsDir, `${stamp}${smoke ? "-smoke" : ""}.md`), markdown);
 writeFileSync(
   path.join(resultsDir, `${stamp}${smoke ? "-smoke" : ""}.json`),
-  JSON.stringify({ settings, reports, fairness: fairnessRows }, null, 2),
+  JSON.stringify({ settings, reports, fairness: fairnessRows, defer: deferFigures }, null, 2),
 );
 // The light client is never refused: its share of the router is its own.
 const failed =
   reports.some((r) => r.gateways.some((g) => g.failedRequests > 0 || g.medianRps === 0)) ||
-  (fairnessRows ?? []).some((row) => row.light.non2xx + row.light.errors > 0 || row.light.requests === 0);
+  (fairnessRows ?? []).some((row) => row.light.non2xx + row.light.errors > 0 || row.light.requests === 0) ||
+  (deferFigures !== undefined &&
+    [deferFigures.deferredLoad, deferFigures.undeferredLoad].some((load) => load.non2xx + load.errors > 0 || load.requests === 0));
 process.exit(failed ? 1 : 0);

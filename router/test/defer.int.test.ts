@@ -15,7 +15,9 @@ import { startFederatedFixture, type FederatedFixture } from "./support/federate
  */
 let fixture: FederatedFixture;
 let server: ApolloServer<{ requestId: string }>;
-let closePools: () => Promise<unknown>;
+let merging: ApolloServer<{ requestId: string }>;
+let mergingMetrics: ReturnType<typeof createRouterMetrics>;
+const pools: Array<() => Promise<unknown>> = [];
 const MULTIPART = "multipart/mixed;deferSpec=20220824,application/json";
 
 beforeAll(async () => {
@@ -27,14 +29,23 @@ beforeAll(async () => {
   const metrics = createRouterMetrics(createServiceMetrics("router_defer"));
   const features = await createFeatures(config, { logger, metrics });
   const built = createGateway(config, fixture.supergraphSdl, logger, metrics, features.all("subgraphCall"));
-  closePools = built.closePools;
+  pools.push(built.closePools);
   server = new ApolloServer({ gateway: built.gateway, logger, plugins: [incrementalDeliveryPlugin((formatted) => formatted)] });
   await server.start();
+  // The same, merging identical queries in flight.
+  const mergingConfig = structuredClone(config);
+  mergingConfig.traffic.mergeIdenticalQueries = true;
+  mergingMetrics = createRouterMetrics(createServiceMetrics("router_defer_merging"));
+  const mergingBuilt = createGateway(mergingConfig, fixture.supergraphSdl, logger, mergingMetrics, features.all("subgraphCall"));
+  pools.push(mergingBuilt.closePools);
+  merging = new ApolloServer({ gateway: mergingBuilt.gateway, logger, plugins: [incrementalDeliveryPlugin((formatted) => formatted)] });
+  await merging.start();
 });
 
 afterAll(async () => {
   await server?.stop();
-  await closePools?.();
+  await merging?.stop();
+  await Promise.all(pools.map((close) => close()));
   await fixture?.close();
 });
 
@@ -45,14 +56,14 @@ interface Payload {
   incremental?: Array<{ data: any; path: (string | number)[]; label?: string; errors?: Array<{ message: string; path?: unknown[] }> }>;
 }
 
-async function post(query: string, accept: string, variables?: Record<string, unknown>) {
+async function post(query: string, accept: string, variables?: Record<string, unknown>, on = server) {
   const headers = new HeaderMap([
     ["content-type", "application/json"],
     ["accept", accept],
   ]);
-  const response = await server.executeHTTPGraphQLRequest({
+  const response = await on.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: "POST", headers, search: "", body: variables ? { query, variables } : { query } },
-    context: async () => ({ requestId: "test" }),
+    context: async () => ({ requestId: "test", tokenClaims: null, clientHeaders: {}, responseHeaders: new Map() }),
   });
   if (response.body.kind === "complete") return { contentType: response.headers.get("content-type"), body: response.body.string };
   let body = "";
@@ -155,6 +166,16 @@ describe("@defer through the router's executor", () => {
     const errors = items.flatMap((item) => (item.errors ?? []).map((error) => ({ item: item.path, path: error.path })));
     expect(errors.length).toBeGreaterThan(0);
     for (const { item, path } of errors) expect(path!.slice(0, 2)).toEqual(item);
+  });
+
+  it("gives every follower of a merged identical query every part", async () => {
+    const before = (await mergingMetrics.mergedQueries.get()).values[0]?.value ?? 0;
+    const bodies = await Promise.all([1, 2, 3].map(() => post(PRODUCTS_DEFERRED, MULTIPART, undefined, merging)));
+    const after = (await mergingMetrics.mergedQueries.get()).values[0]?.value ?? 0;
+    expect(after - before).toBe(2);
+    const [leader, ...followers] = bodies.map(({ body }) => parseMultipart(body));
+    expect(leader!.slice(1).flatMap((p) => p.incremental ?? [])).toHaveLength(3);
+    for (const follower of followers) expect(mergeParts(follower)).toEqual(mergeParts(leader!));
   });
 
   it("keeps the initial payload intact when the subgraph of a deferred part is down", async () => {

@@ -19,7 +19,8 @@ import { isFirstVisit, namespacedStorage } from "./storage.ts";
 const config = readPageConfig(document);
 const examples = __EXPLORER_EXAMPLES__;
 const endpoint = new URL(config.endpoint, document.baseURI).href;
-const fetcher = createGraphiQLFetcher({ url: endpoint });
+// The deferSpec the router streams @defer in (plain multipart/mixed gets one merged response).
+const fetcher = createGraphiQLFetcher({ url: endpoint, headers: { accept: "multipart/mixed;deferSpec=20220824, application/json" } });
 const plugins = [examplesPlugin(examples), explorerPlugin({ showAttribution: false }), HISTORY_PLUGIN];
 const storage = namespacedStorage();
 // GraphiQL restores saved tabs; only a first visit opens on the first example, variables filled in.

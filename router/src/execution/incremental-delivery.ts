@@ -71,6 +71,22 @@ export function deliverLater(context: object, stream: PayloadStream): void {
   waiting.set(context, stream);
 }
 
+/**
+ * Rewrites a deferred item as the client gets it (after its errors are formatted): a plugin that
+ * edits the initial payload in willSendResponse (authorization's nulls for denied fields) registers
+ * one for the parts that follow.
+ */
+export type DeferredItemEditor = (item: FormattedItem) => FormattedItem;
+export type FormattedItem = Omit<IncrementalItem, "errors"> & { errors?: GraphQLFormattedError[] };
+
+const editors = new WeakMap<object, DeferredItemEditor[]>();
+
+export function editDeferredItems(context: object, editor: DeferredItemEditor): void {
+  const list = editors.get(context);
+  if (list) list.push(editor);
+  else editors.set(context, [editor]);
+}
+
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 /** An error object of this request's own: the formatter remembers requests per error object, and merged queries share them. */
@@ -79,14 +95,18 @@ function ownError(error: GraphQLError): GraphQLError {
 }
 
 /** Each deferred payload as the client gets it: errors through the same formatter as the initial payload's. */
-async function* formatted(stream: PayloadStream, formatError: FormatError): AsyncGenerator<Record<string, unknown>> {
+async function* formatted(
+  stream: PayloadStream,
+  formatError: FormatError,
+  edits: readonly DeferredItemEditor[],
+): AsyncGenerator<Record<string, unknown>> {
   for await (const payload of stream) {
     if (!payload.incremental) {
       yield { hasNext: payload.hasNext };
       continue;
     }
-    const incremental = payload.incremental.map(({ errors, ...item }) =>
-      errors?.length
+    const incremental = payload.incremental.map(({ errors, ...item }) => {
+      let formattedItem: FormattedItem = errors?.length
         ? {
             ...item,
             errors: errors.map((error) => {
@@ -94,8 +114,10 @@ async function* formatted(stream: PayloadStream, formatError: FormatError): Asyn
               return formatError(own.toJSON(), own);
             }),
           }
-        : item,
-    );
+        : item;
+      for (const edit of edits) formattedItem = edit(formattedItem);
+      return formattedItem;
+    });
     yield { hasNext: payload.hasNext, incremental };
   }
 }
@@ -113,7 +135,7 @@ export function incrementalDeliveryPlugin<Ctx extends object>(formatError: Forma
       response.body = {
         kind: "incremental",
         initialResult: { ...response.body.singleResult, hasNext: true },
-        subsequentResults: formatted(stream, formatError) as never,
+        subsequentResults: formatted(stream, formatError, editors.get(contextValue) ?? []) as never,
       };
     },
   };

@@ -12,6 +12,8 @@ import type { RouterContext } from "../../context.ts";
 import { UnauthorizableOperationError, analyzeOperation, type OperationAnalysis } from "./analyze.ts";
 import type { AuthorizationIndex } from "./directives.ts";
 import { denialKey, evaluateGuards } from "./evaluate.ts";
+import { editDeferredItems } from "../../execution/incremental-delivery.ts";
+import { denialsInDeferredItem } from "./deferred.ts";
 import { mergeDenials } from "./merge.ts";
 import type { PolicyFunction } from "./policies.ts";
 import { rewriteOperation, type Denial, type Rewritten } from "./rewrite.ts";
@@ -137,11 +139,15 @@ export function authorizationPlugin(options: AuthorizationPluginOptions): Apollo
           const { data, errors } = mergeDenials(undefined, rewritten);
           return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: "single", singleResult: { data, errors } } };
         },
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, contextValue }) {
           if (!rewritten || answered || response.body.kind !== "single") return;
           const result = response.body.singleResult;
           const { data, errors } = mergeDenials(result.data as Record<string, unknown> | null | undefined, rewritten);
           response.body.singleResult = { ...result, data, errors: [...(result.errors ?? []), ...errors] };
+          // Denied fields inside @defer fragments: their nulls and errors go in the parts that carry them.
+          const denied = rewritten;
+          const placed = new Set(errors.map((error) => JSON.stringify(error.path)));
+          editDeferredItems(contextValue, (item) => denialsInDeferredItem(item, denied, placed));
         },
       };
     },
