@@ -12,6 +12,7 @@ describe("router feature order", () => {
     expect(names(orderFeatures(FEATURES))).toEqual([
       "cors",
       "csrf",
+      "defer",
       "failureResponse",
       "entityCache",
       "fetchMetrics",
@@ -27,6 +28,7 @@ describe("router feature order", () => {
       "authorization",
       "subgraphSigning",
       "headers",
+      "subscriptions",
       "traffic",
     ]);
   });
