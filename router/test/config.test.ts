@@ -201,6 +201,7 @@ describe("router config", () => {
         pollTimeoutSeconds: 30,
         cacheFile: path.join(dir, ".data/router/supergraph.graphql"),
         usage: { enabled: true, flushIntervalMs: 10_000 },
+        report: { enabled: true, intervalMs: 15_000 },
       });
     });
 

@@ -93,12 +93,16 @@ function usedFragments(
   return [...used.values()].sort((a, b) => a.name.value.localeCompare(b.name.value));
 }
 
+const DEFER_DIRECTIVE = "directive @defer(label: String, if: Boolean! = true) on FRAGMENT_SPREAD | INLINE_FRAGMENT";
+
 /** The API schema clients see (no join or federation machinery) of a composed supergraph. */
 export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
   // Through SDL: federation-internals may load another copy of graphql (CJS), whose schema objects
   // this module's validate() would refuse.
   // Read only for validation: SECURITY features (@authenticated, @requiresScopes, @policy) are the router's to enforce.
-  return buildSchema(printFederationSchema(Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema()));
+  const api = printFederationSchema(Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema());
+  // The router serves @defer (the API schema itself never declares it), so operations may use it.
+  return buildSchema(/\bdirective @defer\b/.test(api) ? api : `${api}\n\n${DEFER_DIRECTIVE}`);
 }
 
 export async function buildManifest(dir: string, options: { schema?: GraphQLSchema } = {}): Promise<ManifestResult> {
