@@ -96,7 +96,8 @@ export async function serveHttpStream(deps: HttpStreamsDeps, kind: HttpStreamKin
     });
 
   let heartbeat: NodeJS.Timeout | undefined;
-  let stop: (() => void) | undefined;
+  // Set once the upstream subscription runs; the close handler may fire before.
+  const upstream: { stop?: () => void } = {};
   let ended = false;
   const end = () => {
     if (ended) return;
@@ -128,7 +129,7 @@ export async function serveHttpStream(deps: HttpStreamsDeps, kind: HttpStreamKin
   };
   // The client going away frees the subscription.
   res.once("close", () => {
-    stop?.();
+    upstream.stop?.();
     end();
   });
   const outcome = await runOperation(deps, kind, context, request, { next: write, end });
@@ -142,13 +143,13 @@ export async function serveHttpStream(deps: HttpStreamsDeps, kind: HttpStreamKin
     res.end("event: complete\ndata:\n\n");
     return;
   }
-  stop = outcome.stop;
-  if (res.destroyed) stop();
+  upstream.stop = outcome.stop;
+  if (res.destroyed) outcome.stop();
   else open();
   return {
     /** Ends the stream at shutdown: the client sees it complete and reconnects elsewhere. */
     drain: () => {
-      stop?.();
+      outcome.stop();
       end();
     },
   };
