@@ -122,6 +122,44 @@ describe("subscriptions over graphql-ws", () => {
     expect(sub.events[1].data.orderStatusChanged).toMatchObject({ status: "DELIVERED", shipment: { status: "DELIVERED" } });
   });
 
+  it("sends stockChanged from inventory when an order reserves a product's stock, with products' fields", async () => {
+    const product = store.products[150]!;
+    const stockOf = async () =>
+      (
+        await graphql(
+          routerUrl,
+          `
+            query ($id: ID!) {
+              product(id: $id) {
+                totalStock
+              }
+            }
+          `,
+          { id: product.id },
+        )
+      ).data.product.totalStock;
+    const before = await stockOf();
+    const sub = follow(wsClient(), `subscription ($ids: [ID!]!) { stockChanged(productIds: $ids) { id name totalStock } }`, {
+      ids: [product.id],
+    });
+    await until(() => false, 800).catch(() => undefined);
+    const placed = await graphql(
+      routerUrl,
+      `
+        mutation ($input: PlaceOrderInput!, $key: String!) {
+          placeOrder(input: $input, idempotencyKey: $key) {
+            id
+          }
+        }
+      `,
+      { input: { lines: [{ productId: product.id, quantity: 1 }] }, key: randomUUID() },
+      await tokenHeader(customers[8]!),
+    );
+    expect(placed.errors).toBeUndefined();
+    await until(() => sub.events.length >= 1);
+    expect(sub.events[0].data.stockChanged).toEqual({ id: product.id, name: product.name, totalStock: before - 1 });
+  });
+
   it("refuses another customer's order and anonymous callers", async () => {
     const orderId = await placeOrder(customers[4]!);
     const stranger = follow(wsClient((await tokenHeader(customers[5]!)).authorization), ORDER_EVENTS, { id: orderId });
