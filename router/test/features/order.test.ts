@@ -25,6 +25,7 @@ describe("router feature order", () => {
       "authorization",
       "subgraphSigning",
       "headers",
+      "subscriptions",
       "traffic",
     ]);
   });
