@@ -251,7 +251,8 @@ describe("a production router", () => {
     const mistakes: Array<[string, unknown, number, string]> = [
       ["two operations and no operationName", { query: `query A { __typename } query B { __typename }` }, 400, "OPERATION_NAME_REQUIRED"],
       ["an unknown operationName", { query: `query A { __typename }`, operationName: "B" }, 400, "OPERATION_NOT_FOUND"],
-      ["a subscription", { query: `subscription { __typename }` }, 400, "OPERATION_TYPE_NOT_SUPPORTED"],
+      // Over a plain POST: subscriptions are served on WebSocket, SSE and multipart only.
+      ["a subscription", { query: `subscription { stockChanged(productIds: ["p"]) { id } }` }, 400, "OPERATION_TYPE_NOT_SUPPORTED"],
       [
         "an APQ hash that does not match its query",
         { query: `{ __typename }`, extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } },

@@ -42,7 +42,13 @@ async function placeOrder(user: (typeof customers)[number]): Promise<string> {
   for (const product of store.products.slice(100, 200)) {
     const result = await graphql(
       routerUrl,
-      `mutation ($input: PlaceOrderInput!, $key: String!) { placeOrder(input: $input, idempotencyKey: $key) { id } }`,
+      `
+        mutation ($input: PlaceOrderInput!, $key: String!) {
+          placeOrder(input: $input, idempotencyKey: $key) {
+            id
+          }
+        }
+      `,
       { input: { lines: [{ productId: product.id, quantity: 1 }] }, key: randomUUID() },
       await tokenHeader(user),
     );
@@ -52,18 +58,33 @@ async function placeOrder(user: (typeof customers)[number]): Promise<string> {
 }
 
 const advance = async (orderId: string) =>
-  graphql(routerUrl, `mutation ($id: ID!) { advanceShipment(orderId: $id) { id status } }`, { id: orderId }, await tokenHeader(staff));
+  graphql(
+    routerUrl,
+    `
+      mutation ($id: ID!) {
+        advanceShipment(orderId: $id) {
+          id
+          status
+        }
+      }
+    `,
+    { id: orderId },
+    await tokenHeader(staff),
+  );
 
 /** The subscription's events, as the client receives them, and a promise of its end. */
 function follow(client: Client, query: string, variables: Record<string, unknown>) {
   const events: any[] = [];
   let settle!: (value: { error?: unknown }) => void;
   const ended = new Promise<{ error?: unknown }>((resolve) => (settle = resolve));
-  const stop = client.subscribe({ query, variables }, {
-    next: (event) => void events.push(event),
-    error: (error) => settle({ error }),
-    complete: () => settle({}),
-  });
+  const stop = client.subscribe(
+    { query, variables },
+    {
+      next: (event) => void events.push(event),
+      error: (error) => settle({ error }),
+      complete: () => settle({}),
+    },
+  );
   return { events, ended, stop };
 }
 
@@ -101,11 +122,51 @@ describe("subscriptions over graphql-ws", () => {
     expect(sub.events[1].data.orderStatusChanged).toMatchObject({ status: "DELIVERED", shipment: { status: "DELIVERED" } });
   });
 
+  it("sends stockChanged from inventory when an order reserves a product's stock, with products' fields", async () => {
+    const product = store.products[150]!;
+    const stockOf = async () =>
+      (
+        await graphql(
+          routerUrl,
+          `
+            query ($id: ID!) {
+              product(id: $id) {
+                totalStock
+              }
+            }
+          `,
+          { id: product.id },
+        )
+      ).data.product.totalStock;
+    const before = await stockOf();
+    const sub = follow(wsClient(), `subscription ($ids: [ID!]!) { stockChanged(productIds: $ids) { id name totalStock } }`, {
+      ids: [product.id],
+    });
+    await until(() => false, 800).catch(() => undefined);
+    const placed = await graphql(
+      routerUrl,
+      `
+        mutation ($input: PlaceOrderInput!, $key: String!) {
+          placeOrder(input: $input, idempotencyKey: $key) {
+            id
+          }
+        }
+      `,
+      { input: { lines: [{ productId: product.id, quantity: 1 }] }, key: randomUUID() },
+      await tokenHeader(customers[8]!),
+    );
+    expect(placed.errors).toBeUndefined();
+    await until(() => sub.events.length >= 1);
+    expect(sub.events[0].data.stockChanged).toEqual({ id: product.id, name: product.name, totalStock: before - 1 });
+  });
+
   it("refuses another customer's order and anonymous callers", async () => {
     const orderId = await placeOrder(customers[4]!);
     const stranger = follow(wsClient((await tokenHeader(customers[5]!)).authorization), ORDER_EVENTS, { id: orderId });
-    const refused = await stranger.ended;
-    expect((refused.error as any[])[0].extensions.code).toBe("NOT_FOUND");
+    // The owning subgraph refuses it: one result with the error, then the stream completes.
+    expect(await stranger.ended).toEqual({});
+    expect(stranger.events).toHaveLength(1);
+    expect(stranger.events[0].errors[0].extensions.code).toBe("NOT_FOUND");
 
     const anonymous = follow(wsClient(), ORDER_EVENTS, { id: orderId });
     const denied = await anonymous.ended;
@@ -125,8 +186,8 @@ describe("subscriptions over graphql-ws", () => {
     const orderId = await placeOrder(owner);
     const token = await mintToken({ sub: owner.id, scope: "orders:read", roles: [], exp: Math.floor(Date.now() / 1000) + 2 });
     const sub = follow(wsClient(bearer(token).authorization), ORDER_EVENTS, { id: orderId });
-    await sub.ended;
-    expect(sub.events.at(-1)?.errors?.[0]?.extensions?.code ?? (sub.events.length === 0 ? "none" : "")).toBe("TOKEN_EXPIRED");
+    const ended = await sub.ended;
+    expect({ ended, events: sub.events }).toMatchObject({ ended: {}, events: [{ errors: [{ extensions: { code: "TOKEN_EXPIRED" } }] }] });
   });
 
   it("frees a closed connection's subscriptions (the active gauge comes back down)", async () => {
@@ -155,7 +216,11 @@ describe("graphql-transport-ws protocol errors", () => {
       socket.on("close", (code) => resolve(code));
       socket.on("error", reject);
     });
-  const subscribe = (id: string) => ({ id, type: "subscribe", payload: { query: "subscription { orderStatusChanged(orderId: \"x\") { id } }" } });
+  const subscribe = (id: string) => ({
+    id,
+    type: "subscribe",
+    payload: { query: 'subscription { orderStatusChanged(orderId: "x") { id } }' },
+  });
 
   it("4400 for a message that is not the protocol's", async () => {
     expect(await closeCodeAfter(["not json"])).toBe(4400);

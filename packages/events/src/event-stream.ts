@@ -11,7 +11,11 @@ export interface EventStreamOptions<T> {
  * The events of `topics` as an async iterator, the shape GraphQL subscription resolvers return.
  * Returning (or throwing into) the iterator stops listening, so a closed subscription frees its listener.
  */
-export function eventStream<T>(bus: EventBus, topics: readonly string[], { filter, maxBuffered = 100 }: EventStreamOptions<T> = {}): AsyncIterableIterator<T> {
+export function eventStream<T>(
+  bus: EventBus,
+  topics: readonly string[],
+  { filter, maxBuffered = 100 }: EventStreamOptions<T> = {},
+): AsyncIterableIterator<T> {
   const buffered: T[] = [];
   let waiting: ((result: IteratorResult<T>) => void) | undefined;
   let done = false;

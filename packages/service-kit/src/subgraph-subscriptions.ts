@@ -68,7 +68,9 @@ export function serveSubgraphSubscriptions<Ctx>(options: SubgraphSubscriptionsOp
         }
         let request: { query: string; variables?: Record<string, unknown>; operationName?: string };
         try {
-          request = signed ? JSON.parse(signed.body) : { query: payload.query, variables: payload.variables ?? undefined, operationName: payload.operationName ?? undefined };
+          request = signed
+            ? JSON.parse(signed.body)
+            : { query: payload.query, variables: payload.variables ?? undefined, operationName: payload.operationName ?? undefined };
         } catch {
           return refused("The subscription body is not JSON.", ErrorCode.BAD_REQUEST);
         }

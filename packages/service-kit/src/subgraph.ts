@@ -143,7 +143,14 @@ export async function createSubgraphServer<P extends PrismaLike, Ctx extends Bas
     maxBodyBytes: config.maxBodyBytes,
     context: async (req, requestId, callingService) => {
       enterQueryTally({ statements: 0 });
-      return definition.createContext(prisma, { requestId, headers: req.headers, caller: callerOf(req.headers), callingService, logger, events });
+      return definition.createContext(prisma, {
+        requestId,
+        headers: req.headers,
+        caller: callerOf(req.headers),
+        callingService,
+        logger,
+        events,
+      });
     },
     readiness: readiness.check,
     verifyRequest: config.signing.mode === "required" ? createRequestVerifier(config.signing) : undefined,

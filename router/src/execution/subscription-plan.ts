@@ -49,7 +49,7 @@ export function startSubscription(
       errors: [
         codedError(
           ErrorCode.OPERATION_TYPE_NOT_SUPPORTED,
-          "Subscriptions are served over WebSocket (graphql-transport-ws), Server-Sent Events or multipart HTTP (Accept: multipart/mixed;subscriptionSpec=\"1.0\"), not a plain POST.",
+          'Subscriptions are served over WebSocket (graphql-transport-ws), Server-Sent Events or multipart HTTP (Accept: multipart/mixed;subscriptionSpec="1.0"), not a plain POST.',
         ),
       ],
     };
@@ -104,7 +104,9 @@ async function resolveEvent(
   try {
     shaped = shapeResponse(prepared.shape, data, requestContext.request.variables);
   } catch (error) {
-    return { errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error })] };
+    return {
+      errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error })],
+    };
   }
   return run.errors.length === 0 ? { data: shaped.data } : { errors: run.errors, data: shaped.data };
 }

@@ -32,7 +32,13 @@ export async function advanceShipment(
     if (updated.count === 0) return false;
     const shipment = await tx.shipment.update({ where: { orderId }, data: { status: step.shipment } });
     await tx.trackingEvent.create({
-      data: { shipmentId: shipment.id, status: step.shipment, description: step.description, location: step.location, occurredAt: new Date() },
+      data: {
+        shipmentId: shipment.id,
+        status: step.shipment,
+        description: step.description,
+        location: step.location,
+        occurredAt: new Date(),
+      },
     });
     return true;
   });

@@ -14,7 +14,14 @@ export const subscriptionsFeature = defineFeature({
     ROUTER_SUBSCRIPTIONS_MAX_PER_CLIENT: { path: "maxPerClient", coerce: envCoercers.integer },
   },
   // Its upstream subscriptions carry the caller authentication verified, signed as subgraphSigning signs.
-  after: ["authentication", "subgraphSigning"],
-  create: (settings, { settingsOf, logger, metrics }) =>
-    createSubscriptionsHooks({ config: settings, signing: settingsOf(subgraphSigningFeature), logger, metrics }),
+  // CORS answers preflights and refuses foreign origins before a stream is opened.
+  after: ["authentication", "subgraphSigning", "cors"],
+  create: (settings, { config, settingsOf, logger, metrics }) =>
+    createSubscriptionsHooks({
+      config: settings,
+      signing: settingsOf(subgraphSigningFeature),
+      logger,
+      metrics,
+      maxBodyBytes: config.server.maxBodyBytes,
+    }),
 });

@@ -7,6 +7,7 @@ import type { SubgraphSigningConfig } from "../subgraph-signing/subgraph-signing
 import type { SubscriptionsConfig } from "./config.ts";
 import { createUpstreams } from "./upstream.ts";
 import { serveWebSockets } from "./websocket.ts";
+import { serveHttpStream, streamKindOf, type HttpStreamsDeps } from "./http-streams.ts";
 import type { StreamRuntime } from "./run-subscription.ts";
 import type { RouterMetrics } from "../../metrics.ts";
 
@@ -18,7 +19,9 @@ export function createSubscriptionsHooks({
   signing,
   logger,
   metrics,
+  maxBodyBytes,
 }: {
+  maxBodyBytes: number;
   config: SubscriptionsConfig;
   signing: SubgraphSigningConfig | undefined;
   logger: Logger;
@@ -48,7 +51,19 @@ export function createSubscriptionsHooks({
     };
   };
   let sockets: ReturnType<typeof serveWebSockets> | undefined;
+  let httpDeps: HttpStreamsDeps | undefined;
+  const streams = new Set<{ drain(): void }>();
   return {
+    async request(req, res) {
+      const kind = httpDeps && streamKindOf(req);
+      if (!kind) return false;
+      const stream = await serveHttpStream(httpDeps!, kind, req, res);
+      if (stream) {
+        streams.add(stream);
+        res.once("close", () => streams.delete(stream));
+      }
+      return true;
+    },
     listening(router: ListeningRouter) {
       const runtime: StreamRuntime = {
         apollo: router.apollo,
@@ -59,8 +74,11 @@ export function createSubscriptionsHooks({
         track: (transport, delta) => active.inc({ transport }, delta),
       };
       sockets = serveWebSockets({ ...runtime, server: router.server, createContext: router.createContext, claimClientSlot });
+      httpDeps = { ...runtime, createContext: router.createContext, claimClientSlot, maxBodyBytes: maxBodyBytes };
     },
     async stopServing() {
+      // SSE and multipart streams complete (clients reconnect elsewhere); sockets close with 1001.
+      for (const stream of streams) stream.drain();
       await sockets?.close();
     },
     async close() {

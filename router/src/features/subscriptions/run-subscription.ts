@@ -34,8 +34,7 @@ export interface StreamOutput {
 
 export type StreamOutcome =
   /** Not a subscription (or refused before subscribing): one result, nothing more. */
-  | { kind: "single"; result: FormattedExecutionResult; status: number }
-  | { kind: "stream"; stop(): void };
+  { kind: "single"; result: FormattedExecutionResult; status: number } | { kind: "stream"; stop(): void };
 
 const coded = (message: string, code: ErrorCode): GraphQLFormattedError => ({ message, extensions: { code } });
 
@@ -66,12 +65,21 @@ export async function runOperation(
     { contextValue: context },
   );
   const result: FormattedExecutionResult =
-    response.body.kind === "single" ? response.body.singleResult : { errors: [coded("Incremental delivery is not served on this transport.", ErrorCode.BAD_REQUEST)] };
-  if (!started || result.errors?.length) return { kind: "single", result, status: response.http.status ?? (result.errors?.length && !result.data ? 400 : 200) };
+    response.body.kind === "single"
+      ? response.body.singleResult
+      : { errors: [coded("Incremental delivery is not served on this transport.", ErrorCode.BAD_REQUEST)] };
+  if (!started || result.errors?.length)
+    return { kind: "single", result, status: response.http.status ?? (result.errors?.length && !result.data ? 400 : 200) };
   return { kind: "stream", stop: follow(runtime, transport, context, started, output) };
 }
 
-function follow(runtime: StreamRuntime, transport: string, context: RouterContext, start: SubscriptionStart, output: StreamOutput): () => void {
+function follow(
+  runtime: StreamRuntime,
+  transport: string,
+  context: RouterContext,
+  start: SubscriptionStart,
+  output: StreamOutput,
+): () => void {
   const { config, upstreams, logger } = runtime;
   let stopped = false;
   let unsubscribe: (() => void) | undefined;
@@ -103,7 +111,12 @@ function follow(runtime: StreamRuntime, transport: string, context: RouterContex
     exp === undefined
       ? undefined
       : setTimeout(
-          () => finish({ errors: [coded("The token this subscription was opened with expired: subscribe again with a fresh token.", ErrorCode.TOKEN_EXPIRED)] }),
+          () =>
+            finish({
+              errors: [
+                coded("The token this subscription was opened with expired: subscribe again with a fresh token.", ErrorCode.TOKEN_EXPIRED),
+              ],
+            }),
           Math.max(0, Math.min(exp - Date.now(), 2_147_483_647)),
         );
   expiry?.unref();
@@ -131,16 +144,29 @@ function follow(runtime: StreamRuntime, transport: string, context: RouterContex
         if (end.kind === "complete") return finish();
         if (end.kind === "refused") return finish({ errors: (end.errors ?? []).map((error) => runtime.formatError(error)) });
         if (attempts >= config.upstreamRetryAttempts) {
-          logger.warn({ subgraph: start.subgraph, reason: end.reason, requestId: context.requestId }, "subscription upstream lost for good");
+          logger.warn(
+            { subgraph: start.subgraph, reason: end.reason, requestId: context.requestId },
+            "subscription upstream lost for good",
+          );
           return finish({
-            errors: [coded(`The ${start.subgraph} subgraph serving this subscription is unavailable: the subscription ended.`, ErrorCode.SUBSCRIPTION_UPSTREAM_LOST)],
+            errors: [
+              coded(
+                `The ${start.subgraph} subgraph serving this subscription is unavailable: the subscription ended.`,
+                ErrorCode.SUBSCRIPTION_UPSTREAM_LOST,
+              ),
+            ],
           });
         }
         // The client hears of the gap at once, then the router resubscribes (signed afresh).
         queue = queue.then(() => {
           if (!stopped)
             output.next({
-              errors: [coded(`The ${start.subgraph} subgraph serving this subscription went away; resubscribing (events meanwhile are missed).`, ErrorCode.SUBSCRIPTION_UPSTREAM_LOST)],
+              errors: [
+                coded(
+                  `The ${start.subgraph} subgraph serving this subscription went away; resubscribing (events meanwhile are missed).`,
+                  ErrorCode.SUBSCRIPTION_UPSTREAM_LOST,
+                ),
+              ],
             });
         });
         const delay = Math.min(config.upstreamRetryDelayMs * 2 ** attempts, 10_000);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { GraphQLError, parse, type DocumentNode, type ExecutionArgs } from "graphql";
+import { GraphQLError, parse, type DocumentNode, type ExecutionArgs, type FormattedExecutionResult } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { ErrorCode } from "@store/wire";
@@ -39,6 +39,12 @@ function withAuthorization(req: IncomingMessage, authorization: string | undefin
   if (authorization) headers.authorization = authorization;
   Object.defineProperty(view, "headers", { value: headers });
   return view;
+}
+
+/** graphql-ws serializes each error of a result with its toJSON(): these are already formatted for the client. */
+function withJsonErrors(result: FormattedExecutionResult): FormattedExecutionResult {
+  if (!result.errors?.length) return result;
+  return { ...result, errors: result.errors.map((error) => ({ ...error, toJSON: () => error })) };
 }
 
 const limitError = (message: string) => [new GraphQLError(message, { extensions: { code: ErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED } })];
@@ -104,7 +110,7 @@ export function serveWebSockets(deps: WebSocketDeps) {
           free();
         });
         const outcome = await runOperation(deps, "websocket", context, payload, {
-          next: (result) => stream.push(result),
+          next: (result) => stream.push(withJsonErrors(result)),
           end: () => {
             stream.end();
             free();
@@ -113,8 +119,9 @@ export function serveWebSockets(deps: WebSocketDeps) {
         if (outcome.kind === "single") {
           free();
           const { result } = outcome;
-          if (!result.data && result.errors?.length) return result.errors.map((e) => new GraphQLError(e.message, { extensions: e.extensions }));
-          stream.push(result);
+          if (!result.data && result.errors?.length)
+            return result.errors.map((e) => new GraphQLError(e.message, { extensions: e.extensions }));
+          stream.push(withJsonErrors(result));
           stream.end();
         } else stop = outcome.stop;
         return { schema: undefined as never, document, contextValue: stream } satisfies Partial<ExecutionArgs> as ExecutionArgs;
