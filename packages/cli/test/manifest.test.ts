@@ -90,7 +90,7 @@ describe("supergraph manifest", () => {
       ["manifest", path.join(repoRoot, "router", "explorer", "operations"), "--supergraph", "supergraph.graphql", "--json"],
       schemaDir,
     );
-    expect(JSON.parse(explorer.stdout)).toMatchObject({ ok: true, operations: 9 });
+    expect(JSON.parse(explorer.stdout)).toMatchObject({ ok: true, operations: 10 });
     // A schema file among the operations is one problem, not one per type.
     writeFileSync(path.join(dir, "schema.graphql"), "type A { a: Int }\ntype B { b: Int }");
     const mixed = JSON.parse((await cli(["manifest", ".", "--json"], dir)).stdout);
