@@ -171,7 +171,8 @@ describe("the registry console in a browser", () => {
     await expect
       .poll(() => page.locator('[data-testid="diff-3"] [data-change="breaking"]').innerText())
       .toMatch(/field removed[\s\S]*Product\.tagline/i);
-    expect(await page.locator('[data-testid="diff-3"]').innerText()).toContain("products v3");
+    // The heading fills in once the version's details load (the diff can come first).
+    await expect.poll(() => page.locator('[data-testid="diff-3"]').innerText()).toContain("products v3");
     await page.getByRole("button", { name: "v2", exact: true }).click();
     await expect.poll(() => page.locator('[data-testid="diff-2"] [data-change="safe"]').innerText()).toMatch(/Product\.tagline/);
     expect(await page.locator('[data-testid="diff-2"] [data-change="breaking"]').count()).toBe(0);

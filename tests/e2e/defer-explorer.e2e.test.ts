@@ -46,6 +46,9 @@ describe("the explorer renders @defer parts", () => {
       if (response.url() === routerUrl && response.request().method() === "POST")
         answers.push({ accept: response.request().headers().accept, contentType: response.headers()["content-type"] });
     });
+    // Monaco renders only the lines in view, and the parts' order decides where reviewCount lands:
+    // a tall window keeps the whole result on screen whichever part comes first.
+    await page.setViewportSize({ width: 1280, height: 3000 });
     await page.goto(explorerUrl);
     // A first visit opens on the first example: once it is in the editor, open the deferred one.
     await page.waitForFunction(() => document.querySelector(".graphiql-query-editor .view-lines")?.textContent?.includes("ProductPage"));

@@ -25,7 +25,7 @@ function useOpenExample() {
     queryEditor: state.queryEditor,
     variableEditor: state.variableEditor,
   }));
-  const { addTab, changeTab } = useGraphiQLActions();
+  const { addTab, changeTab, setOperationName } = useGraphiQLActions();
   return (example: ExampleOperation) => {
     const open = tabs.findIndex((tab) => tab.query?.trim() === example.query.trim());
     if (open !== -1) {
@@ -36,6 +36,9 @@ function useOpenExample() {
     if (queryEditor?.getValue().trim()) addTab();
     queryEditor?.setValue(example.query);
     variableEditor?.setValue(example.variables);
+    // GraphiQL reads the operation name from the editor only after a pause: set it now, so running at
+    // once runs this example and not the one the tab held before.
+    setOperationName(example.operationName);
   };
 }
 

@@ -97,8 +97,11 @@ function follow(
     unsubscribe?.();
     runtime.track(transport, -1);
   };
+  // finish(): the stream ends after the events already queued; stop() alone (the client left) drops them.
+  let finishing = false;
   const finish = (last?: FormattedExecutionResult) => {
     if (stopped) return;
+    finishing = true;
     queue = queue.then(() => {
       if (last) output.next(last);
       output.end();
@@ -127,10 +130,12 @@ function follow(
       next(event) {
         attempts = 0;
         queue = queue.then(async () => {
-          if (stopped) return;
+          // Only a client that left drops the event: an upstream that completes right after its
+          // last event (a refusal, then complete) still has that event delivered before the end.
+          if (stopped && !finishing) return;
           try {
             const resolved = await start.resolve(event);
-            if (stopped) return;
+            if (stopped && !finishing) return;
             const { errors, ...rest } = resolved;
             output.next(errors?.length ? { ...rest, errors: errors.map((error) => runtime.formatError(error)) } : rest);
           } catch (error) {
