@@ -4,32 +4,26 @@
  * with a viewer token, asserting what a person sees, with every request beyond this machine refused.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildConsole } from "@store/registry/console-build";
 import { TEST_TOKENS, startTestRegistry, type TestRegistry } from "@store/registry/testing";
-import { chromiumPath } from "../support/prerequisites.ts";
+import { launchOfflineBrowser, type OfflineBrowser } from "../support/offline-browser.ts";
 import { repoRoot } from "../support/test-stack.ts";
 
 const run = promisify(execFile);
-const CHROMIUM = chromiumPath();
 const workDir = mkdtempSync(path.join(os.tmpdir(), "registry-console-e2e-"));
 const screenshots = path.join(repoRoot, "test-results", "console");
-
-const isLoopback = (url: string) => {
-  const { protocol, hostname } = new URL(url);
-  return protocol === "data:" || protocol === "blob:" || ["localhost", "127.0.0.1", "[::1]"].includes(hostname);
-};
 
 let registry: TestRegistry;
 let context: BrowserContext;
 let page: Page;
-let userDataDir: string;
-const blocked: string[] = [];
+let browser: OfflineBrowser | undefined;
+let blocked: string[] = [];
 const browserErrors: string[] = [];
 
 /** `supergraph <args>` as a process, with the catalog team's token; resolves with its exit code and output. */
@@ -61,7 +55,6 @@ const withTagline = productsSdl.replace(/^(\s*)description: String!\n/m, "$1desc
 const withoutDescription = productsSdl.replace(/^\s*description: String!\n/m, "\n");
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No browser at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   expect(withTagline).not.toBe(productsSdl);
   expect(withoutDescription).not.toBe(productsSdl);
   // The registry serves the console's last build: rebuilt first (a fraction of a second), so the test sees the current pages.
@@ -103,28 +96,9 @@ beforeAll(async () => {
   const check = await cli(["check", "products", "--schema", schemaFile("check", withoutDescription)]);
   expect(check.code).toBe(1);
 
-  userDataDir = mkdtempSync(path.join(os.tmpdir(), "console-chromium-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
-  // Offline means offline: anything headed beyond this machine is recorded and refused.
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (isLoopback(url)) return route.continue();
-    blocked.push(url);
-    return route.abort("blockedbyclient");
-  });
+  browser = await launchOfflineBrowser("console", { width: 1400, height: 900 });
+  context = browser.context;
+  blocked = browser.blocked;
   page = context.pages()[0] ?? (await context.newPage());
   page.on("console", (message) => {
     if (message.type() === "error") browserErrors.push(message.text());
@@ -133,9 +107,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await registry?.stop();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   rmSync(workDir, { recursive: true, force: true });
 });
 

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { chromiumPath } from "../support/prerequisites.ts";
+import { launchOfflineBrowser, type OfflineBrowser } from "../support/offline-browser.ts";
 
 /**
  * The explorer's "Product page with @defer" example in Chromium: GraphiQL asks for
@@ -14,30 +11,15 @@ const routerUrl = inject("routerUrl");
 const explorerUrl = routerUrl.replace(/\/graphql$/, "/explorer");
 
 describe("the explorer renders @defer parts", () => {
-  let userDataDir: string;
+  let browser: OfflineBrowser;
   let context: BrowserContext;
 
   beforeAll(async () => {
-    userDataDir = mkdtempSync(path.join(os.tmpdir(), "defer-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: chromiumPath(),
-      headless: true,
-      viewport: { width: 1600, height: 1000 },
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchOfflineBrowser("defer");
+    context = browser.context;
   }, 60_000);
 
-  afterAll(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-  });
+  afterAll(() => browser?.close());
 
   it("streams the deferred product page and shows its parts", async () => {
     const page = context.pages()[0] ?? (await context.newPage());

@@ -2,28 +2,21 @@
  * The explorer in a real browser (Debian's chromium through playwright-core): it must work with
  * no network beyond the router, open on the store's examples, and run one across subgraphs.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_USERNAME, generateStore } from "@store/seed-data";
 import { loadExampleOperations } from "@store/router/explorer-operations";
 import { tokenHeader } from "../support/auth.ts";
 import { graphql } from "../support/graphql.ts";
 import { repoRoot } from "../support/test-stack.ts";
-import { chromiumPath } from "../support/prerequisites.ts";
+import { isLoopback, launchOfflineBrowser, type OfflineBrowser } from "../support/offline-browser.ts";
 
-const CHROMIUM = chromiumPath();
 const routerUrl = inject("routerUrl");
 const explorerUrl = routerUrl.replace(/\/graphql$/, "/explorer");
 const examples = loadExampleOperations();
 const productPage = examples.find((example) => example.id === "product-page")!;
-
-const isLoopback = (url: string) => {
-  const { protocol, hostname } = new URL(url);
-  return protocol === "data:" || protocol === "blob:" || ["localhost", "127.0.0.1", "[::1]"].includes(hostname);
-};
 
 /** The variables or headers editor, whichever tab is showing. */
 const TOOL_EDITOR = ".graphiql-editor-tool .graphiql-editor:not(.hidden)";
@@ -36,42 +29,18 @@ const shownText = (page: Page, selector: string) =>
     .evaluate((el) => (el as HTMLElement).innerText.replace(/\u00a0/g, " "));
 
 describe("the explorer in a browser", () => {
-  let userDataDir: string;
+  let browser: OfflineBrowser;
   let context: BrowserContext;
-  const blocked: string[] = [];
+  let blocked: string[] = [];
   const requested: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No browser at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    userDataDir = mkdtempSync(path.join(os.tmpdir(), "explorer-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1600, height: 1000 },
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
-    });
-    // Offline means offline: anything headed beyond this machine is recorded and refused.
-    await context.route("**/*", (route) => {
-      const url = route.request().url();
-      if (isLoopback(url)) return route.continue();
-      blocked.push(url);
-      return route.abort("blockedbyclient");
-    });
+    browser = await launchOfflineBrowser("explorer");
+    ({ context, blocked } = browser);
     context.on("request", (request) => requested.push(request.url()));
   }, 60_000);
 
-  afterAll(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-  });
+  afterAll(() => browser?.close());
 
   it("runs the product page example across products, inventory and reviews and shows the data", async () => {
     const page = context.pages()[0] ?? (await context.newPage());

@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { createClient as createSseClient } from "graphql-sse";
 import { ApolloClient, HttpLink, InMemoryCache, gql } from "@apollo/client";
 import { generateStore } from "@store/seed-data";
 import { tokenHeader } from "../support/auth.ts";
 import { graphql } from "../support/graphql.ts";
+import { advanceShipment, placeOneLineOrder } from "../support/shipments.ts";
 
 /** SSE (graphql-sse's client, distinct connections) and multipart (Apollo Client over HttpLink), each after a real mutation. */
 const routerUrl = inject("routerUrl");
@@ -17,38 +17,9 @@ const ORDER_EVENTS = `subscription ($id: ID!) {
   orderStatusChanged(orderId: $id) { id status lines { product { id name totalStock } } }
 }`;
 
-async function placeOrder(user: (typeof customers)[number]): Promise<string> {
-  for (const product of store.products.slice(200, 300)) {
-    const result = await graphql(
-      routerUrl,
-      `
-        mutation ($input: PlaceOrderInput!, $key: String!) {
-          placeOrder(input: $input, idempotencyKey: $key) {
-            id
-          }
-        }
-      `,
-      { input: { lines: [{ productId: product.id, quantity: 1 }] }, key: randomUUID() },
-      await tokenHeader(user),
-    );
-    if (result.data?.placeOrder) return result.data.placeOrder.id;
-  }
-  throw new Error("no product could be ordered");
-}
-
-const advance = async (orderId: string) =>
-  graphql(
-    routerUrl,
-    `
-      mutation ($id: ID!) {
-        advanceShipment(orderId: $id) {
-          id
-        }
-      }
-    `,
-    { id: orderId },
-    await tokenHeader(staff),
-  );
+// Each file orders from its own products, so their stock is not another file's.
+const placeOrder = (user: (typeof customers)[number]) => placeOneLineOrder(routerUrl, user, store.products.slice(200, 300));
+const advance = (orderId: string) => advanceShipment(routerUrl, staff, orderId);
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -5,6 +5,7 @@ import WebSocket from "ws";
 import { generateStore } from "@store/seed-data";
 import { bearer, mintToken, tokenHeader } from "../support/auth.ts";
 import { graphql, readCounter } from "../support/graphql.ts";
+import { advanceShipment, placeOneLineOrder } from "../support/shipments.ts";
 
 const routerUrl = inject("routerUrl");
 const wsUrl = routerUrl.replace(/^http/, "ws");
@@ -38,40 +39,9 @@ function wsClient(authorization?: string, onClosed?: (code: number) => void): Cl
   return client;
 }
 
-/** Places a one-line order for `user` on a product with stock. */
-async function placeOrder(user: (typeof customers)[number]): Promise<string> {
-  for (const product of store.products.slice(100, 200)) {
-    const result = await graphql(
-      routerUrl,
-      `
-        mutation ($input: PlaceOrderInput!, $key: String!) {
-          placeOrder(input: $input, idempotencyKey: $key) {
-            id
-          }
-        }
-      `,
-      { input: { lines: [{ productId: product.id, quantity: 1 }] }, key: randomUUID() },
-      await tokenHeader(user),
-    );
-    if (result.data?.placeOrder) return result.data.placeOrder.id;
-  }
-  throw new Error("no product could be ordered");
-}
-
-const advance = async (orderId: string) =>
-  graphql(
-    routerUrl,
-    `
-      mutation ($id: ID!) {
-        advanceShipment(orderId: $id) {
-          id
-          status
-        }
-      }
-    `,
-    { id: orderId },
-    await tokenHeader(staff),
-  );
+// Each file orders from its own products, so their stock is not another file's.
+const placeOrder = (user: (typeof customers)[number]) => placeOneLineOrder(routerUrl, user, store.products.slice(100, 200));
+const advance = (orderId: string) => advanceShipment(routerUrl, staff, orderId);
 
 /** The subscription's events, as the client receives them, and a promise of its end. */
 function follow(client: Client, query: string, variables: Record<string, unknown>) {
