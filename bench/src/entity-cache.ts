@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { startStack } from "@store/stack";
+import { startStoreSubgraphs } from "./store-subgraphs.ts";
 import { startGateway } from "./gateways.ts";
 import { runLoad, type LoadResult } from "./load.ts";
 import { signBenchTokens, storeOperations, useBenchTokens } from "./workload2/operations.ts";
@@ -55,22 +55,7 @@ async function readMetric(url: string, metric: string): Promise<number> {
 const jwtSecret = randomBytes(32).toString("base64url");
 useBenchTokens(await signBenchTokens(jwtSecret));
 console.log("Entity cache bench: starting the store's subgraphs (PGlite, seeded)");
-const stack = await startStack({
-  jwtSecret,
-  repoRoot,
-  ports: "random",
-  withRouter: false,
-  requestSigning: false,
-  subgraphEnv: Object.fromEntries(
-    ["accounts", "products", "inventory", "reviews", "orders"].map((n) => [
-      n,
-      { [`${n.toUpperCase()}_DATABASE_URL`]: `file:${path.join(workDir, n)}` },
-    ]),
-  ),
-  env: { NODE_ENV: "production", MIGRATE_ON_START: "true", SEED_ON_START: "true", LOG_LEVEL: "warn" },
-  supergraphOut: path.join(workDir, "supergraph.graphql"),
-  logs: { kind: "directory", dir: path.join(workDir, "logs") },
-});
+const stack = await startStoreSubgraphs({ workDir, workload: "cache", jwtSecret });
 const statements = async () =>
   (await Promise.all(Object.values(stack.subgraphUrls).map((u) => readMetric(u, "db_queries_total")))).reduce((a, b) => a + b, 0);
 

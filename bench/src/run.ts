@@ -11,7 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import { composeSubgraphs } from "@store/composition";
-import { startOtlpReceiver, startStack } from "@store/stack";
+import { startOtlpReceiver } from "@store/stack";
+import { startStoreSubgraphs } from "./store-subgraphs.ts";
 import { startGateway, type GatewayName, type GatewayProcess } from "./gateways.ts";
 import { runLoad, type LoadResult } from "./load.ts";
 import { median, toMarkdown, type GatewayFigures, type WorkloadReport } from "./report.ts";
@@ -259,23 +260,7 @@ async function workload2(): Promise<WorkloadReport> {
   // Checkout is placed by signed-in users: both gateways verify their tokens with this secret.
   const jwtSecret = randomBytes(32).toString("base64url");
   useBenchTokens(await signBenchTokens(jwtSecret));
-  const stack = await startStack({
-    jwtSecret,
-    repoRoot,
-    ports: "random",
-    withRouter: false,
-    // The stock gateway cannot sign requests: both gateways call subgraphs that accept unsigned ones.
-    requestSigning: false,
-    subgraphEnv: Object.fromEntries(
-      ["accounts", "products", "inventory", "reviews", "orders"].map((n) => [
-        n,
-        { [`${n.toUpperCase()}_DATABASE_URL`]: `file:${path.join(workDir, n)}` },
-      ]),
-    ),
-    env: { NODE_ENV: "production", MIGRATE_ON_START: "true", SEED_ON_START: "true", LOG_LEVEL: "warn", ...seedEnv },
-    supergraphOut: path.join(workDir, "workload2.graphql"),
-    logs: { kind: "directory", dir: path.join(workDir, "logs") },
-  });
+  const stack = await startStoreSubgraphs({ workDir, workload: "workload2", jwtSecret, seedEnv });
   try {
     const subgraphUrls = Object.values(stack.subgraphUrls);
     const countFetches = async () =>
@@ -379,30 +364,11 @@ let deferFigures: DeferFigures | undefined;
 if (values.workload === "defer" || values.workload === "all") {
   console.log("@defer: product page with a slow inventory subgraph, first and last part against the undeferred response");
   const jwtSecret = randomBytes(32).toString("base64url");
-  const stack = await startStack({
+  const stack = await startStoreSubgraphs({
+    workDir,
+    workload: "defer",
     jwtSecret,
-    repoRoot,
-    ports: "random",
-    withRouter: false,
-    requestSigning: false,
-    subgraphEnv: Object.fromEntries(
-      ["accounts", "products", "inventory", "reviews", "orders"].map((n) => [
-        n,
-        { [`${n.toUpperCase()}_DATABASE_URL`]: `file:${path.join(workDir, `defer-${n}`)}` },
-      ]),
-    ),
-    env: {
-      NODE_ENV: "production",
-      MIGRATE_ON_START: "true",
-      SEED_ON_START: "true",
-      LOG_LEVEL: "warn",
-      SEED_PRODUCTS: "1000",
-      SEED_USERS: "200",
-      SEED_REVIEWS: "1000",
-      SEED_ORDERS: "100",
-    },
-    supergraphOut: path.join(workDir, "defer.graphql"),
-    logs: { kind: "directory", dir: path.join(workDir, "defer-logs") },
+    seedEnv: { SEED_PRODUCTS: "1000", SEED_USERS: "200", SEED_REVIEWS: "1000", SEED_ORDERS: "100" },
   });
   try {
     deferFigures = await measureDefer({
